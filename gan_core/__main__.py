@@ -1,0 +1,102 @@
+"""Command line: `python -m gan_core train ...` and `python -m gan_core info FILE`."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import MISSING, fields
+
+from .config import Config, ConfigError
+
+
+def _add_config_flags(parser: argparse.ArgumentParser) -> None:
+    for f in fields(Config):
+        kind = f.type if isinstance(f.type, str) else f.type.__name__
+        flag = "--" + f.name.replace("_", "-")
+        default = f.default if f.default is not MISSING else None
+        if kind == "bool":
+            parser.add_argument(flag, dest=f.name, default=None,
+                                action=argparse.BooleanOptionalAction,
+                                help=f"(default: {default})")
+        else:
+            conv = {"int": int, "float": float}.get(kind, str)
+            parser.add_argument(flag, dest=f.name, type=conv, default=None,
+                                help=f"(default: variant default, else {default})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gan_core",
+        description="GAN Levers engine: train a 2-D GAN and write a checkpoint the app can open.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train a GAN and save a checkpoint",
+                           description="Train a GAN. Every config field has a flag; fields "
+                           "you leave out take the variant's defaults.")
+    train.add_argument("--steps", type=int, default=20000, help="training iterations")
+    train.add_argument("--out", required=True, help="checkpoint path to write")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_config_flags(train)
+    info = sub.add_parser("info", help="describe a checkpoint")
+    info.add_argument("path")
+    return parser
+
+
+def config_from_args(args) -> Config:
+    from .variants import config_for
+    overrides = {f.name: getattr(args, f.name) for f in fields(Config)
+                 if getattr(args, f.name, None) is not None}
+    return config_for(overrides.pop("variant", "nsgan"), **overrides)
+
+
+def cmd_train(args) -> int:
+    from tqdm import tqdm
+
+    from . import checkpoints
+    from .device import configure_threads
+    from .trainer import DecimatedHistory, Run
+    if args.steps < 1:
+        raise ConfigError("--steps must be at least 1")
+    configure_threads()
+    cfg = config_from_args(args)
+    run = Run(cfg)
+    history = DecimatedHistory()
+    start = time.perf_counter()
+    bar = tqdm(range(args.steps), disable=args.quiet, unit="step", desc=f"{cfg.variant} on {cfg.target}")
+    for _ in bar:
+        out = run.step()
+        history.add({"step": run.step_count, **out})
+        if run.step_count % 200 == 0:
+            bar.set_postfix({k: f"{v:.3f}" for k, v in out.items() if k.endswith("loss")})
+            if not all(v == v and abs(v) != float("inf") for v in out.values()):
+                raise ConfigError(f"training diverged at step {run.step_count}; nothing saved")
+    seconds = time.perf_counter() - start
+    ckpt = checkpoints.from_run(run, history.to_dict(), {"train_seconds": round(seconds, 2)})
+    path = checkpoints.save(args.out, ckpt)
+    print(f"wrote {path} ({run.step_count} steps, {seconds:.1f} s, "
+          f"{run.step_count / seconds:.0f} steps/s)")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from . import checkpoints
+    ckpt = checkpoints.load(args.path)
+    print(f"{args.path}: {ckpt.config.variant} on {ckpt.config.target}, step {ckpt.step}")
+    print(ckpt.config.to_json())
+    return 0
+
+
+def main(argv=None) -> int:
+    from .checkpoints import CheckpointError
+    args = build_parser().parse_args(argv)
+    try:
+        return {"train": cmd_train, "info": cmd_info}[args.command](args)
+    except (ConfigError, CheckpointError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing saved", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Checkpoints as safetensors files: tensors plus a JSON metadata header.
+
+safetensors holds raw arrays and strings only, so opening a checkpoint can never
+run code (unlike pickle). Writes go to a temporary file that is renamed into
+place, so a crash mid-save never leaves a half-written checkpoint.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+
+from .config import Config, ConfigError
+
+FORMAT = "gan-levers-checkpoint"
+VERSION = 1
+MAX_BYTES = 256 * 1024 * 1024
+
+
+class CheckpointError(ValueError):
+    """The file is not a usable checkpoint; the message says why, for the user."""
+
+
+@dataclass
+class Checkpoint:
+    config: Config
+    state: dict  # network state_dict
+    step: int = 0
+    history: dict = field(default_factory=dict)  # DecimatedHistory.to_dict()
+    points: np.ndarray | None = None  # the custom target's data, if any
+    extra: dict = field(default_factory=dict)  # free-form JSON (metrics, training time...)
+
+
+def to_bytes(ckpt: Checkpoint) -> bytes:
+    tensors = {f"nets.{k}": v.detach().cpu().contiguous() for k, v in ckpt.state.items()}
+    if ckpt.points is not None:
+        tensors["custom_points"] = torch.as_tensor(np.asarray(ckpt.points, dtype=np.float32))
+    meta = {"format": FORMAT, "version": str(VERSION), "config": ckpt.config.to_json(),
+            "step": str(int(ckpt.step)), "history": json.dumps(ckpt.history),
+            "extra": json.dumps(ckpt.extra)}
+    return st_save(tensors, metadata=meta)
+
+
+def save(path, ckpt: Checkpoint) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = to_bytes(ckpt)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(path) -> Checkpoint:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise CheckpointError(f"cannot open checkpoint {path}: {err.strerror}") from None
+    if size > MAX_BYTES:
+        raise CheckpointError(f"{path.name} is {size / 1e6:.0f} MB; checkpoints are at most "
+                              f"{MAX_BYTES // 2**20} MB")
+    return from_bytes(path.read_bytes(), name=path.name)
+
+
+def from_bytes(data: bytes, name: str = "checkpoint") -> Checkpoint:
+    if len(data) > MAX_BYTES:
+        raise CheckpointError(f"{name} is too large (limit {MAX_BYTES // 2**20} MB)")
+    meta = _read_metadata(data, name)
+    if meta.get("format") != FORMAT:
+        raise CheckpointError(f"{name} is a safetensors file but not a GAN Levers checkpoint")
+    if int(meta.get("version", "0")) > VERSION:
+        raise CheckpointError(f"{name} was written by a newer GAN Levers (format "
+                              f"{meta.get('version')}); please upgrade")
+    try:
+        tensors = st_load(data)
+        config = Config.from_json(meta["config"])
+        step = int(meta.get("step", "0"))
+        history = json.loads(meta.get("history", "{}"))
+        extra = json.loads(meta.get("extra", "{}"))
+    except Exception as err:  # safetensors raises its own error type for corrupt data
+        raise CheckpointError(f"{name} is damaged: {err}") from None
+    points = tensors.pop("custom_points", None)
+    state = {k[len("nets."):]: v for k, v in tensors.items() if k.startswith("nets.")}
+    return Checkpoint(config, state, step, history,
+                      None if points is None else points.numpy(), extra)
+
+
+def _read_metadata(data: bytes, name: str) -> dict:
+    """safetensors layout: 8-byte little-endian header length, then a JSON header."""
+    if len(data) < 8:
+        raise CheckpointError(f"{name} is empty or truncated")
+    n = int.from_bytes(data[:8], "little")
+    if n <= 0 or 8 + n > len(data):
+        raise CheckpointError(f"{name} is not a checkpoint (or is truncated)")
+    try:
+        header = json.loads(data[8:8 + n])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CheckpointError(f"{name} is not a checkpoint: its header is not valid") from None
+    meta = header.get("__metadata__") if isinstance(header, dict) else None
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{name} has no GAN Levers metadata")
+    return meta
+
+
+# ----------------------------------------------------------------------- Run <-> file
+def from_run(run, history: dict | None = None, extra: dict | None = None) -> Checkpoint:
+    return Checkpoint(run.cfg, run.state(), run.step_count, history or {}, run.points,
+                      extra or {})
+
+
+def restore_run(ckpt: Checkpoint, device=None):
+    """Build a Run from a checkpoint; a mismatch in shapes is a clear error."""
+    from .trainer import Run
+    try:
+        run = Run(ckpt.config, ckpt.points, device)
+    except (ConfigError, ValueError) as err:
+        raise CheckpointError(f"checkpoint config cannot be built here: {err}") from None
+    try:
+        run.nets.load_state_dict(ckpt.state)
+    except RuntimeError as err:
+        first = str(err).splitlines()[0]
+        raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
+    run.step_count = ckpt.step
+    return run

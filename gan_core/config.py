@@ -1,0 +1,161 @@
+"""The one training config: frozen, flat, JSON-serialisable.
+
+Flat on purpose: every field maps to one CLI flag and one widget, and a
+remedy from the detector is just a dict of field -> new value.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, fields
+
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+OPTIMIZERS = ("adam", "rmsprop", "sgd")
+PRIORS = ("normal", "uniform", "mixture")
+G_OUTPUTS = ("linear", "tanh")
+
+
+class ConfigError(ValueError):
+    """A config that cannot be trained; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Config:
+    target: str = "eight_gaussians"
+    variant: str = "nsgan"
+    # latent
+    latent_dim: int = 2
+    prior: str = "normal"
+    mixture_components: int = 50  # DeLiGAN
+    mixture_sigma_reg: float = 0.1  # DeLiGAN: lambda * mean((sigma - 1)^2)
+    # networks
+    g_depth: int = 3
+    g_width: int = 128
+    d_depth: int = 3
+    d_width: int = 128
+    activation: str = "relu"
+    leaky_slope: float = 0.2
+    g_batchnorm: bool = False
+    d_batchnorm: bool = False
+    spectral_norm: bool = False  # on D
+    g_output: str = "linear"
+    d_feature_dim: int = 0  # >0: D body ends in a feature layer of this width (tutorial: 2)
+    # optimisation
+    optimizer: str = "adam"
+    lr_d: float = 1e-4
+    lr_g: float = 1e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    k_d: int = 1
+    k_g: int = 1
+    batch_size: int = 256
+    seed: int = 0
+    dataset_size: int = 0  # 0: fresh samples every batch; N: a fixed set of N points
+    # variant knobs (each variant reads only its own)
+    gp_lambda: float = 10.0
+    clip_value: float = 0.01
+    unroll_steps: int = 5
+    pack: int = 1  # PacGAN: samples packed per D input
+    n_codes_cont: int = 2  # InfoGAN continuous codes
+    info_lambda_cat: float = 1.0
+    info_lambda_cont: float = 0.1
+    cycle_lambda: float = 10.0
+    target_b: str = "ring8"  # CycleGAN's second domain
+    # remedies that combine with any loss
+    label_smoothing: float = 0.0  # real label becomes 1 - label_smoothing
+    minibatch_std: bool = False
+    feature_matching: bool = False
+    instance_noise: float = 0.0  # std of noise added to D inputs (normalised units)
+    # evaluation
+    eval_size: int = 2000
+
+    def replace(self, **changes) -> "Config":
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Config":
+        known = {f.name: f for f in fields(cls)}
+        kwargs = {}
+        for key, value in data.items():
+            if key not in known:
+                continue  # fields dropped in later versions are ignored, not fatal
+            kwargs[key] = _coerce(known[key], value)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Config":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"config is not valid JSON: {err}") from None
+        if not isinstance(data, dict):
+            raise ConfigError("config JSON must be an object")
+        return cls.from_dict(data)
+
+
+def _coerce(field, value):
+    kind = field.type if isinstance(field.type, str) else field.type.__name__
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"config field {field.name!r}: cannot read {value!r} as {kind}") from None
+
+
+def check_basic(cfg: Config) -> None:
+    """Range checks that do not need the registries. Raises ConfigError."""
+    problems = []
+    if not 1 <= cfg.latent_dim <= 128:
+        problems.append("latent_dim must be between 1 and 128")
+    if cfg.prior not in PRIORS:
+        problems.append(f"prior must be one of {PRIORS}")
+    if cfg.activation not in ACTIVATIONS:
+        problems.append(f"activation must be one of {ACTIVATIONS}")
+    if cfg.optimizer not in OPTIMIZERS:
+        problems.append(f"optimizer must be one of {OPTIMIZERS}")
+    if cfg.g_output not in G_OUTPUTS:
+        problems.append(f"g_output must be one of {G_OUTPUTS}")
+    for name in ("g_depth", "d_depth"):
+        if not 1 <= getattr(cfg, name) <= 16:
+            problems.append(f"{name} must be between 1 and 16")
+    for name in ("g_width", "d_width"):
+        if not 1 <= getattr(cfg, name) <= 4096:
+            problems.append(f"{name} must be between 1 and 4096")
+    for name in ("k_d", "k_g"):
+        if not 0 <= getattr(cfg, name) <= 100:
+            problems.append(f"{name} must be between 0 and 100")
+    if cfg.k_d + cfg.k_g == 0:
+        problems.append("k_d and k_g cannot both be 0")
+    if not 2 <= cfg.batch_size <= 65536:
+        problems.append("batch_size must be between 2 and 65536")
+    if not (cfg.lr_d > 0 and cfg.lr_g > 0):
+        problems.append("learning rates must be positive")
+    if not 0 <= cfg.label_smoothing < 0.5:
+        problems.append("label_smoothing must be in [0, 0.5)")
+    if cfg.instance_noise < 0:
+        problems.append("instance_noise must be >= 0")
+    if not 1 <= cfg.pack <= 8:
+        problems.append("pack must be between 1 and 8")
+    if cfg.batch_size % cfg.pack:
+        problems.append("batch_size must be a multiple of pack")
+    if cfg.dataset_size and not 10 <= cfg.dataset_size <= 1_000_000:
+        problems.append("dataset_size must be 0 (fresh samples) or between 10 and 1,000,000")
+    if not 16 <= cfg.eval_size <= 20000:
+        problems.append("eval_size must be between 16 and 20000")
+    if cfg.mixture_components < 1:
+        problems.append("mixture_components must be >= 1")
+    if problems:
+        raise ConfigError("; ".join(problems))

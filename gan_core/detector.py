@@ -1,0 +1,354 @@
+"""Mode-collapse detector: metric history in, typed alerts with one-click remedies out.
+
+`Detector.evaluate` is called every few hundred steps on the Trainer's fixed
+evaluation batch. It computes the sample metrics against the target's cached
+reference, appends a row to a bounded history, and turns patterns that persist
+for a few evaluations into `Alert`s. No single metric decides: coverage catches
+missing modes, spread catches shrinking, HQ/precision catch blur and junk, the
+losses catch a runaway discriminator.
+
+Thresholds are relative to what a perfect sampler scores (the real-vs-real
+reference), never to 100%: a perfect sampler itself puts ~1.1% of its samples
+outside 3 sigma.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from . import metrics as M
+from .config import Config, ConfigError, check_basic
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Remedy:
+    label: str
+    changes: dict  # Config field -> new value; the UI applies it with cfg.replace(**changes)
+
+
+@dataclass
+class Alert:
+    kind: str  # collapse | mode_hopping | discriminator_wins | diverged | thin_or_torn | off_target
+    severity: str  # info | warning | error
+    title: str
+    explanation: str
+    remedies: list = field(default_factory=list)  # list[Remedy]
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    warmup_steps: int = 500  # early G is a small blob near 0: not a collapse yet
+    patience: int = 3  # evaluations in a row before collapse/off_target/D-wins fire
+    hop_patience: int = 2  # jumps in a row before mode_hopping fires
+    coverage_modes: float = 0.75  # captured / K below this is low (8 modes: 5 or fewer)
+    coverage_regions: float = 0.5  # k-means cells are softer: a healthy run misses a few
+    coverage_prdc: float = 0.6  # PRDC coverage / a perfect sampler's (regions targets)
+    on_target: float = 0.5  # HQ >= this x the perfect HQ: samples sit on the data, just few places
+    spread_low: float = 0.5  # generated spread / real spread
+    spread_collapsed: float = 0.25  # below this it is collapse whatever the coverage
+    hop_js: float = 0.25  # JS (bits) between successive histograms
+    hop_min_hq: int = 100  # HQ samples needed on both sides of a comparison
+    d_loss_zero: float = 0.05
+    g_grad_vanish: float = 1e-3  # absolute, or 1% of the largest G grad norm seen
+    g_loss_saturated: float = 5.0  # NS losses: -log D(G(z)) > 5 means D(G(z)) < 0.7%
+    hq_drop: float = 0.10  # below perfect HQ by this much: blurred
+    precision_drop: float = 0.15
+    far_excess: float = 0.0025  # share of junk: > 4.5 sigma from every mode or > 3 k-NN radii from all data
+    tear_score: float = 0.03
+    width_ratio: float = 0.5
+
+
+# Losses where D's loss is not bounded below by 0 at "D wins": skip that alert for them.
+_UNBOUNDED_D = ("wgan",)
+
+
+class Detector:
+    """`Detector(target, config)`; `config` may be a Config or a zero-argument callable
+    returning the live one (so remedies already applied by set_live are skipped)."""
+
+    def __init__(self, target, config, eval_every: int = 1, history_size: int = 500,
+                 n_ref: int = 2000, thresholds: Thresholds | None = None, map_grid: int = 24):
+        self.target = target
+        self._config = config
+        self.eval_every = eval_every  # minimum steps between two evaluations
+        self.th = thresholds or Thresholds()
+        self.ref = M.reference(target, n_ref)
+        self.curve = arm_curve(target)
+        self.map_grid = map_grid
+        self.history: deque[dict] = deque(maxlen=history_size)
+        self.alerts: list[Alert] = []
+        self._streak: dict[str, int] = {}
+        self._prev_hist = None
+        self._g_grad_max = 0.0
+        self._last_step = None
+
+    @classmethod
+    def for_run(cls, run, **kw) -> "Detector":
+        """Factory for `Trainer(detector=Detector.for_run)`: follows the run's live config."""
+        return cls(run.out_target, lambda: run.cfg, **kw)
+
+    @property
+    def config(self) -> Config:
+        return self._config() if callable(self._config) else self._config
+
+    def reset(self) -> None:
+        self.history.clear()
+        self.alerts, self._streak, self._prev_hist = [], {}, None
+        self._g_grad_max, self._last_step = 0.0, None
+
+    # ----- the pass
+    def evaluate(self, step: int, fake_points, losses: dict, grad_norms: dict,
+                 generator=None) -> list[Alert]:
+        """fake_points (N, 2) in target units; losses {d_loss, g_loss}; grad_norms {d, g};
+        generator: optional callable (N, latent_dim) tensor -> (N, 2) target units."""
+        if self._last_step is not None and 0 <= step - self._last_step < self.eval_every:
+            return self.alerts
+        self._last_step = step
+        fake = np.asarray(fake_points, np.float64).reshape(-1, 2)
+        losses, grad_norms = dict(losses or {}), dict(grad_norms or {})
+        scalars = {**losses, **{f"grad_{k}": v for k, v in grad_norms.items()}}
+        if not all(_finite(v) for v in scalars.values()) or not np.isfinite(fake).all():
+            self.history.append({"step": step, "diverged": 1.0, **_floats(scalars)})
+            self.alerts = [self._diverged(step, scalars, fake)]
+            return self.alerts
+        row = self._measure(step, fake, generator)
+        row.update(_floats(scalars))
+        self.history.append(row)
+        self.alerts = self._judge(step, row, losses, grad_norms)
+        return self.alerts
+
+    def _measure(self, step: int, fake: np.ndarray, generator) -> dict:
+        m = M.sample_metrics(self.ref, fake)
+        floor = M.noise_floor(self.ref, len(fake))
+        row = {"step": step, **{k: v for k, v in m.items() if np.isscalar(v)}}
+        row.update({f"floor_{k}": v for k, v in floor.items()})
+        row["coverage_modes"] = m["captured"] / m["n_modes"]
+        row["hist"] = m["hist"].tolist()
+        # A histogram of a handful of HQ samples jumps by chance: compare only solid ones.
+        solid = m["hq"] * len(fake) >= self.th.hop_min_hq
+        row["js_prev"] = (M.js_divergence(m["hist"], self._prev_hist)
+                          if solid and self._prev_hist is not None else 0.0)
+        self._prev_hist = m["hist"] if solid else None
+        if self.curve is not None:
+            row["width_ratio"] = M.width_ratio(fake, self._curve_real(), self.curve)
+        if generator is not None:
+            row.update(self._mapping(generator))
+        return row
+
+    def _curve_real(self) -> np.ndarray:
+        return self.ref.real * self.ref.scale + self.ref.center  # back to target units
+
+    def _mapping(self, generator) -> dict:
+        cfg = self.config
+        extent = 1.0 if cfg.prior == "uniform" else 2.5
+        mm = M.mapping_metrics(generator, cfg.latent_dim, n=self.map_grid, extent=extent)
+        return {"tear_score": mm["tear_score"], "log_cond_mean": mm["log_cond_mean"],
+                "log_cond_std": mm["log_cond_std"]}
+
+    # ----- rules
+    def _judge(self, step: int, row: dict, losses: dict, grads: dict) -> list[Alert]:
+        warm = step >= self.th.warmup_steps
+        found = {
+            "collapse": warm and self._is_collapse(row),
+            "mode_hopping": warm and self._is_hopping(row),
+            "discriminator_wins": self._d_wins(losses, grads),
+            "off_target": warm and self._is_off_target(row),
+        }
+        alerts = []
+        for kind, hit in found.items():
+            self._streak[kind] = self._streak.get(kind, 0) + 1 if hit else 0
+            need = self.th.hop_patience if kind == "mode_hopping" else self.th.patience
+            if self._streak[kind] >= need:
+                alerts.append(getattr(self, f"_{kind}")(step, row))
+        if warm and "tear_score" in row:  # only when a generator was given
+            if row["tear_score"] > self.th.tear_score or row.get("width_ratio", 1.0) < self.th.width_ratio:
+                alerts.append(self._thin_or_torn(step, row))
+        return alerts
+
+    def _low_coverage(self, row) -> bool:
+        if self.ref.has_modes:
+            return row["coverage_modes"] < self.th.coverage_modes
+        # k-means cells straddle gaps, so also ask PRDC how much of the real data is reached.
+        return (row["coverage_modes"] < self.th.coverage_regions
+                or row["coverage"] < self.th.coverage_prdc * row["floor_coverage"])
+
+    def _is_collapse(self, row) -> bool:
+        on_target = row["hq"] >= self.th.on_target * self.ref.real_stats["hq"]
+        concentrated = on_target or row["spread_ratio"] < self.th.spread_low
+        return (self._low_coverage(row) and concentrated) or row["spread_ratio"] < self.th.spread_collapsed
+
+    def _is_hopping(self, row) -> bool:
+        return self._low_coverage(row) and row["js_prev"] > self.th.hop_js
+
+    def _d_wins(self, losses, grads) -> bool:
+        if self.config.variant.startswith(_UNBOUNDED_D) or "d_loss" not in losses:
+            return False
+        g = float(grads.get("g", math.nan))
+        if _finite(g):
+            self._g_grad_max = max(self._g_grad_max, g)
+        vanished = _finite(g) and (g < self.th.g_grad_vanish or g < 0.01 * self._g_grad_max)
+        saturated = losses.get("g_loss", 0.0) > self.th.g_loss_saturated
+        return losses["d_loss"] < self.th.d_loss_zero and (vanished or saturated)
+
+    def _is_off_target(self, row) -> bool:
+        perfect = self.ref.real_stats
+        blurred = row["hq"] < perfect["hq"] - self.th.hq_drop
+        imprecise = row["precision"] < row["floor_precision"] - self.th.precision_drop
+        junk = max(row["far"] - 2 * perfect["far"], row["stray"] - 2 * row["floor_stray"]) > self.th.far_excess
+        return blurred or imprecise or junk
+
+    # ----- alert texts
+    def _collapse(self, step, row) -> Alert:
+        cells = "modes" if self.ref.has_modes else "regions of the target"
+        n, k = row["captured"], row["n_modes"]
+        title = f"Mode collapse: {n} of {k} {cells} covered"
+        why = (f"For {self.th.patience} checks in a row the generator has put its samples on "
+               f"only {n} of the {k} {cells} (a mode counts when it gets at least a tenth of "
+               f"its fair share), and its spread is {row['spread_ratio']:.0%} of the real "
+               "spread. The generator has found a few outputs that fool the discriminator and "
+               "sends most of the latent space there. This is mode collapse.")
+        return Alert("collapse", "warning", title, why, self._remedies([
+            ("Switch to WGAN-GP (its critic keeps gradients on the missing modes)", _wgan_gp()),
+            ("PacGAN: let D judge samples in pairs, so a lack of variety is visible", {"pack": 2}),
+            ("Minibatch std: give D a feature that measures batch variety", {"minibatch_std": True}),
+            ("Spectral norm on D (smoother discriminator)", {"spectral_norm": True}),
+        ]), step)
+
+    def _mode_hopping(self, step, row) -> Alert:
+        title = "Mode hopping: the generator jumps between modes"
+        why = (f"The histogram of samples over modes changed a lot between checks (JS "
+               f"divergence {row['js_prev']:.2f} bits) while few modes are covered. The "
+               "generator moves to a mode, the discriminator learns to reject it, and the "
+               "generator hops to the next one instead of spreading out over all of them.")
+        cfg = self.config
+        return Alert("mode_hopping", "warning", title, why, self._remedies([
+            ("Halve G's learning rate, so it chases D less far each step", {"lr_g": cfg.lr_g / 2}),
+            ("Switch to WGAN-GP", _wgan_gp()),
+            ("PacGAN (pack 2)", {"pack": 2}),
+            ("Minibatch std", {"minibatch_std": True}),
+        ]), step)
+
+    def _discriminator_wins(self, step, row) -> Alert:
+        cfg = self.config
+        title = "The discriminator is winning outright"
+        why = ("D's loss is close to zero: it separates real from fake almost perfectly. "
+               "Then its output is flat around the fakes and the generator's gradient "
+               "vanishes (or, with the non-saturating loss, D(G(z)) is ~0), so G stops "
+               "learning. Make D's job harder or its gradients smoother.")
+        remedies = [("Label smoothing 0.1 (real label 0.9)", {"label_smoothing": 0.1}),
+                    ("Halve D's learning rate", {"lr_d": cfg.lr_d / 2}),
+                    ("Spectral norm on D", {"spectral_norm": True}),
+                    ("Instance noise 0.1: blur both sets so they overlap", {"instance_noise": 0.1}),
+                    ("Switch to WGAN-GP (no saturation)", _wgan_gp())]
+        return Alert("discriminator_wins", "warning", title, why, self._remedies(remedies), step)
+
+    def _off_target(self, step, row) -> Alert:
+        perfect = self.ref.real_stats["hq"]
+        title = "Samples are blurred or stray off the target"
+        why = (f"{row['hq']:.1%} of samples are within 3 sigma of a {'mode' if self.ref.has_modes else 'region'}; "
+               f"a perfect sampler gets {perfect:.1%} (not 100%), and {max(row['far'], row['stray']):.1%} "
+               "land far from all the data. This is not collapse: the generator covers the target but "
+               "smears it. It often fades with more training or a smaller step size.")
+        cfg = self.config
+        return Alert("off_target", "info", title, why, self._remedies([
+            ("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
+            ("Turn instance noise off", {"instance_noise": 0.0}),
+        ]), step)
+
+    def _thin_or_torn(self, step, row) -> Alert:
+        cfg = self.config
+        parts = []
+        if row.get("tear_score", 0.0) > self.th.tear_score:
+            parts.append(f"{row['tear_score']:.0%} of the latent grid is stretched more than "
+                         "10x the median: the mapping tears there, and a slider crossing a "
+                         "tear makes the output jump")
+        if row.get("width_ratio", 1.0) < self.th.width_ratio:
+            parts.append(f"the samples are only {row['width_ratio']:.0%} as wide across the "
+                         "arm as the real data: the generator draws a thin line, not the band")
+        # Tears between separate modes are unavoidable from a connected latent (Lazarou).
+        severity = "info" if self.ref.has_modes else "warning"
+        why = "; ".join(parts).capitalize() + ". A continuous generator must stretch or fold a smooth latent space to match the target."
+        remedies = [("Mixture latent (DeLiGAN): one component per piece", {"prior": "mixture"}),
+                    ("Wider generator", {"g_width": cfg.g_width * 2}),
+                    ("Deeper generator", {"g_depth": cfg.g_depth + 1})]
+        return Alert("thin_or_torn", severity, "Thin or torn mapping", why,
+                     self._remedies(remedies), step)
+
+    def _diverged(self, step, scalars, fake) -> Alert:
+        cfg = self.config
+        bad = [k for k, v in scalars.items() if not _finite(v)]
+        if not np.isfinite(fake).all():
+            bad.append("generated points")
+        why = (f"{', '.join(bad) or 'a value'} became NaN or infinite: a step was too large "
+               "and the weights blew up. Training cannot recover from this; reset with a "
+               "gentler setting.")
+        return Alert("diverged", "error", "Training diverged", why, self._remedies([
+            ("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
+            ("Spectral norm on D", {"spectral_norm": True}),
+            ("Switch to WGAN-GP", _wgan_gp()),
+        ]), step)
+
+    def _remedies(self, options) -> list[Remedy]:
+        cfg = self.config
+        return [Remedy(label, changes) for label, changes in options if _useful(cfg, changes)]
+
+
+# --------------------------------------------------------------------------- helpers
+def _wgan_gp() -> dict:
+    """Switching variant brings its paper defaults (n_critic 5, betas 0.5/0.9)."""
+    try:
+        from .variants import get_variant
+        return {"variant": "wgan_gp", **get_variant("wgan_gp").defaults}
+    except Exception:
+        return {"variant": "wgan_gp"}
+
+
+def _useful(cfg: Config, changes: dict) -> bool:
+    """Offer a remedy only when it changes something and gives a valid config."""
+    if "variant" in changes and changes["variant"] == cfg.variant:
+        return False  # switching to the variant already running
+    if all(getattr(cfg, k, None) == v for k, v in changes.items()):
+        return False
+    if changes.get("label_smoothing") and (cfg.label_smoothing > 0 or cfg.variant.startswith(_UNBOUNDED_D)):
+        return False  # already smoothing, or a loss without labels
+    if changes.get("pack", 1) > 1 and cfg.pack > 1:
+        return False
+    try:
+        new = cfg.replace(**changes)
+        check_basic(new)
+        if "variant" in changes:
+            from .variants import get_variant
+            get_variant(new.variant)
+    except (ConfigError, ImportError):
+        return False
+    return True
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _floats(d: dict) -> dict:
+    return {k: float(v) for k, v in d.items() if isinstance(v, (int, float, np.floating))}
+
+
+def arm_curve(target, n: int = 4000):
+    """(n, 2) centre-line of a target's arm, for the width ratio: the true map with the
+    across-arm factor at 0. None for targets without one (only the spiral has it)."""
+    names = getattr(target, "factor_names", ())
+    if getattr(target, "true_map", None) is None or "across_arm" not in names:
+        return None
+    z = torch.zeros(n, len(names))
+    z[:, names.index("along_arm")] = torch.linspace(-1, 1, n)
+    with torch.no_grad():
+        return target.true_map(z).double().numpy()

@@ -1,0 +1,23 @@
+"""Variant registry: a plain dict, name -> Variant. Register a variant here and the
+common test class (tests/test_variants.py) covers it."""
+from ..config import Config, ConfigError
+from . import minimax, nsgan, wgan_gp
+from .base import Batch, Latent, Nets, Variant
+
+VARIANTS: dict[str, Variant] = {
+    m.VARIANT.name: m.VARIANT
+    for m in (minimax, nsgan, wgan_gp)
+}
+
+
+def get_variant(name: str) -> Variant:
+    try:
+        return VARIANTS[name]
+    except KeyError:
+        raise ConfigError(f"unknown variant {name!r}; choose one of: {', '.join(VARIANTS)}") from None
+
+
+def config_for(variant: str, **overrides) -> Config:
+    """A Config with the variant's defaults applied, then the caller's overrides."""
+    base = {**get_variant(variant).defaults, **overrides}
+    return Config(variant=variant).replace(**base)

@@ -1,0 +1,228 @@
+"""The contract every GAN variant follows.
+
+A variant is a `Variant` subclass in its own file. Losses share one signature,
+`loss(nets, real, fake, cfg) -> scalar tensor`, and receive the networks rather
+than their outputs, so a penalty that needs D's gradient (WGAN-GP), a second
+network (T-GAN's encoder, InfoGAN's Q head) or unrolled copies of D fits with
+no special case in the trainer. Hooks with default bodies cover structure:
+`build` (which networks), `sample_latent`/`generate` (what G eats),
+`make_data` (what counts as real), `after_d_step` (e.g. weight clipping),
+`g_extra` (G-step terms that stay whatever the adversarial loss is: InfoGAN's
+mutual information, CycleGAN's cycle loss) and `latent_layout` (what each column
+of `Latent.z` and `Latent.c` means, so the UI can label the levers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ..config import Config, ConfigError
+from ..distributions import FixedDataset, Target
+from ..latent import MixturePrior, make_prior
+from ..nets import make_discriminator, make_generator
+
+
+@dataclass
+class Latent:
+    z: Tensor  # (N, dz) continuous latent: the levers
+    c: Tensor | None = None  # (N,) long: condition or categorical code
+
+
+@dataclass(frozen=True)
+class LatentLayout:
+    """What G eats, column by column, so the UI can label one lever per input.
+
+    Latent.z = [noise (from the prior) | codes (InfoGAN continuous codes, U(-1, 1))];
+    Latent.c ranges over `categories` values: a condition (cGAN) or a categorical
+    code (InfoGAN). For CycleGAN `from_data` is True: z holds points of target A in
+    normalised units, not a latent - the variant maps data to data.
+    """
+    noise: int
+    codes: int = 0
+    categories: int = 0
+    category_role: str = ""  # "condition", "code" or "" (no Latent.c)
+    from_data: bool = False
+
+    @property
+    def z_dim(self) -> int:
+        return self.noise + self.codes
+
+    def lever_names(self) -> list[str]:  # one label per column of Latent.z
+        if self.from_data:
+            return ["x (target A)", "y (target A)"][:self.noise]
+        return ([f"z{i + 1}" for i in range(self.noise)] +
+                [f"code {i + 1}" for i in range(self.codes)])
+
+
+@dataclass
+class Batch:
+    x: Tensor  # (N, dim) in normalised units; dim is 2 except for image targets
+    c: Tensor | None = None  # (N,) long: mode index (real) or condition/code (fake)
+    z: Tensor | None = None  # (N, dz) the latent that made x (fake only)
+
+
+class Nets(nn.Module):
+    """G, D, the prior and any extra modules, plus how D's input is assembled."""
+
+    def __init__(self, G, D, prior, n_classes=0, g_cond=False, d_cond=False, pack=1, extra=None):
+        super().__init__()
+        self.G, self.D = G, D
+        self.prior = prior  # a Prior, or a MixturePrior module (then trained with G)
+        self.extra = nn.ModuleDict(extra or {})
+        self.n_classes, self.g_cond, self.d_cond, self.pack = n_classes, g_cond, d_cond, pack
+        # Losses that need randomness (GP's eps, instance noise) draw from this CPU
+        # generator, so a seeded run is reproducible whatever other threads do.
+        self.rng = torch.Generator().manual_seed(0)
+
+    def one_hot(self, c):  # (N,) -> (N, n_classes)
+        return F.one_hot(c, self.n_classes).to(torch.float32)
+
+    def g_input(self, latent: Latent) -> Tensor:
+        if self.g_cond:
+            return torch.cat([latent.z, self.one_hot(latent.c)], dim=1)
+        return latent.z
+
+    def d_input(self, batch: Batch) -> Tensor:  # (N, 2[+K]) -> (N / pack, pack * (2[+K]))
+        x = batch.x
+        if self.d_cond:
+            x = torch.cat([x, self.one_hot(batch.c)], dim=1)
+        if self.pack > 1:
+            x = x.reshape(x.shape[0] // self.pack, -1)
+        return x
+
+    def score(self, batch: Batch) -> Tensor:  # (N / pack,)
+        return self.D(self.d_input(batch)).squeeze(1)
+
+    def score_pair(self, real: Batch, fake: Batch) -> tuple[Tensor, Tensor]:
+        """D on real and fake; one forward over both when batch statistics allow it."""
+        if self.D.batch_coupled:
+            return self.score(real), self.score(fake)
+        both = self.D(torch.cat([self.d_input(real), self.d_input(fake)])).squeeze(1)
+        n = both.shape[0] // 2
+        return both[:n], both[n:]
+
+    def d_features(self, batch: Batch) -> Tensor:  # (N / pack, F)
+        return self.D.features(self.d_input(batch))
+
+
+def real_label(cfg: Config) -> float:
+    """One-sided label smoothing: only the real target moves (Salimans et al. 2016)."""
+    return 1.0 - cfg.label_smoothing
+
+
+def bce_logits(logits: Tensor, target: float) -> Tensor:
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def feature_matching_loss(nets: Nets, real: Batch, fake: Batch) -> Tensor:
+    """Salimans et al. 2016: ||E f(x_real) - E f(G(z))||^2 over D's penultimate features."""
+    f_real = nets.d_features(real).detach().mean(0)
+    f_fake = nets.d_features(fake).mean(0)
+    return (f_real - f_fake).pow(2).sum()
+
+
+def data_dim(target: Target) -> int:
+    """Width of one data point: 2 for the plane targets, 64 for 8x8 images."""
+    return getattr(target, "dim", 2)
+
+
+class Variant:
+    name = ""
+    paper = ""
+    summary = ""  # one line: what this variant changes
+    defaults: dict = {}  # Config overrides applied when the user picks this variant
+    uses_latent = True  # False for variants that map data to data (CycleGAN)
+    conditional = False  # G and D both see the mode index
+    g_uses_real = True  # False: g_loss ignores `real`, so the G step skips drawing it
+    reuse_fake = True  # the first G step reuses the last D step's fake batch (DCGAN style)
+    uses_labels = True  # False for losses without real/fake targets (Wasserstein, hinge)
+    live_fields = ("lr_d", "lr_g", "k_d", "k_g", "label_smoothing", "instance_noise")
+
+    # --- validation -------------------------------------------------------------
+    def check(self, cfg: Config, target: Target) -> None:
+        """Raise ConfigError for combinations this variant cannot train."""
+        if self.conditional and not target.has_modes:
+            raise ConfigError(f"{self.name} needs a target with modes to condition on; "
+                              f"'{target.name}' has none")
+        if cfg.prior == "mixture" and not self.uses_latent:
+            raise ConfigError(f"{self.name} maps data to data and has no latent prior")
+        if cfg.label_smoothing and not self.uses_labels:
+            raise ConfigError(f"label smoothing needs real/fake labels; {self.name}'s loss "
+                              "has none (set label_smoothing to 0)")
+
+    def latent_layout(self, cfg: Config, target: Target) -> LatentLayout:
+        k = target.n_classes if self.conditional else 0
+        return LatentLayout(cfg.latent_dim, 0, k, "condition" if k else "")
+
+    # --- structure --------------------------------------------------------------
+    def make_prior(self, cfg: Config):
+        if cfg.prior == "mixture":
+            return MixturePrior(cfg.latent_dim, cfg.mixture_components)
+        return make_prior(cfg.prior, cfg.latent_dim)
+
+    def build(self, cfg: Config, target: Target) -> Nets:
+        k = target.n_classes if self.conditional else 0
+        dim = data_dim(target)
+        G = make_generator(cfg, cfg.latent_dim + k, dim)
+        D = make_discriminator(cfg, (dim + k) * cfg.pack)
+        return Nets(G, D, self.make_prior(cfg), n_classes=k, g_cond=bool(k), d_cond=bool(k),
+                    pack=cfg.pack)
+
+    def make_data(self, cfg: Config, target: Target, gen: torch.Generator) -> Callable:
+        """Return draw(n, gen) -> Batch of real data in normalised units."""
+        source = FixedDataset(target, cfg.dataset_size, gen) if cfg.dataset_size else target
+
+        def draw(n, g):
+            if self.conditional:
+                x, c = source.sample_with_labels(n, g)
+                return Batch(target.normalise(x), c)
+            x, _ = source.sample(n, g)
+            return Batch(target.normalise(x))
+
+        return draw
+
+    def output_target(self, cfg: Config, target: Target) -> Target:
+        """The target whose units G's output is in (CycleGAN's is target B)."""
+        return target
+
+    def sample_latent(self, nets: Nets, n: int, gen: torch.Generator) -> Latent:
+        z = nets.prior.sample(n, gen)
+        c = torch.randint(0, nets.n_classes, (n,), generator=gen) if nets.g_cond else None
+        return Latent(z, c)
+
+    def generate(self, nets: Nets, latent: Latent) -> Tensor:  # (N, 2)
+        return nets.G(nets.g_input(latent))
+
+    def fake_batch(self, nets: Nets, latent: Latent) -> Batch:
+        return Batch(self.generate(nets, latent), latent.c, latent.z)
+
+    def d_params(self, nets: Nets):
+        return list(nets.D.parameters())
+
+    def g_params(self, nets: Nets):
+        params = list(nets.G.parameters())
+        if isinstance(nets.prior, nn.Module):
+            params += list(nets.prior.parameters())
+        return params
+
+    # --- losses -----------------------------------------------------------------
+    def d_loss(self, nets: Nets, real: Batch, fake: Batch, cfg: Config) -> Tensor:
+        raise NotImplementedError
+
+    def g_loss(self, nets: Nets, real: Batch, fake: Batch, cfg: Config) -> Tensor:
+        raise NotImplementedError
+
+    def g_extra(self, nets: Nets, real: Batch, fake: Batch, cfg: Config) -> Tensor | float:
+        """Terms the G step adds to g_loss, or to feature matching when that replaces it."""
+        return 0.0
+
+    def after_d_step(self, nets: Nets, cfg: Config) -> None:
+        """Runs after each D optimiser step (WGAN clips weights here)."""
+
+
+# Losses without labels (Wasserstein, hinge) refuse label smoothing, live or not.
+UNLABELLED_LIVE_FIELDS = tuple(f for f in Variant.live_fields if f != "label_smoothing")

@@ -1,0 +1,27 @@
+"""Relativistic average standard GAN (Jolicoeur-Martineau 2018; AlexiaJM/RelativisticGAN).
+
+Each sample is compared with the batch mean of the other kind instead of one paired
+sample (the code's averaging over the two terms is kept):
+D: min  [BCE(C(x_r) - E C(x_f), 1) + BCE(C(x_f) - E C(x_r), 0)] / 2
+G: min  [BCE(C(x_f) - E C(x_r), 1) + BCE(C(x_r) - E C(x_f), 0)] / 2
+"""
+from .base import Variant, bce_logits, real_label
+
+
+class RaSGAN(Variant):
+    name = "rasgan"
+    paper = "Jolicoeur-Martineau 2018"
+    summary = "Relativistic, against the batch average: each sample is judged relative to the mean of the other kind."
+    defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999}
+
+    def d_loss(self, nets, real, fake, cfg):
+        s_real, s_fake = nets.score_pair(real, fake)
+        return (bce_logits(s_real - s_fake.mean(), real_label(cfg)) +
+                bce_logits(s_fake - s_real.mean(), 0.0)) / 2
+
+    def g_loss(self, nets, real, fake, cfg):
+        s_real, s_fake = nets.score_pair(real, fake)
+        return (bce_logits(s_fake - s_real.mean(), 1.0) + bce_logits(s_real - s_fake.mean(), 0.0)) / 2
+
+
+VARIANT = RaSGAN()

@@ -1,0 +1,404 @@
+"""Levers: probe a generator one latent dimension at a time.
+
+Widgets and layout only; the lever maths is gan_core.levers and the figures are
+gan_core.lever_figures. The lever state lives in the URL (st.query_params), so a
+link reproduces exactly this generator and slider setting.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import streamlit as st
+
+from gan_core import checkpoints, zoo
+from gan_core import lever_figures as F
+from gan_core import levers as L
+
+N_STRIP = 9  # images per lever strip
+SOURCES = ("Pretrained", "Live run", "Upload")
+
+
+# --------------------------------------------------------------------------- model sources
+@st.cache_resource(show_spinner="Loading the pretrained generator…")
+def _pretrained(key: str):
+    """A zoo Run shared read-only by all sessions, with a lock for its forward passes."""
+    return zoo.load_entry(key), threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _classifier(target_name: str):
+    from gan_core.classifier import classifier_for
+    return classifier_for(target_name)
+
+
+class Source:
+    """One generator to probe: an id for widget state, and `call(fn)` that runs fn(run)
+    safely (under the trainer's lock for a live run)."""
+
+    def __init__(self, model_id: str, label: str, call, cacheable: bool):
+        self.model_id, self.label, self.call, self.cacheable = model_id, label, call, cacheable
+
+
+def _pretrained_source(key: str) -> Source:
+    run, lock = _pretrained(key)
+
+    def call(fn):
+        with lock:
+            return fn(run)
+    return Source(key, zoo.label(zoo.entries()[key]), call, True)
+
+
+def _live_trainer():
+    """The playground's trainer in this session, found by type so no key is assumed."""
+    from gan_core.trainer import Trainer
+    for name in list(st.session_state.keys()):
+        value = st.session_state.get(name)
+        if isinstance(value, Trainer):
+            return value
+    try:
+        import ui  # the playground's helpers, when present
+        get = getattr(ui, "get_trainer", None) or getattr(getattr(ui, "session", None), "get_trainer", None)
+        trainer = get() if callable(get) else None
+        return trainer if isinstance(trainer, Trainer) else None
+    except Exception:
+        return None
+
+
+def _upload_source() -> Source | None:
+    up = st.file_uploader("Checkpoint (.safetensors from GAN Levers)", type=["safetensors"],
+                          key="levers_upload")
+    if up is None:
+        st.info("Upload a checkpoint saved by the playground or by `python -m gan_core train`.")
+        return None
+    cache = st.session_state.setdefault("levers_uploads", {})
+    fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
+    if fid not in cache:
+        try:
+            ckpt = checkpoints.from_bytes(up.getvalue(), name=up.name)
+            cache.clear()
+            cache[fid] = (checkpoints.restore_run(ckpt), threading.Lock())
+        except checkpoints.CheckpointError as err:
+            st.error(f"Cannot open this file: {err}")
+            return None
+        except Exception as err:  # never let a bad file take the page down
+            st.error(f"Cannot open this file: {type(err).__name__}: {err}")
+            return None
+    run, lock = cache[fid]
+
+    def call(fn):
+        with lock:
+            return fn(run)
+    return Source("upload:" + fid, f"{up.name} ({run.cfg.target} · {run.cfg.variant})", call, False)
+
+
+def choose_source() -> Source | None:
+    qp_model = st.query_params.get("model", "")
+    entries = zoo.entries()
+    default_src = "Upload" if qp_model.startswith("upload") else "Live run" if qp_model == "live" else "Pretrained"
+    if "levers_source" not in st.session_state:
+        st.session_state["levers_source"] = default_src
+    src = st.radio("Generator", SOURCES, horizontal=True, key="levers_source")
+    if src == "Pretrained":
+        if not entries:
+            st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
+            return None
+        keys = list(entries)
+        if st.session_state.get("levers_entry") not in keys:
+            first = "digits__nsgan" if "digits__nsgan" in keys else keys[0]
+            st.session_state["levers_entry"] = qp_model if qp_model in keys else first
+        key = st.selectbox("Pretrained model", keys, key="levers_entry",
+                           format_func=lambda k: zoo.label(entries[k]))
+        try:
+            return _pretrained_source(key)
+        except Exception as err:
+            st.error(f"Cannot load {key}: {err}")
+            return None
+    if src == "Live run":
+        trainer = _live_trainer()
+        if trainer is None:
+            st.info("No live run in this session yet: start one on the Playground page.")
+            return None
+        cfg = trainer.cfg
+        return Source(f"live:{id(trainer)}:{hash(cfg)}", f"live run ({cfg.target} · {cfg.variant})",
+                      trainer.with_models, False)
+    return _upload_source()
+
+
+# --------------------------------------------------------------------------- lever state
+def _parse_floats(text: str, n: int, lo: float, hi: float) -> np.ndarray | None:
+    try:
+        vals = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        return None
+    if len(vals) != n or not all(np.isfinite(vals)):
+        return None
+    return np.clip(np.asarray(vals, np.float32), lo, hi)
+
+
+def init_state(source: Source, spec: L.LeverSpec) -> None:
+    """On a new generator: levers from the URL when it names this generator, else 0."""
+    if st.session_state.get("levers_model") == source.model_id:
+        return
+    st.session_state["levers_model"] = source.model_id
+    z = np.zeros(spec.dim, np.float32)
+    url_model = st.query_params.get("model", "")
+    same = url_model == source.model_id or (url_model == "live" and source.model_id.startswith("live:"))
+    if same:
+        parsed = _parse_floats(st.query_params.get("z", ""), spec.dim, spec.lo, spec.hi)
+        if parsed is not None:
+            z = parsed
+    for i in range(spec.dim):
+        st.session_state[f"lv_{i}"] = float(round(float(z[i]), 2))
+    st.session_state["levers_locks"] = []
+    if spec.n_classes:
+        c = st.query_params.get("c", "0")
+        st.session_state["lv_class"] = int(c) if c.isdigit() and int(c) < spec.n_classes else 0
+
+
+def current_z(spec: L.LeverSpec) -> np.ndarray:
+    return np.array([st.session_state.get(f"lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
+
+
+def locked(spec: L.LeverSpec) -> list[bool]:
+    names = set(st.session_state.get("levers_locks") or [])
+    return [n in names for n in spec.names]
+
+
+def _randomise(spec: L.LeverSpec) -> None:
+    st.session_state["levers_seed"] = st.session_state.get("levers_seed", 0) + 1
+    prior = "uniform" if spec.lo >= -1 and spec.hi <= 1 else "normal"
+    z = L.randomise(current_z(spec), locked(spec), spec.lo, spec.hi, st.session_state["levers_seed"], prior)
+    for i in range(spec.dim):
+        st.session_state[f"lv_{i}"] = float(round(float(z[i]), 2))
+
+
+def _reset(spec: L.LeverSpec) -> None:
+    for i, lock in enumerate(locked(spec)):
+        if not lock:
+            st.session_state[f"lv_{i}"] = 0.0
+
+
+def write_url(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
+    model = "live" if source.model_id.startswith("live:") else source.model_id
+    want = {"model": model, "z": ",".join(f"{v:.2f}" for v in z)}
+    if c is not None:
+        want["c"] = str(int(c))
+    if any(st.query_params.get(k) != v for k, v in want.items()):
+        st.query_params.update(want)
+    if c is None and "c" in st.query_params:
+        del st.query_params["c"]
+
+
+def buttons(spec: L.LeverSpec) -> None:
+    b1, b2 = st.columns(2)
+    b1.button("Randomise", on_click=_randomise, args=(spec,), help="New random values for unlocked levers")
+    b2.button("⟲ Reset to 0", on_click=_reset, args=(spec,), help="Unlocked levers back to 0")
+    st.pills("🔒 Locked levers", spec.names, selection_mode="multi", key="levers_locks",
+             help="Randomise and reset leave locked levers alone")
+
+
+def lever_groups(spec: L.LeverSpec) -> list[tuple[str, list[int]]]:
+    groups = [("Noise levers", spec.noise_dims)]
+    if spec.code_dims:
+        groups.append(("Code levers: InfoGAN's learned codes", spec.code_dims))
+    return groups
+
+
+def lever_widgets(spec: L.LeverSpec, per_row: int = 4) -> None:
+    """Sliders in a grid (2-D targets: few levers)."""
+    buttons(spec)
+    for title, dims in lever_groups(spec):
+        if len(lever_groups(spec)) > 1:
+            st.caption(title)
+        for start in range(0, len(dims), per_row):
+            cols = st.columns(per_row)
+            for col, i in zip(cols, dims[start:start + per_row]):
+                col.slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+
+
+# --------------------------------------------------------------------------- views
+def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
+    """Left: the generated digit, large. Middle: the sliders. Right: one strip per lever,
+    the lever swept over its range with the others fixed, as one image (one fetch)."""
+    values = L.lever_values(spec.lo, spec.hi, N_STRIP)
+
+    def compute(run):
+        return L.decode(run, z, c)[0], L.sweep_outputs(run, z, values, c)
+    x, strips = source.call(compute)
+    clf = _classifier(st.session_state.get("levers_target", "digits"))
+    from gan_core.classifier import predict_probs
+    probs = predict_probs(clf, x[None])[0]
+    left, middle, right = st.columns([3, 4, 5], gap="medium")
+    with left:
+        slot = st.empty()
+        slot.image(F.digit_image(x, spec.image_side, 32), caption="G(z)", width=256, output_format="PNG")
+        order = np.argsort(-probs)[:3]
+        st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
+                    + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
+        buttons(spec)
+        animate_controls(source, spec, z, c, slot, image=True)
+    with middle:
+        for title, dims in lever_groups(spec):
+            st.caption(title)
+            half = (len(dims) + 1) // 2
+            cols = st.columns(2)
+            for k, i in enumerate(dims):
+                cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+    with right:
+        current = [F.nearest_column(values, v) for v in z]
+        sheet = F.strip_sheet(strips, spec.image_side, spec.names, current, kinds=spec.kinds)
+        st.image(sheet, output_format="PNG",
+                 caption=f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others fixed "
+                 "(red box: its current value)")
+
+
+def class_selector(spec: L.LeverSpec):
+    if not spec.n_classes:
+        return None
+    return st.selectbox(spec.class_label.capitalize(), range(spec.n_classes), key="lv_class",
+                        help="The conditional GAN's class input" if spec.class_label == "class"
+                        else "InfoGAN's categorical code")
+
+
+def planar_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
+    values = L.lever_values(spec.lo, spec.hi, 41)
+
+    def compute(run):
+        probe = L.decode(run, z, c)[0]
+        sweeps = L.sweep_outputs(run, z, values, c)
+        latent = run.sample_latent(1500, run.cfg.seed + 1)
+        fake = run.generate(latent)
+        colours = run.colours(latent)
+        import torch
+        real, _ = run.out_target.sample(1500, torch.Generator().manual_seed(5))
+        return probe, sweeps, fake, colours, real.numpy(), run.out_target.bounds
+    probe, sweeps, fake, colours, real, bounds = source.call(compute)
+    left, right = st.columns([3, 2])
+    with left:
+        slot = st.empty()
+        slot.plotly_chart(F.planar_figure(real, fake, colours, probe, sweeps, spec.names, bounds),
+                          key="levers_plane")
+    with right:
+        st.plotly_chart(F.sweep_curves(values, sweeps, spec.names), key="levers_curves")
+        st.markdown(f"probe G(z) = ({probe[0]:.3g}, {probe[1]:.3g})")
+        animate_controls(source, spec, z, c, slot, image=False, extra=(real, fake, colours, sweeps, bounds))
+
+
+def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
+    """The source's lever movie: one lever, eased sin sweep, there and back."""
+    lever = st.selectbox("Animate lever", range(spec.dim), format_func=lambda i: spec.names[i],
+                         key="levers_anim")
+    if not st.button("▶ Animate", key="levers_anim_go"):
+        return
+    frames_z = L.animation_latents(z, lever, spec.lo, spec.hi, 36 if image else 24)
+    xs = source.call(lambda run: L.decode(run, frames_z, c))
+    for k, x in enumerate(xs):
+        if image:
+            slot.image(F.digit_image(x, spec.image_side, 32),
+                       caption=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}", width=256,
+                       output_format="PNG")
+        else:
+            real, fake, colours, sweeps, bounds = extra
+            slot.plotly_chart(F.planar_figure(real, fake, colours, x, sweeps, spec.names, bounds,
+                                              title=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}"),
+                              key=f"levers_anim_{k}")
+        time.sleep(0.04)
+
+
+@st.cache_data(show_spinner="Computing the lever report…", max_entries=32)
+def _cached_report(model_id: str, c, _call):
+    return _report(_call, c)
+
+
+def _report(call, c):
+    def fn(run):
+        clf = _classifier(run.out_target.name) if getattr(run.out_target, "side", 0) else None
+        return L.lever_report(run, clf, c)
+    rep = call(fn)
+    return rep.matrix, rep.lever_names, rep.factor_names, rep.method, rep.summary(), rep.entanglement()
+
+
+def report_section(source: Source, c) -> None:
+    st.subheader("Lever report: what does each lever change?")
+    if source.cacheable:
+        data = _cached_report(source.model_id, c, source.call)
+    elif st.button("Compute the lever report", key="levers_report_go"):
+        data = _report(source.call, c)
+    else:
+        st.caption("The generator is changing or was uploaded: compute the report on demand.")
+        return
+    matrix, levers, factors, method, summary, ent = data
+    how = ("mutual information of each lever with each true factor (1 = this lever alone sets it)"
+           if method == "alignment" else
+           "how far each factor moves when one lever sweeps its range, in units of that factor's "
+           "spread over the real images; the ten p(k) columns count as one feature, 'class'")
+    st.caption(f"Rows: levers. Columns: factors. Value: {how}.")
+    st.plotly_chart(F.report_heatmap(matrix, levers, factors, "lever × factor"), key="levers_report")
+    active = [s for s in summary if s["controls"]]
+    many = sum(len(s["controls"]) > 1 for s in active)
+    st.markdown(f"**{len(active)}** of {len(levers)} levers visibly change something; **{many}** of "
+                f"them change several factors at once (mean {ent:.1f} factors per active lever).")
+    st.dataframe([{"lever": s["lever"], "changes": ", ".join(s["changes"]) or "—",
+                   "verdict": s["verdict"], "purity": round(s["purity"], 2)} for s in summary],
+                 hide_index=True, width="stretch")
+
+
+def compare_section(target: str) -> None:
+    """NS-GAN, InfoGAN and the conditional GAN on one target, side by side."""
+    keys = [k for k in (f"{target}__nsgan", f"{target}__infogan", f"{target}__cgan") if k in zoo.entries()]
+    if len(keys) < 2 or not st.toggle("Compare NS-GAN / InfoGAN / conditional GAN side by side",
+                                      key="levers_compare"):
+        return
+    cols = st.columns(len(keys))
+    for col, key in zip(cols, keys):
+        src = _pretrained_source(key)
+        matrix, levers, factors, _, _, ent = _cached_report(key, None, src.call)
+        with col:
+            st.plotly_chart(F.report_heatmap(matrix, levers, factors, f"{key.split('__')[1]} "
+                                             f"({ent:.1f} factors/lever)"), key=f"levers_cmp_{key}")
+
+
+# --------------------------------------------------------------------------- page
+@st.fragment
+def lever_panel(source: Source, spec: L.LeverSpec, is_image: bool, c) -> None:
+    """Everything a lever move changes. A fragment: moving a slider reruns only this,
+    not the report below (which depends on the generator and class, not on z)."""
+    z = current_z(spec)
+    write_url(source, spec, z, c)
+    try:
+        if is_image:
+            image_view(source, spec, z, c)
+        else:
+            lever_widgets(spec)
+            planar_view(source, spec, z, c)
+    except Exception as err:
+        st.error(f"Drawing failed: {type(err).__name__}: {err}")
+
+
+def main() -> None:
+    st.set_page_config(layout="wide")  # strips need the width; harmless under app.py's navigation
+    st.title("Levers")
+    st.caption("One slider per latent dimension. Move one and watch what it changes; the lever "
+               "report says whether one lever controls one feature, or several.")
+    source = choose_source()
+    if source is None:
+        return
+    try:
+        spec, target_name, is_image = source.call(
+            lambda run: (L.lever_spec(run), run.out_target.name, bool(getattr(run.out_target, "side", 0))))
+    except Exception as err:
+        st.error(f"This generator cannot be probed: {err}")
+        return
+    st.session_state["levers_target"] = target_name
+    init_state(source, spec)
+    c = class_selector(spec)
+    st.caption(f"Generator: {source.label}")
+    lever_panel(source, spec, is_image, c)
+    report_section(source, c)
+    if source.cacheable:
+        compare_section(target_name)
+
+
+main()

@@ -1,0 +1,176 @@
+"""The detector fires on hand-made failures, stays quiet on a perfect sampler, and only
+offers remedies that are real, new, valid config changes."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from gan_core.config import Config
+from gan_core.detector import Detector, Remedy, arm_curve
+from gan_core.distributions import get_target, spiral_map
+
+torch.set_num_threads(1)
+E8 = get_target("eight_gaussians")
+OK_LOSSES, OK_GRADS = {"d_loss": 1.3, "g_loss": 0.8}, {"d": 1.0, "g": 1.0}
+N = 1000
+
+
+def real(target, seed, n=N):
+    return target.sample(n, torch.Generator().manual_seed(seed))[0].numpy()
+
+
+def one_mode(seed, k=0, n=N):
+    rng = np.random.default_rng(seed)
+    return E8.mode_centers[k] + 0.2 * rng.standard_normal((n, 2))
+
+
+def run(det, sets, start=1000, every=100, losses=OK_LOSSES, grads=OK_GRADS):
+    """Evaluate each set in turn; return the list of alert kinds after each call."""
+    return [[a.kind for a in det.evaluate(start + i * every, s, losses, grads)]
+            for i, s in enumerate(sets)]
+
+
+@pytest.fixture
+def det():
+    return Detector(E8, Config())
+
+
+def test_perfect_sampler_raises_nothing(det):
+    kinds = run(det, [real(E8, s) for s in range(6)])
+    assert kinds == [[]] * 6
+    row = det.history[-1]
+    assert row["captured"] == 8 and 0.97 < row["hq"] < 1.0  # ~98.9%, and that is fine
+    assert "floor_sliced_w" in row and len(row["hist"]) == 8
+
+
+def test_single_mode_collapse_fires_after_patience(det):
+    kinds = run(det, [one_mode(s) for s in range(5)])
+    assert [("collapse" in k) for k in kinds] == [False, False, True, True, True]
+    alert = next(a for a in det.alerts if a.kind == "collapse")
+    assert alert.severity == "warning" and "1 of 8" in alert.title
+    assert alert.remedies and all(isinstance(r, Remedy) for r in alert.remedies)
+    for r in alert.remedies:
+        Config().replace(**r.changes)  # every remedy is a real Config change
+
+
+def test_no_alert_during_warmup(det):
+    kinds = run(det, [one_mode(s) for s in range(5)], start=0, every=50)
+    assert all("collapse" not in k for k in kinds)
+
+
+def test_half_the_modes_is_collapse(det):
+    rng = np.random.default_rng(0)
+    half = [E8.mode_centers[rng.integers(0, 4, N)] + 0.2 * rng.standard_normal((N, 2)) for _ in range(3)]
+    assert "collapse" in run(det, half)[-1]
+
+
+def test_remedies_already_applied_are_skipped():
+    cfg = Config(variant="wgan_gp", minibatch_std=True, pack=2, spectral_norm=True)
+    det = Detector(E8, cfg)
+    run(det, [one_mode(s) for s in range(3)])
+    alert = next(a for a in det.alerts if a.kind == "collapse")
+    changes = [r.changes for r in alert.remedies]
+    assert not any(c.get("variant") == "wgan_gp" or "minibatch_std" in c or "pack" in c
+                   or "spectral_norm" in c for c in changes)
+
+
+def test_mode_hopping_between_single_modes(det):
+    kinds = run(det, [one_mode(s, k=(0, 4)[s % 2]) for s in range(5)])
+    assert "mode_hopping" in kinds[-1] and "mode_hopping" not in kinds[1]
+    assert det.history[-1]["js_prev"] > 0.9
+
+
+def test_discriminator_wins_and_wgan_is_exempt():
+    losses, grads = {"d_loss": 1e-3, "g_loss": 0.0}, {"d": 0.1, "g": 1e-6}
+    sets = [real(E8, s) for s in range(3)]
+    assert "discriminator_wins" in run(Detector(E8, Config()), sets, losses=losses, grads=grads)[-1]
+    saturated = {"d_loss": 1e-3, "g_loss": 9.0}
+    assert "discriminator_wins" in run(Detector(E8, Config()), sets, losses=saturated)[-1]
+    wgan = Detector(E8, Config(variant="wgan_gp"))
+    assert "discriminator_wins" not in run(wgan, sets, losses=losses, grads=grads)[-1]
+
+
+def test_diverged_is_immediate(det):
+    alerts = det.evaluate(10, real(E8, 0), {"d_loss": math.nan, "g_loss": 1.0}, OK_GRADS)
+    assert [a.kind for a in alerts] == ["diverged"] and alerts[0].severity == "error"
+    assert "d_loss" in alerts[0].explanation
+    bad = real(E8, 1)
+    bad[3] = np.inf
+    assert det.evaluate(20, bad, OK_LOSSES, OK_GRADS)[0].kind == "diverged"
+
+
+def test_blur_and_junk_are_off_target_not_collapse(det):
+    rng = np.random.default_rng(0)
+    blurred = [real(E8, s) + 0.4 * rng.standard_normal((N, 2)) for s in range(3)]
+    kinds = run(det, blurred)[-1]
+    assert "off_target" in kinds and "collapse" not in kinds
+    alert = next(a for a in det.alerts if a.kind == "off_target")
+    assert alert.severity == "info"  # below 100% HQ is never called a failure
+    junk = Detector(E8, Config())
+    sets = []
+    for s in range(3):
+        x = real(E8, s)
+        x[:20] = rng.uniform(-3, 3, (20, 2))  # 2% uniform junk
+        sets.append(x)
+    assert run(junk, sets)[-1] == ["off_target"]
+
+
+def test_thin_or_torn_needs_a_generator_and_fires_on_tears():
+    spiral = get_target("spiral")
+    cfg = Config(target="spiral", prior="uniform")
+
+    def thin(z):  # the true spiral map with the across-arm lever switched off
+        return spiral_map(torch.stack([z[:, 0], 0.05 * z[:, 1]], 1))
+
+    z = torch.rand(N, 2, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    det = Detector(spiral, cfg)
+    fake = thin(z).numpy()
+    assert all("thin_or_torn" not in a.kind for a in det.evaluate(1000, fake, OK_LOSSES, OK_GRADS))
+    assert det.history[-1]["width_ratio"] < 0.2
+    alerts = det.evaluate(1100, fake, OK_LOSSES, OK_GRADS, generator=thin)
+    torn = next(a for a in alerts if a.kind == "thin_or_torn")
+    assert torn.severity == "warning" and "wide" in torn.explanation
+    good = Detector(spiral, cfg)
+    alerts = good.evaluate(1000, spiral_map(z).numpy(), OK_LOSSES, OK_GRADS, generator=spiral_map)
+    assert "thin_or_torn" not in [a.kind for a in alerts]
+    assert good.history[-1]["tear_score"] < 0.03
+
+
+def test_history_is_bounded_and_eval_every_skips():
+    det = Detector(E8, Config(), history_size=3, eval_every=100)
+    for step in range(1000, 1600, 50):
+        det.evaluate(step, real(E8, step), OK_LOSSES, OK_GRADS)
+    assert len(det.history) == 3
+    assert [r["step"] for r in det.history] == [1300, 1400, 1500]
+
+
+def test_region_target_collapse():
+    spiral = get_target("spiral")
+    det = Detector(spiral, Config(target="spiral"))
+    x = real(spiral, 0)
+    blob = [x[np.argsort(x[:, 0])[:50]][np.random.default_rng(s).integers(0, 50, N)] for s in range(3)]
+    assert "collapse" in run(det, blob)[-1]
+    assert run(Detector(spiral, Config(target="spiral")), [real(spiral, s) for s in range(3)])[-1] == []
+
+
+def test_arm_curve_only_for_the_spiral():
+    assert arm_curve(E8) is None
+    assert arm_curve(get_target("spiral")).shape == (4000, 2)
+
+
+def test_detector_plugs_into_the_trainer():
+    from engine_helpers import tiny_config
+    from gan_core.trainer import Trainer
+    trainer = Trainer(tiny_config(eval_size=256), detector=Detector.for_run, detector_interval=0.0,
+                      max_steps=3)
+    try:
+        trainer.start()
+        trainer.wait_steps(3, timeout=30)
+        trainer.pause()
+        snap = trainer.latest()
+    finally:
+        trainer.stop()
+    assert snap.step >= 1 and "detector_error" not in snap.metrics
+    assert "hq" in snap.metrics and "floor_mmd" in snap.metrics
+    assert isinstance(snap.alerts, list)
