@@ -52,7 +52,11 @@ def _params(nets: Nets, which: str, variant: Variant) -> list:
     every step cost more than the optimiser step on the default config."""
     cache = nets.__dict__.setdefault("_param_lists", {})
     if which not in cache:
-        cache[which] = variant.d_params(nets) if which == "d" else variant.g_params(nets)
+        if which == "d_only":  # D's params that G's optimiser does not also own (InfoGAN's Q)
+            shared = {id(p) for p in _params(nets, "g", variant)}
+            cache[which] = [p for p in _params(nets, "d", variant) if id(p) not in shared]
+        else:
+            cache[which] = variant.d_params(nets) if which == "d" else variant.g_params(nets)
     return cache[which]
 
 
@@ -96,8 +100,7 @@ def g_step(nets: Nets, opt, draw_real, variant: Variant, cfg: Config, gen,
            fake: Batch | None = None) -> dict:
     needs_real = variant.g_uses_real or cfg.feature_matching
     real = draw_real(cfg.batch_size, gen) if needs_real else None
-    shared = {id(p) for p in _params(nets, "g", variant)}  # e.g. InfoGAN's Q head trains in both
-    d_params = [p for p in _params(nets, "d", variant) if id(p) not in shared]
+    d_params = _params(nets, "d_only", variant)
     for p in d_params:  # D's weight gradients are never used in a G step
         p.requires_grad_(False)
     try:
@@ -189,7 +192,8 @@ class Run:
         return self._eval_latent
 
     def step(self, mode: str = "both") -> dict:
-        self.nets.train()
+        if not self.nets.training:  # walking every module costs ~3% of a step
+            self.nets.train()
         out = train_step(self.nets, self.opts, self.draw_real, self.variant, self.cfg,
                          self.gen, mode)
         self.step_count += 1
@@ -537,6 +541,7 @@ class Trainer:
             return False
         if not all(math.isfinite(v) for v in out.values()):
             bad = ", ".join(k for k, v in out.items() if not math.isfinite(v))
+            self._last.update(out)  # so the detector's `diverged` alert can name the culprit
             self._fail(f"training diverged at step {self.run.step_count}: {bad} is NaN or inf. "
                        "The last good weights were kept. Try a lower learning rate or WGAN-GP.")
             return False
@@ -548,6 +553,14 @@ class Trainer:
         self.state = "error"
         self.error = message
         self.run.load_state(self._good_state)
+        if self.detector is not None:
+            losses = {k: v for k, v in self._last.items() if k.endswith("loss")}
+            grads = {k[0]: v for k, v in self._last.items() if k.endswith("grad")}
+            try:
+                self.alerts = self.detector.evaluate(self.run.step_count, np.full((1, 2), np.nan),
+                                                     losses, grads)
+            except Exception:
+                pass  # the error state itself already tells the user
         self._publish()
 
     def _update_rate(self, steps: int, seconds: float) -> None:

@@ -192,9 +192,9 @@ def write_url(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
 
 
 def buttons(spec: L.LeverSpec) -> None:
-    b1, b2 = st.columns(2)
-    b1.button("Randomise", on_click=_randomise, args=(spec,), help="New random values for unlocked levers")
-    b2.button("⟲ Reset to 0", on_click=_reset, args=(spec,), help="Unlocked levers back to 0")
+    with st.container(horizontal=True):
+        st.button("Randomise", on_click=_randomise, args=(spec,), help="New random values for unlocked levers")
+        st.button("⟲ Reset to 0", on_click=_reset, args=(spec,), help="Unlocked levers back to 0")
     st.pills("🔒 Locked levers", spec.names, selection_mode="multi", key="levers_locks",
              help="Randomise and reset leave locked levers alone")
 

@@ -2,78 +2,27 @@
 
 Open the page, move lever 3 with the keyboard, and check that the generated image
 changed and that the URL carries the new value. A screenshot goes to test-artifacts/.
-Uses the shared fixtures from tests/conftest.py when they exist (`browser_page`,
-`app_url`); otherwise starts its own Streamlit server on the page.
+Uses the shared fixtures from tests/conftest.py (`app_url`, `page`, `shot`).
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from conftest import shot
 from gan_core import zoo
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not found"),
+    pytest.mark.browser,
     pytest.mark.skipif("digits__nsgan" not in zoo.entries(), reason="zoo not built"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def levers_url():
-    """The Levers page's URL: through app.py's navigation when it exists, else the page alone."""
-    port = _free_port()
-    app = ROOT / "app.py"
-    script = app if app.exists() else ROOT / "pages" / "levers.py"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GAN_LEVERS_THREADS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode()[-2000:])
-                time.sleep(0.5)
-        yield base + ("/levers" if app.exists() else "/")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1800})
-        yield pg
-        browser.close()
+@pytest.fixture
+def levers_url(app_url):
+    return app_url + "/levers"
 
 
 def _main_image_src(page) -> str:
@@ -110,9 +59,8 @@ def test_move_lever_3_changes_the_image_and_the_url(page, levers_url):
     assert _lever_value(page.url, 3) == pytest.approx(0.5)
     assert _lever_value(page.url, 2) == 0.0
     assert page.locator('[data-testid="stException"]').count() == 0
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / "levers_digits.png"), full_page=True)
+    page.wait_for_timeout(1500)  # let the lever report's heatmap draw
+    shot(page, "levers_digits")
 
 
 def test_shared_link_restores_the_levers(page, levers_url):

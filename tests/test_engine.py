@@ -175,7 +175,8 @@ def test_divergence_stops_within_one_step_and_keeps_good_weights():
     while tr.status()["state"] != "error" and time.time() < deadline:
         time.sleep(0.01)
     st = tr.status()
-    assert st["state"] == "error" and "NaN" in st["error"] or "diverged" in st["error"]
+    assert st["state"] == "error"
+    assert "NaN" in st["error"] or "diverged" in st["error"]
     assert tr.run.params_finite()
     state = tr.run.nets.state_dict()
     assert all(torch.isfinite(v).all() for v in state.values())
@@ -262,3 +263,29 @@ def test_cli_help_and_bad_input():
     res = subprocess.run([sys.executable, "-m", "gan_core", "train", "--target", "nope",
                           "--out", "/tmp/x.pt"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "unknown target" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_divergence_raises_the_detectors_diverged_alert():
+    from gan_core.detector import Detector
+    tr = Trainer(tiny_config(optimizer="sgd", lr_d=1e30, lr_g=1e30), device=CPU,
+                 detector=Detector.for_run)
+    tr.start()
+    deadline = time.time() + 20
+    while tr.status()["state"] != "error" and time.time() < deadline:
+        time.sleep(0.01)
+    assert tr.status()["state"] == "error"
+    assert any(a.kind == "diverged" for a in tr.latest().alerts)
+    tr.stop()
+
+
+def test_trainer_runs_the_detector_with_snapshots():
+    from gan_core.detector import Detector
+    tr = Trainer(tiny_config(target="ring8"), device=CPU, detector=Detector.for_run,
+                 detector_interval=0.0, snapshot_interval=0.0)
+    tr.start()
+    tr.wait_steps(30, timeout=60)
+    tr.pause()
+    time.sleep(0.1)
+    snap = tr.latest()
+    assert tr.detector.history and "hq" in snap.metrics and "tear_score" in snap.metrics
+    tr.stop()

@@ -269,3 +269,25 @@ def test_upload_of_a_digits_checkpoint_gives_image_levers(tmp_path):
     at.button(key="levers_report_go").click().run()  # uploaded: the report is on demand
     assert_clean(at)
     assert at.dataframe
+
+
+def test_live_run_from_the_session_trainer():
+    from gan_core.trainer import Trainer
+    trainer = Trainer(config_for("nsgan", target="spiral", **TINY), device=CPU)
+    trainer.single_step()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["some_trainer_key"] = trainer  # found by type, whatever the key
+    at.run()
+    at.radio(key="levers_source").set_value("Live run").run()
+    assert_clean(at)
+    assert len(at.slider) == 2 and at.query_params["model"] == "live"
+    at.button(key="levers_report_go").click().run()  # a changing run: report on demand
+    assert_clean(at)
+    trainer.stop()
+
+
+def test_live_run_missing_is_explained():
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at.radio(key="levers_source").set_value("Live run").run()
+    assert not at.exception
+    assert any("Playground" in i.value for i in at.info)

@@ -1,12 +1,11 @@
 """The shipped zoo against its manifest, and a tiny build -> check round trip."""
 import json
 import time
-from pathlib import Path
 
 import pytest
 import torch
 
-from gan_core import checkpoints, zoo
+from gan_core import zoo
 from gan_core.config import Config
 
 torch.set_num_threads(1)

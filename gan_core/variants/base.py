@@ -115,7 +115,12 @@ def real_label(cfg: Config) -> float:
 
 
 def bce_logits(logits: Tensor, target: float) -> Tensor:
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+    """mean BCE(sigmoid(s), t) = mean(softplus(s) - t*s): no target tensor to allocate."""
+    if target == 1.0:
+        return F.softplus(-logits).mean()
+    if target == 0.0:
+        return F.softplus(logits).mean()
+    return (F.softplus(logits) - target * logits).mean()
 
 
 def feature_matching_loss(nets: Nets, real: Batch, fake: Batch) -> Tensor:
