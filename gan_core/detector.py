@@ -52,6 +52,8 @@ class Thresholds:
     coverage_prdc: float = 0.6  # PRDC coverage / a perfect sampler's (regions targets)
     on_target: float = 0.5  # HQ >= this x the perfect HQ: samples sit on the data, just few places
     spread_low: float = 0.5  # generated spread / real spread
+    crowded_min_hq: float = 0.03  # enough HQ samples (60 of 2,000) for their histogram to mean something
+    crowded_kl: float = 0.15  # KL(HQ histogram || uniform): 0.29 is 6 of 8 modes evenly; a blur ~0.01
     spread_collapsed: float = 0.25  # below this it is collapse whatever the coverage
     hop_js: float = 0.25  # JS (bits) between successive histograms
     hop_min_hq: int = 100  # HQ samples needed on both sides of a comparison
@@ -181,7 +183,10 @@ class Detector:
 
     def _is_collapse(self, row) -> bool:
         on_target = row["hq"] >= self.th.on_target * self.ref.real_stats["hq"]
-        concentrated = on_target or row["spread_ratio"] < self.th.spread_low
+        # Blurred AND collapsed: the few on-target samples crowd into a few modes (a pure
+        # blur spreads them evenly, so its histogram KL stays near 0).
+        crowded = row["hq"] >= self.th.crowded_min_hq and row.get("reverse_kl", 0.0) >= self.th.crowded_kl
+        concentrated = on_target or crowded or row["spread_ratio"] < self.th.spread_low
         return (self._low_coverage(row) and concentrated) or row["spread_ratio"] < self.th.spread_collapsed
 
     def _is_hopping(self, row) -> bool:

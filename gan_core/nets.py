@@ -50,7 +50,9 @@ class MinibatchStd(nn.Module):
     minibatch discrimination): a collapsed batch has a tell-tale small value."""
 
     def forward(self, h):  # (N, F) -> (N, F + 1)
-        std = h.std(dim=0, unbiased=False).mean()
+        # + 1e-8 as in ProGAN: sqrt'(0) is infinite, and a dead ReLU unit has zero spread,
+        # which turned WGAN-GP's double backward into NaN.
+        std = (h.var(dim=0, unbiased=False) + 1e-8).sqrt().mean()
         return torch.cat([h, std.expand(h.shape[0], 1)], dim=1)
 
 

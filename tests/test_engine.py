@@ -65,7 +65,7 @@ def test_minibatch_std_sees_a_collapsed_batch():
     D = Discriminator(2, 8, 1, minibatch_std=True)
     spread = D.mbstd(torch.randn(16, 3))[:, -1]
     same = D.mbstd(torch.ones(16, 3))[:, -1]
-    assert float(same[0]) == 0.0 and float(spread[0]) > 0.1
+    assert float(same[0]) < 1e-3 and float(spread[0]) > 0.1
 
 
 # ---------------------------------------------------------------- run / step

@@ -14,6 +14,7 @@ class Hinge(Variant):
     name = "hinge"
     paper = "Lim & Ye 2017"
     summary = "Margin loss for D (SVM-like, ignores samples past the margin); G raises D's raw score."
+    g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9}
     uses_labels = False
     live_fields = UNLABELLED_LIVE_FIELDS

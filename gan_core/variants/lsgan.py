@@ -12,6 +12,7 @@ class LSGAN(Variant):
     name = "lsgan"
     paper = "Mao et al. 2017"
     summary = "Squared error to the labels instead of log loss: fakes far from the data keep a gradient."
+    g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999}
 
     def d_loss(self, nets, real, fake, cfg):

@@ -16,6 +16,7 @@ class WGAN(Variant):
     name = "wgan"
     paper = "Arjovsky et al. 2017"
     summary = "Wasserstein critic kept Lipschitz by clipping its weights to ±0.01 after each step."
+    g_uses_real = False
     defaults = {"optimizer": "rmsprop", "lr_d": 5e-5, "lr_g": 5e-5, "k_d": 5, "k_g": 1,
                 "clip_value": 0.01}
     uses_labels = False
