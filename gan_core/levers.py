@@ -59,9 +59,9 @@ def continuous_code_dims(run) -> list[int]:
 
 def lever_spec(run) -> LeverSpec:
     nets, cfg = run.nets, run.cfg
-    dim = cfg.latent_dim
-    lo, hi = nets.prior.lever_range() if hasattr(nets.prior, "lever_range") else (-3.0, 3.0)
     codes = set(continuous_code_dims(run))
+    dim = max([cfg.latent_dim] + [i + 1 for i in codes])  # InfoGAN's codes follow the noise
+    lo, hi = nets.prior.lever_range() if hasattr(nets.prior, "lever_range") else (-3.0, 3.0)
     kinds = ["code" if i in codes else "noise" for i in range(dim)]
     noise_i = code_i = 0
     names = []

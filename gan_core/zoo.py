@@ -113,7 +113,7 @@ def _image_metrics(run: Run, fake: np.ndarray) -> dict:
     from .classifier import classifier_for, image_metrics, predict_probs, tstr
     clf = classifier_for(run.out_target.name)
     out = image_metrics(predict_probs(clf, fake))
-    if run.nets.g_cond:  # conditional: TSTR with generated labelled digits
+    if run.variant.conditional:  # cGAN: TSTR with generated labelled digits
         from .variants.base import Latent
         n = 2000
         gen = torch.Generator().manual_seed(run.cfg.seed + 2)

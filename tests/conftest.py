@@ -30,11 +30,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _log_tail(proc: subprocess.Popen, n: int = 3000) -> str:
+    path = getattr(proc, "log_path", None)
+    if not path or not Path(path).exists():
+        return ""
+    return f"\n--- last lines of {path} ---\n" + Path(path).read_text(errors="replace")[-n:]
+
+
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
     end = time.time() + timeout
     while time.time() < end:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+            raise RuntimeError(
+                f"streamlit exited early with code {proc.returncode}" + _log_tail(proc))
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
                 if resp.read().strip() == b"ok":
@@ -42,7 +50,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s")
+    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s"
+                       + _log_tail(proc))
 
 
 def start_streamlit(script: str = "app.py", extra_env: dict | None = None):
@@ -54,6 +63,8 @@ def start_streamlit(script: str = "app.py", extra_env: dict | None = None):
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()  # the child keeps its own copy of the descriptor
+    proc.log_path = log.name
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -76,7 +87,7 @@ def _require_chromium():
     if Path(CHROMIUM).exists():
         return
     message = f"{CHROMIUM} not found: run `make test` (it installs Debian's chromium)"
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
 
@@ -110,7 +121,7 @@ def page(browser):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # generous: CI shares 2 cores with the app server
     yield pg
     context.close()
 

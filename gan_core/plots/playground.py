@@ -1,0 +1,164 @@
+"""Figures of the Playground page. Each takes arrays (target units, float32) and
+returns a go.Figure; none touches a network or Streamlit.
+
+WebGL budget: `samples_figure`, `true_map_figure` and `latent_figure` use one
+Scattergl context each; everything else is SVG (few points).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .common import PROBE, REAL_GREY, f32, figure, lever_colour, square_axes
+
+# Trace order in samples_figure, so selection events can be mapped back to fakes.
+SAMPLES_FAKE_TRACE = 1
+
+
+def _hl_marker(size: float) -> dict:
+    return dict(size=size, color="rgba(0,0,0,0)", line=dict(width=1.5, color="#000"))
+
+
+def samples_figure(real, fake, fake_colours, bounds, *, uirevision: str = "samples",
+                   field=None, arrows=None, probe=None, sweeps=None, sweep_dims=None,
+                   highlight=None, title: str = "", height: int = 480) -> go.Figure:
+    """Real points grey, fakes in their latent colours, on D's field.
+
+    real (R, 2), fake (N, 2); fake_colours: N colour strings; field: gan_core.probes.Field
+    or None; arrows: (start (M, 2), vector (M, 2)) already scaled; probe (2,);
+    sweeps (L, S, 2) with sweep_dims naming each lever's index (for its colour);
+    highlight: indices into fake to ring (linked selection)."""
+    data = []
+    if field is not None:
+        data.append(_field_trace(field))
+    data.append(dict(type="scattergl", x=f32(real[:, 0]), y=f32(real[:, 1]), mode="markers",
+                     name="real", hoverinfo="skip",
+                     marker=dict(size=3, color=REAL_GREY)))
+    data.append(dict(type="scattergl", x=f32(fake[:, 0]), y=f32(fake[:, 1]), mode="markers",
+                     name="generated", marker=dict(size=4, color=list(fake_colours)),
+                     hovertemplate="G(z%{pointNumber})<br>(%{x:.3g}, %{y:.3g})<extra></extra>"))
+    if highlight is not None and len(highlight):
+        idx = np.asarray(highlight, np.int64)
+        data.append(dict(type="scattergl", x=f32(fake[idx, 0]), y=f32(fake[idx, 1]),
+                         mode="markers", name="selected", hoverinfo="skip",
+                         marker=_hl_marker(8)))
+    if arrows is not None:
+        data.append(_arrow_trace(*arrows))
+    if sweeps is not None:
+        for k, curve in enumerate(sweeps):
+            d = sweep_dims[k] if sweep_dims is not None else k
+            data.append(dict(type="scatter", x=f32(curve[:, 0]), y=f32(curve[:, 1]),
+                             mode="lines", name=f"z{d + 1} sweep", hoverinfo="name",
+                             line=dict(color=lever_colour(d), width=2.5)))
+    if probe is not None:
+        data.append(dict(type="scatter", x=[float(probe[0])], y=[float(probe[1])],
+                         mode="markers", name="probe G(z)",
+                         hovertemplate="probe G(z)<br>(%{x:.3g}, %{y:.3g})<extra></extra>",
+                         marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
+                                     line=dict(width=2.5, color=PROBE))))
+    layout = square_axes(bounds, uirevision, title, height)
+    # a fake's index survives the shift when the field trace is present
+    return _tag(figure(data, layout), fake_trace=1 + (field is not None))
+
+
+def _tag(fig: go.Figure, **meta) -> go.Figure:
+    fig.layout.meta = meta  # read back by the page to map selections onto trace numbers
+    return fig
+
+
+def _field_trace(field) -> dict:
+    zmin, zmax = (0.0, 1.0) if field.probability else (float(np.nanmin(field.values)),
+                                                        float(np.nanmax(field.values)))
+    if not np.isfinite(zmin) or not np.isfinite(zmax) or zmin == zmax:
+        zmin, zmax = -1.0, 1.0
+    return dict(type="heatmap", x=f32(field.xs), y=f32(field.ys), z=f32(field.values),
+                zmin=zmin, zmax=zmax, zsmooth="best", opacity=0.55, hoverinfo="skip",
+                # purple: D says fake, green: D says real (GAN Lab's convention)
+                colorscale=[[0, "#8e44ad"], [0.5, "#f7f7f7"], [1, "#27ae60"]],
+                colorbar=dict(title=dict(text=field.label, side="right"), thickness=10, len=0.7))
+
+
+def _arrow_trace(start, vec) -> dict:
+    """One SVG trace: a segment per fake with an arrowhead at its tip."""
+    n = len(start)
+    xs = np.full(3 * n, np.nan, np.float32)
+    ys = np.full(3 * n, np.nan, np.float32)
+    xs[0::3], ys[0::3] = start[:, 0], start[:, 1]
+    xs[1::3], ys[1::3] = start[:, 0] + vec[:, 0], start[:, 1] + vec[:, 1]
+    sizes = np.tile(np.array([0, 7, 0], np.float32), n)
+    return dict(type="scatter", x=xs, y=ys, mode="lines+markers", name="G's pull",
+                hoverinfo="skip", connectgaps=False, line=dict(color="rgba(20,20,20,0.55)", width=1),
+                marker=dict(size=sizes, symbol="arrow", angleref="previous",
+                            color="rgba(20,20,20,0.7)"))
+
+
+def true_map_figure(points, colours, bounds, *, title: str = "", height: int = 480) -> go.Figure:
+    """The target's own latent -> sample map, in the same colour scheme as the fakes."""
+    data = [dict(type="scattergl", x=f32(points[:, 0]), y=f32(points[:, 1]), mode="markers",
+                 hoverinfo="skip", marker=dict(size=4, color=list(colours)))]
+    return figure(data, square_axes(bounds, "truemap", title, height))
+
+
+def latent_figure(xy, colours, axis_names, *, highlight=None, uirevision: str = "latent",
+                  lim: float = 3.2, title: str = "", height: int = 380) -> go.Figure:
+    """The eval latents (first two dims) in their colours; selections here ring the
+    matching fakes in the samples view."""
+    data = [dict(type="scattergl", x=f32(xy[:, 0]), y=f32(xy[:, 1]), mode="markers",
+                 name="z", marker=dict(size=4, color=list(colours)),
+                 hovertemplate="z%{pointNumber}: (%{x:.2f}, %{y:.2f})<extra></extra>")]
+    if highlight is not None and len(highlight):
+        idx = np.asarray(highlight, np.int64)
+        data.append(dict(type="scattergl", x=f32(xy[idx, 0]), y=f32(xy[idx, 1]), mode="markers",
+                         hoverinfo="skip", marker=_hl_marker(7)))
+    layout = square_axes((-lim, lim, -lim, lim), uirevision, title, height)
+    layout["dragmode"] = "lasso"
+    layout["xaxis"]["title"] = dict(text=axis_names[0])
+    layout["yaxis"]["title"] = dict(text=axis_names[1])
+    return _tag(figure(data, layout), fake_trace=0)
+
+
+def _decimate(cols: dict, keys, max_points: int) -> dict:
+    n = len(cols.get("step", []))
+    stride = max(1, int(np.ceil(n / max_points)))
+    return {k: np.asarray(cols[k])[::stride] for k in keys if k in cols}
+
+
+def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go.Figure:
+    """Left axis: D and G losses; right panel: gradient norms (log scale)."""
+    c = _decimate(cols, ("step", "d_loss", "g_loss", "d_grad", "g_grad"), max_points)
+    step = f32(c.get("step", []))
+    data = []
+    for key, name, colour, axes in (("d_loss", "D loss", "#8e44ad", ("x", "y")),
+                                    ("g_loss", "G loss", "#e67e22", ("x", "y")),
+                                    ("d_grad", "|∇D|", "#8e44ad", ("x2", "y2")),
+                                    ("g_grad", "|∇G|", "#e67e22", ("x2", "y2"))):
+        if key in c:
+            data.append(dict(type="scatter", x=step, y=f32(c[key]), mode="lines", name=name,
+                             xaxis=axes[0], yaxis=axes[1],
+                             line=dict(color=colour, width=1.5, dash="dot" if "grad" in key else None)))
+    layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=30), font=dict(size=11),
+                  uirevision="losses", hovermode="x unified",
+                  legend=dict(orientation="h", y=-0.2),
+                  xaxis=dict(domain=[0, 0.46], title=dict(text="step")),
+                  xaxis2=dict(domain=[0.56, 1], title=dict(text="step")),
+                  yaxis=dict(title=dict(text="loss")),
+                  yaxis2=dict(type="log", anchor="x2", title=dict(text="gradient norm")),
+                  plot_bgcolor="white", paper_bgcolor="white")
+    return figure(data, layout)
+
+
+def detector_history_figure(rows: list[dict], *, height: int = 220) -> go.Figure:
+    """Modes captured (as a share), HQ% and coverage over the detector's checks."""
+    step = f32([r.get("step", 0) for r in rows])
+    series = (("coverage_modes", "modes captured", "#2c7fb8"), ("hq", "HQ (within 3σ)", "#31a354"),
+              ("coverage", "coverage (PRDC)", "#de2d26"))
+    data = []
+    for key, name, colour in series:
+        vals = [r.get(key, np.nan) for r in rows]
+        data.append(dict(type="scatter", x=step, y=f32(vals), mode="lines+markers", name=name,
+                         marker=dict(size=4), line=dict(color=colour, width=1.5)))
+    layout = dict(height=height, margin=dict(l=40, r=10, t=10, b=30), font=dict(size=11),
+                  uirevision="dethist", hovermode="x unified", legend=dict(orientation="h", y=-0.3),
+                  yaxis=dict(range=[0, 1.05], tickformat=".0%"), xaxis=dict(title=dict(text="step")),
+                  plot_bgcolor="white", paper_bgcolor="white")
+    return figure(data, layout)

@@ -1,0 +1,139 @@
+"""What the Playground asks of a live run between steps: D's field over the plane, the
+direction G's loss pushes each fake, the latent view, lever probes and sweeps.
+
+Pure functions of a `Run` (call them through `Trainer.with_models`, which holds the
+lock). No Streamlit, no plotting: arrays in, arrays out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .variants.base import Batch, Latent
+
+
+# --------------------------------------------------------------------------- what can be shown
+def field_support(run) -> str:
+    """'' when D's field over the plane is meaningful, else a sentence saying why not."""
+    nets = run.nets
+    if getattr(run.out_target, "dim", 2) != 2:
+        return "this target is not 2-D, so there is no plane to colour"
+    if nets.pack > 1:
+        return "PacGAN's D judges packs of samples, not single points, so it has no per-point field"
+    if nets.d_cond:
+        return "this conditional D scores (point, class) pairs: its field differs per class"
+    if getattr(nets, "pairwise", False):
+        return "a T-GAN's D returns an encoding compared across samples, not a score per point"
+    if not run.variant.uses_latent:
+        return "CycleGAN's discriminators judge two domains; the field is not shown"
+    return ""
+
+
+def score_label(run) -> str:
+    return "D(x) = P(real)" if run.variant.uses_labels else "critic value D(x)"
+
+
+# --------------------------------------------------------------------------- D's field
+@dataclass
+class Field:
+    xs: np.ndarray  # (nx,)
+    ys: np.ndarray  # (ny,)
+    values: np.ndarray  # (ny, nx) float32
+    label: str
+    probability: bool  # values are P(real) in [0, 1]
+
+
+def _eval_mode(nets):
+    was = nets.training
+    nets.eval()
+    return was
+
+
+@torch.no_grad()
+def d_field(run, bounds, n: int = 64) -> Field | None:
+    """D over an n x n grid covering `bounds` (target units). None when unsupported."""
+    if field_support(run):
+        return None
+    x0, x1, y0, y1 = bounds
+    xs = np.linspace(x0, x1, n, dtype=np.float32)
+    ys = np.linspace(y0, y1, n, dtype=np.float32)
+    gx, gy = np.meshgrid(xs, ys)  # (n, n) each
+    pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], 1), device=run.device)  # (n*n, 2)
+    was = _eval_mode(run.nets)
+    try:
+        s = run.nets.score(Batch(run.target.normalise(pts)))  # (n*n,)
+    finally:
+        run.nets.train(was)
+    prob = bool(run.variant.uses_labels)
+    v = torch.sigmoid(s) if prob else s
+    return Field(xs, ys, v.float().cpu().numpy().reshape(n, n), score_label(run), prob)
+
+
+# --------------------------------------------------------------------------- G's pull
+def g_arrows(run, latent: Latent, n: int = 150, seed: int = 3) -> tuple[np.ndarray, np.ndarray] | None:
+    """(start (n, 2), push (n, 2)) in target units: the first n eval fakes and
+    -d(G loss)/dx at each, i.e. where the generator's next step moves them.
+    The caller scales arrows for display. None when D's field is unsupported."""
+    if field_support(run):
+        return None
+    nets, variant, cfg = run.nets, run.variant, run.cfg
+    sub = Latent(latent.z[:n], None if latent.c is None else latent.c[:n])
+    was = _eval_mode(nets)
+    try:
+        with torch.enable_grad():
+            with torch.no_grad():
+                x = variant.generate(nets, sub)  # (n, 2) normalised
+            x = x.detach().clone().requires_grad_(True)
+            real = run.draw_real(len(x), torch.Generator().manual_seed(seed))
+            loss = variant.g_loss(nets, real, Batch(x, sub.c, sub.z), cfg)
+            (grad,) = torch.autograd.grad(loss, x)
+    finally:
+        nets.train(was)
+    start = run.out_target.denormalise(x.detach()).float().cpu().numpy()
+    sx, sy = run.out_target.scale_xy
+    push = -grad.float().cpu().numpy() * np.array([sx, sy], np.float32)  # to target units
+    return start, push
+
+
+def scale_arrows(push: np.ndarray, bounds, frac: float = 0.08) -> np.ndarray:
+    """Rescale pushes so the 90th-percentile arrow is `frac` of the view's width."""
+    span = max(bounds[1] - bounds[0], bounds[3] - bounds[2])
+    norms = np.linalg.norm(push, axis=1)
+    ref = float(np.percentile(norms, 90)) if len(norms) else 0.0
+    if not np.isfinite(ref) or ref <= 0:
+        return np.zeros_like(push)
+    return (push / ref * frac * span).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- latent view
+def latent_xy(latent: Latent, rng_seed: int = 0) -> tuple[np.ndarray, list[str]]:
+    """(N, 2) coordinates to draw the eval latents at, and axis names: z1 vs z2, or
+    z1 against a small jitter when the latent is 1-D."""
+    z = latent.z.detach().cpu().numpy().astype(np.float32)
+    if z.shape[1] >= 2:
+        return z[:, :2].copy(), ["z1", "z2"]
+    jitter = np.random.default_rng(rng_seed).uniform(-1, 1, len(z)).astype(np.float32)
+    return np.stack([z[:, 0], jitter], 1), ["z1", "(jitter, no meaning)"]
+
+
+# --------------------------------------------------------------------------- levers
+@torch.no_grad()
+def probe_and_sweeps(run, z0: np.ndarray, dims: list[int], n_values: int = 41, c=None):
+    """G at the probe z0 (2,), and for each lever in dims the curve G traces as that
+    lever runs over the prior's range with the others fixed: (len(dims), n_values, 2)."""
+    lo, hi = run.nets.prior.lever_range()
+    values = np.linspace(lo, hi, n_values, dtype=np.float32)
+    z0 = np.asarray(z0, np.float32)
+    rows = [z0[None]]
+    for d in dims:
+        z = np.repeat(z0[None], n_values, 0)
+        z[:, d] = values
+        rows.append(z)
+    zt = torch.as_tensor(np.concatenate(rows), device=run.device)
+    ct = None
+    if run.nets.g_cond:
+        ct = torch.full((len(zt),), int(c or 0), dtype=torch.long, device=run.device)
+    out = run.generate(Latent(zt, ct))  # (1 + len(dims) * n_values, 2)
+    return out[0], out[1:].reshape(len(dims), n_values, -1), values

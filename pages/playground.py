@@ -1,0 +1,440 @@
+"""Playground: pick a target and a variant, train live, watch the latent colours, pull
+the levers, see the detector. Widgets and layout only: the maths is in gan_core
+(probes, plots, trainer) and the widget plumbing in ui.
+
+Live panels are `st.fragment(run_every=...)` functions that read the Trainer's latest
+snapshot; the training thread never calls Streamlit.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan_core import plots, probes
+from gan_core.levers import lever_spec
+from ui import controls as C
+from ui import session as S
+from ui import texts as T
+
+MAX_LEVERS = 16
+N_REAL = 2000
+
+
+# --------------------------------------------------------------------------- small helpers
+def explain(view: str) -> None:
+    short, more = T.VIEWS[view]
+    st.caption(short)
+    with st.expander("More about this view"):
+        st.markdown(more)
+
+
+def _running(trainer) -> bool:
+    return trainer is not None and trainer.status()["state"] == "running"
+
+
+def _every(trainer, seconds: float):
+    return seconds if _running(trainer) else None
+
+
+def _static(trainer) -> dict:
+    """Per-run data that never changes while it trains: real points, latent colours,
+    lever spec. Cached in session state, keyed by the run object."""
+    run = trainer.run
+    cache = st.session_state.get("pg_static")
+    if cache is None or cache["run"] != id(run) or cache["cfg"] != run.cfg.to_json():
+        def build(r):
+            latent = r.eval_latent()
+            real, _ = r.out_target.sample(N_REAL, torch.Generator().manual_seed(11))
+            xy, names = probes.latent_xy(latent)
+            try:
+                spec = lever_spec(r)
+            except Exception:
+                spec = None
+            return dict(run=id(r), cfg=r.cfg.to_json(), real=real.numpy().astype(np.float32),
+                        colours=plots.hex_colours(r.colours(latent)), latent_xy=xy,
+                        latent_names=names, spec=spec, bounds=r.out_target.bounds,
+                        lim=max(3.2, float(np.abs(xy).max()) * 1.05) if len(xy) else 3.2,
+                        learnable_prior=isinstance(r.nets.prior, torch.nn.Module),
+                        field_note=probes.field_support(r))
+        cache = trainer.with_models(build)
+        st.session_state["pg_static"] = cache
+    if cache["learnable_prior"]:  # DeLiGAN: the mixture moves, so do the colours
+        def refresh(r):
+            latent = r.eval_latent()
+            return plots.hex_colours(r.colours(latent)), probes.latent_xy(latent)[0]
+        cache["colours"], cache["latent_xy"] = trainer.with_models(refresh)
+    return cache
+
+
+# --------------------------------------------------------------------------- trainer lifecycle
+def _confirm_reset() -> None:
+    st.session_state["pg_force_reset"] = True
+
+
+def _keep_run(cfg) -> None:
+    C.push_config(cfg)
+
+
+def sync_trainer():
+    """Build this session's trainer, or bring it in line with the widgets: live changes
+    apply at once, structural ones reset (asking first once training has begun)."""
+    box = S.box()
+    desired = C.desired_config()
+    problem = C.validate(desired)
+    points = st.session_state.get("pg_points") if desired.target == C.CUSTOM else None
+    if problem:
+        st.error(f"These settings cannot train: {problem}")
+    force = st.session_state.pop("pg_force_reset", False)
+    if box.trainer is None:
+        if problem:
+            return None
+        if desired.target == C.CUSTOM and points is None:
+            st.info("Upload a CSV of x, y points in the sidebar to train on your own data.")
+            return None
+        try:
+            box.set(S.make_trainer(desired, points))
+        except (ValueError, RuntimeError) as err:
+            st.error(f"Cannot build this run: {err}")
+            return None
+        return box.trainer
+    trainer = box.trainer
+    if problem or desired == trainer.cfg and not force:
+        return trainer
+    live, structural = C.split_changes(trainer.cfg, desired, trainer.run.variant.live_fields)
+    if live:
+        try:
+            trainer.set_live(**live)
+        except ValueError as err:
+            st.error(f"Cannot apply {', '.join(live)} live: {err}")
+    if not structural and not force:
+        return trainer
+    if desired.target == C.CUSTOM and points is None:
+        st.info("Upload a CSV of x, y points in the sidebar to train on your own data.")
+        return trainer
+    pristine = trainer.status()["step"] == 0
+    if force or pristine:
+        try:
+            trainer.reset(desired, points)
+        except (ValueError, RuntimeError) as err:
+            st.error(f"Cannot build this run: {err}")
+        return trainer
+    with st.container(border=True):
+        st.warning(f"You changed **{', '.join(sorted(structural))}**. That changes the networks "
+                   "or the data, so it needs a fresh run: training restarts from step 0.")
+        c1, c2 = st.columns(2)
+        c1.button("Reset with the new settings", key="pg_confirm", type="primary",
+                  on_click=_confirm_reset)
+        c2.button("Keep the current run", key="pg_keep", on_click=_keep_run, args=(trainer.cfg,))
+    return trainer
+
+
+# --------------------------------------------------------------------------- controls
+def _toggle(trainer) -> None:
+    if _running(trainer):
+        trainer.pause()
+    else:
+        trainer.start()
+
+
+def _reset(trainer) -> None:
+    trainer.reset()
+    st.session_state.pop("pg_sel", None)
+
+
+def controls_ui(trainer) -> None:
+    running = _running(trainer)
+    cols = st.columns([1.3, 1, 1, 1.1, 1, 4.6], vertical_alignment="center")
+    cols[0].button("⏸ Pause" if running else "▶ Train", key="pg_train", type="primary",
+                   on_click=_toggle, args=(trainer,), width="stretch")
+    cols[1].button("Step D", key="pg_step_d", on_click=trainer.single_step, args=("d",),
+                   help="One discriminator update (pauses training)", width="stretch")
+    cols[2].button("Step G", key="pg_step_g", on_click=trainer.single_step, args=("g",),
+                   help="One generator update (pauses training)", width="stretch")
+    cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
+                   args=("both",), help="kD critic steps then kG generator steps", width="stretch")
+    cols[4].button("⟲ Reset", key="pg_reset", on_click=_reset, args=(trainer,),
+                   help="New random weights, same settings", width="stretch")
+    st.session_state["pg_drawn_state"] = trainer.status()["state"]
+    with cols[5]:
+        st.fragment(run_every=_every(trainer, 0.5))(status_panel)(trainer)
+
+
+def status_panel(trainer) -> None:
+    s = trainer.status()
+    if s["state"] != st.session_state.get("pg_drawn_state"):
+        st.rerun()  # paused by the budget, or failed: redraw the buttons
+    rate = f"{s['steps_per_s']:,.0f} steps/s" if s["steps_per_s"] else "—"
+    st.markdown(f"**step {s['step']:,}** · {rate} · {s['state']}",
+                help="Steps per second of the training thread (k_d D updates + k_g G updates each)")
+    if s["max_steps"]:
+        st.progress(min(1.0, s["step"] / s["max_steps"]),
+                    text=f"{s['step']:,} / {s['max_steps']:,} steps (budget)")
+    if s["state"] == "error":
+        st.error(s["error"])
+
+
+# --------------------------------------------------------------------------- selection
+def _on_select(chart_key: str) -> None:
+    event = st.session_state.get(chart_key)
+    sel = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    trace = st.session_state.get(f"{chart_key}_trace", 0)
+    idx = sorted({int(p["point_index"]) for p in (sel or {}).get("points", [])
+                  if p.get("curve_number") == trace and "point_index" in p})
+    st.session_state["pg_sel"] = idx
+    st.session_state["pg_sel_ver"] = st.session_state.get("pg_sel_ver", 0) + 1
+
+
+def _selection_sync() -> list[int]:
+    """The shared selection; a fragment that sees a new one redraws the whole page so the
+    other view rings the same points."""
+    ver = st.session_state.get("pg_sel_ver", 0)
+    if st.session_state.get("pg_sel_drawn", 0) != ver:
+        st.session_state["pg_sel_drawn"] = ver
+        st.rerun()
+    return st.session_state.get("pg_sel") or []
+
+
+def _clear_selection() -> None:
+    st.session_state["pg_sel"] = []
+    st.session_state["pg_sel_ver"] = st.session_state.get("pg_sel_ver", 0) + 1
+
+
+# --------------------------------------------------------------------------- live views
+def lever_dims(spec) -> list[int]:
+    if spec.dim <= MAX_LEVERS:
+        return list(range(spec.dim))
+    chosen = st.multiselect(f"Levers to show (at most {MAX_LEVERS} of {spec.dim})", spec.names,
+                            default=spec.names[:8], max_selections=MAX_LEVERS, key="pg_lever_pick")
+    return [spec.names.index(n) for n in chosen]
+
+
+def levers_ui(spec, dims) -> np.ndarray:
+    """Sliders for the shown levers; hidden levers stay at their last value."""
+    z = np.zeros(spec.dim, np.float32)
+    for i in range(spec.dim):
+        z[i] = st.session_state.get(f"pg_lv_{i}", 0.0)
+    per_row = 4
+    for start in range(0, len(dims), per_row):
+        cols = st.columns(per_row)
+        for col, i in zip(cols, dims[start:start + per_row]):
+            with col:
+                st.markdown(f"<span style='color:{plots.lever_colour(i)};font-weight:600'>"
+                            f"■ {spec.names[i]}</span>", unsafe_allow_html=True)
+                z[i] = st.slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"pg_lv_{i}",
+                                 label_visibility="collapsed")
+    return z
+
+
+def samples_panel(trainer) -> None:
+    snap = trainer.latest()
+    if snap is None:
+        st.info("Building the run…")
+        return
+    static = _static(trainer)
+    sel = _selection_sync()
+    show_field = st.session_state.get("pg_show_field", True) and not static["field_note"]
+    show_arrows = st.session_state.get("pg_show_arrows", False) and not static["field_note"]
+    show_sweeps = st.session_state.get("pg_show_sweeps", True)
+    spec = static["spec"]
+    dims = lever_dims(spec) if spec is not None else []
+    z = None
+    if spec is not None:
+        z = np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
+    c = st.session_state.get("pg_lv_class") if spec is not None and spec.n_classes else None
+    bounds = static["bounds"]
+
+    def compute(run):
+        out = {}
+        if show_field:
+            out["field"] = probes.d_field(run, bounds)
+        if show_arrows:
+            a = probes.g_arrows(run, run.eval_latent())
+            if a is not None:
+                out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
+        if z is not None and run.variant.uses_latent:
+            probe, sweeps, _ = probes.probe_and_sweeps(run, z, dims if show_sweeps else [], c=c)
+            out["probe"], out["sweeps"] = probe, sweeps if show_sweeps else None
+        return out
+    try:
+        extra = trainer.with_models(compute)
+    except Exception as err:  # a view must never take the page down
+        extra = {}
+        st.caption(f"(field/probe unavailable: {type(err).__name__}: {err})")
+    fig = plots.samples_figure(static["real"], snap.fake, static["colours"], bounds,
+                               field=extra.get("field"), arrows=extra.get("arrows"),
+                               probe=extra.get("probe"), sweeps=extra.get("sweeps"),
+                               sweep_dims=dims, highlight=sel or None,
+                               uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}")
+    st.session_state["pg_samples_trace"] = fig.layout.meta["fake_trace"]
+    st.plotly_chart(fig, key="pg_samples", on_select=lambda: _on_select("pg_samples"),
+                    selection_mode=("box", "lasso"), config={"displaylogo": False})
+    if snap.step == 0:
+        st.info(T.PRESS_TRAIN)
+    if static["field_note"]:
+        st.caption(f"D's field is not drawn: {static['field_note']}.")
+    if spec is not None and trainer.run.variant.uses_latent:
+        st.markdown("**Levers** · " + T.VIEWS["levers"][0])
+        if spec.n_classes:
+            st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
+                         key="pg_lv_class")
+        levers_ui(spec, dims)
+        with st.expander("More about the levers"):
+            st.markdown(T.VIEWS["levers"][1])
+
+
+def latent_panel(trainer) -> None:
+    static = _static(trainer)
+    sel = _selection_sync()
+    fig = plots.latent_figure(static["latent_xy"], static["colours"], static["latent_names"],
+                              highlight=sel or None, lim=static["lim"],
+                              uirevision=f"latent-{static['cfg']}", title="Latent space (z1, z2)")
+    st.session_state["pg_latent_trace"] = 0
+    st.plotly_chart(fig, key="pg_latent", on_select=lambda: _on_select("pg_latent"),
+                    selection_mode=("box", "lasso"), config={"displaylogo": False})
+    if sel:
+        c1, c2 = st.columns([3, 1])
+        c1.caption(f"{len(sel)} latents selected; their images are ringed on the left.")
+        c2.button("Clear", key="pg_clear_sel", on_click=_clear_selection)
+
+
+def true_map_ui(trainer) -> None:
+    target = trainer.run.out_target
+    if getattr(target, "true_map", None) is None:
+        st.caption(f"**{target.name}** has no known latent map (it is data only), so there is "
+                   "no ideal mapping to compare with.")
+        return
+    pts, colours = _true_map_data(target.name)
+    st.plotly_chart(plots.true_map_figure(pts, colours, target.bounds, title="True map",
+                                          height=340), key="pg_truemap",
+                    config={"displaylogo": False})
+    explain("truemap")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _true_map_data(name: str):
+    from gan_core.distributions import get_target
+    from gan_core.latent import make_prior
+    target = get_target(name)
+    gen = torch.Generator().manual_seed(5)
+    z = target.true_latent(N_REAL, gen)
+    with torch.no_grad():
+        pts = target.true_map(z).float().numpy()
+    prior = make_prior(target.true_prior, z.shape[1])
+    return pts, plots.hex_colours(prior.colours(z))
+
+
+def charts_panel(trainer) -> None:
+    if st.session_state.pop("pg_need_full_rerun", False):
+        st.rerun()
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        st.markdown("#### Losses and gradient norms")
+        explain("losses")
+        cols = trainer.history_columns()
+        if len(cols.get("step", [])):
+            st.plotly_chart(plots.losses_figure(cols), key="pg_losses",
+                            config={"displaylogo": False})
+        else:
+            st.caption("Nothing yet: the curves start with the first training step.")
+    with right:
+        st.markdown("#### Mode-collapse detector")
+        explain("detector")
+        detector_ui(trainer)
+
+
+def _apply_remedy(trainer, changes: dict) -> None:
+    was_running = _running(trainer)
+    points = st.session_state.get("pg_points") if trainer.cfg.target == C.CUSTOM else None
+    try:
+        new = trainer.cfg.replace(**changes)
+        trainer.reset(new, points)
+    except (ValueError, RuntimeError) as err:
+        st.session_state["pg_remedy_error"] = str(err)
+        return
+    C.push_config(new)
+    st.session_state["pg_need_full_rerun"] = True
+    if was_running:
+        trainer.start()
+
+
+def detector_ui(trainer) -> None:
+    if trainer.detector is None:
+        st.caption("No detector on this run.")
+        return
+    if st.session_state.get("pg_remedy_error"):
+        st.error(st.session_state.pop("pg_remedy_error"))
+    snap = trainer.latest()
+    alerts = list(snap.alerts) if snap is not None else []
+    rows = trainer.with_models(lambda run: list(trainer.detector.history))
+    if rows:
+        last = rows[-1]
+        m = st.columns(3)
+        m[0].metric("Modes captured", f"{last.get('captured', 0):.0f} / {last.get('n_modes', 0):.0f}")
+        m[1].metric("HQ (within 3σ)", f"{last.get('hq', 0):.0%}")
+        m[2].metric("Coverage", f"{last.get('coverage', 0):.0%}")
+    if not alerts:
+        st.success("No alerts." if rows else "Waiting for the first check (after a few steps).")
+    for k, alert in enumerate(alerts):
+        box = {"error": st.error, "warning": st.warning}.get(alert.severity, st.info)
+        box(f"**{alert.title}** (step {alert.step:,})")
+        st.markdown(alert.explanation)
+        for j, remedy in enumerate(alert.remedies):
+            st.button(f"🩹 {remedy.label}", key=f"pg_remedy_{alert.kind}_{j}",
+                      on_click=_apply_remedy, args=(trainer, dict(remedy.changes)),
+                      help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))
+    if len(rows) > 1:
+        st.plotly_chart(plots.detector_history_figure(rows), key="pg_dethist",
+                        config={"displaylogo": False})
+
+
+# --------------------------------------------------------------------------- diagnostics
+def diagnostics_ui() -> None:
+    with st.expander("Diagnostics"):
+        n = S.training_threads()
+        st.markdown(f"Live training threads on this server: **{n}**")
+        st.caption(f"diag-threads={n}")
+        live = S.live_trainers()
+        if live:
+            st.dataframe(live, hide_index=True)
+
+
+# --------------------------------------------------------------------------- page
+def main() -> None:
+    st.title("GAN Levers · Playground")
+    st.markdown(T.INTRO)
+    with st.sidebar:
+        C.ensure_defaults()
+        C.presets_ui()
+        st.divider()
+        C.target_ui()
+        variant = C.variant_ui()
+        C.options_ui(variant)
+        budget = C.budget_ui()
+        with st.expander("Display", expanded=False):
+            st.toggle("D's field behind the samples", value=True, key="pg_show_field")
+            st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows")
+            st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps")
+            st.select_slider("Live refresh (s)", [0.1, 0.25, 0.5, 1.0], value=0.25,
+                             key="pg_refresh")
+        diagnostics_ui()
+    trainer = sync_trainer()
+    if trainer is None:
+        return
+    trainer.set_budget(budget)
+    controls_ui(trainer)
+    refresh = float(st.session_state.get("pg_refresh", 0.25))
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.markdown("#### Samples: real and generated")
+        explain("samples")
+        st.fragment(run_every=_every(trainer, refresh))(samples_panel)(trainer)
+    with right:
+        true_map_ui(trainer)
+        st.markdown("#### Latent space")
+        explain("latent")
+        st.fragment(run_every=_every(trainer, max(refresh, 0.5)))(latent_panel)(trainer)
+    st.fragment(run_every=_every(trainer, 1.0))(charts_panel)(trainer)
+
+
+main()

@@ -1,0 +1,54 @@
+"""Browser smoke test: the app boots in Chromium, and every page in the navigation
+renders without an exception box. One screenshot per page goes to test-artifacts/.
+
+Uses the shared fixtures from tests/conftest.py (`app_url`, `page`, `shot`).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import shot
+
+pytestmark = pytest.mark.browser
+
+NAV_LINKS = '[data-testid="stSidebarNav"] a'
+
+
+def _settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app has drawn and its script run is over."""
+    page.locator('[data-testid="stApp"]').wait_for(timeout=timeout_ms)
+    page.locator('[data-testid="stMain"], [data-testid="stAppViewContainer"]').first.wait_for(
+        timeout=timeout_ms)
+    # The status widget shows "Running..." while the page script runs.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout_ms)
+    page.wait_for_timeout(500)  # let late elements (charts, exceptions) attach
+
+
+def _assert_no_exception(page, where: str) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    if errors.count():
+        pytest.fail(f"{where}: the page shows an exception:\n{errors.first.inner_text()[:2000]}")
+
+
+def test_app_boots_and_every_page_renders(page, app_url):
+    page.goto(app_url, wait_until="networkidle")
+    _settle(page)
+    assert re.search(r"gan levers", page.title() + page.content(), re.I), (
+        "neither the tab title nor the page mentions GAN Levers")
+    _assert_no_exception(page, "default page")
+    shot(page, "smoke_default")
+
+    # With one page Streamlit hides the navigation; then the default page is all there is.
+    links = page.locator(NAV_LINKS)
+    targets = [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href"))
+               for i in range(links.count())]
+    for name, href in targets:
+        page.goto(href if href.startswith("http") else app_url + href, wait_until="networkidle")
+        _settle(page)
+        _assert_no_exception(page, f"page {name!r} ({href})")
+        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "page"
+        shot(page, f"smoke_{slug}")

@@ -1,0 +1,86 @@
+"""One Trainer per browser session.
+
+`st.cache_resource(scope="session", on_release=...)` holds a small mutable box per
+session; the box holds the Trainer (built lazily, rebuilt in place by `reset`). When the
+session disconnects Streamlit clears its session caches and `on_release` stops the
+thread. A module-level registry lists live trainers across the server for the
+Diagnostics panel (and the browser test that checks a closed tab frees its thread).
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+
+import streamlit as st
+
+THREAD_NAME = "gan-levers-trainer"
+_REGISTRY: "weakref.WeakSet" = weakref.WeakSet()
+_REGISTRY_LOCK = threading.Lock()
+
+
+class TrainerBox:
+    """Mutable holder, so the cached object stays the same while its trainer changes."""
+
+    def __init__(self):
+        self.trainer = None
+        self.released = False
+
+    def set(self, trainer) -> None:
+        if self.trainer is not None and self.trainer is not trainer:
+            self.trainer.stop()
+        self.trainer = trainer
+        with _REGISTRY_LOCK:
+            _REGISTRY.add(trainer)
+
+
+def release_box(box: TrainerBox) -> None:
+    """Session ended: stop the training thread (never raises)."""
+    box.released = True
+    if box.trainer is not None:
+        try:
+            box.trainer.stop(timeout=5.0)
+        except Exception:
+            pass
+
+
+@st.cache_resource(scope="session", on_release=release_box, show_spinner=False)
+def _session_box() -> TrainerBox:
+    return TrainerBox()
+
+
+def box() -> TrainerBox:
+    return _session_box()
+
+
+def get_trainer():
+    """This session's Trainer, or None before the Playground has built one.
+    (The Levers page finds the live run through this.)"""
+    try:
+        return box().trainer
+    except Exception:
+        return None
+
+
+def make_trainer(cfg, points=None):
+    """A new Trainer with the mode-collapse detector attached."""
+    from gan_core.detector import Detector
+    from gan_core.trainer import Trainer
+    return Trainer(cfg, points=points, detector=Detector.for_run, snapshot_interval=0.1)
+
+
+def live_trainers() -> list[dict]:
+    """Every trainer alive in this server process: for the Diagnostics panel."""
+    with _REGISTRY_LOCK:
+        trainers = list(_REGISTRY)
+    out = []
+    for t in trainers:
+        if t.alive:
+            s = t.status()
+            out.append({"id": hex(id(t)), "target": t.cfg.target, "variant": t.cfg.variant,
+                        "state": s["state"], "step": s["step"]})
+    return out
+
+
+def training_threads() -> int:
+    """Threads named like the Trainer's across the whole server process."""
+    return sum(1 for th in threading.enumerate() if th.name == THREAD_NAME and th.is_alive())
