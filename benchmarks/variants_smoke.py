@@ -1,14 +1,19 @@
 """Every registered variant, ~2,000 steps on ring8 and spiral, 3 seeds each.
 
-Prints a table of final losses, modes (or k-means regions) captured, HQ% and wall
-time per run. Small nets (2x64, batch 128) keep the whole sweep inside 20 minutes on
-2 cores. Usage:
-    python benchmarks/variants_smoke.py [--steps 2000] [--seeds 3] [--variants a,b]
+Prints a table of final losses, modes (or k-means regions) captured, HQ%, wall time
+and CPU time per run, then a markdown summary (mean over seeds) per variant and target.
+Small nets (2x64, batch 128) and one worker process per core (--jobs, one torch
+thread each) keep the whole sweep inside 20 minutes on 2 cores (about 12 CPU-minutes).
+A "step" is the engine's step: k_d critic updates and k_g generator updates, so the
+n_critic = 5 variants (wgan, wgan_gp) do 10,000 critic updates. Usage:
+    python benchmarks/variants_smoke.py [--steps 2000] [--seeds 3] [--variants a,b] [--jobs 2]
 """
 from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing as mp
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,7 +38,7 @@ def configure(variant: str, target: str, seed: int):
 
 def one_run(variant: str, target: str, seed: int, steps: int) -> dict:
     cfg = configure(variant, target, seed)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run = Run(cfg, device=torch.device("cpu"))
     out = {}
     for _ in range(steps):
@@ -42,7 +47,39 @@ def one_run(variant: str, target: str, seed: int, steps: int) -> dict:
     m = metrics.target_sample_metrics(run.out_target, fake)
     return {"d_loss": out.get("d_loss", math.nan), "g_loss": out.get("g_loss", math.nan),
             "captured": m.get("captured", math.nan), "n_modes": m.get("n_modes", math.nan),
-            "hq": m.get("hq", math.nan), "seconds": time.perf_counter() - t0}
+            "hq": m.get("hq", math.nan), "seconds": time.perf_counter() - t0,
+            "cpu": time.process_time() - c0}
+
+
+def task(args) -> tuple:
+    """One (variant, target, seed) in a worker: the result dict, or the refusal message."""
+    variant, target, seed, steps = args
+    torch.set_num_threads(1)
+    try:
+        return args, one_run(variant, target, seed, steps)
+    except ConfigError as err:
+        return args, str(err)
+
+
+def summary(results: list) -> str:
+    """Markdown: per variant and target, the mean over seeds (captured as min-max)."""
+    rows = ["| variant | target | d_loss | g_loss | captured | HQ% | s/run (wall) | s/run (CPU) |",
+            "|---|---|---|---|---|---|---|---|"]
+    groups: dict = {}
+    for (variant, target, _, _), r in results:
+        groups.setdefault((variant, target), []).append(r)
+    for (variant, target), rs in groups.items():
+        ok = [r for r in rs if isinstance(r, dict)]
+        if not ok:
+            rows.append(f"| {variant} | {target} | refused: {rs[0]} | | | | | |")
+            continue
+        mean = lambda k: statistics.fmean(r[k] for r in ok)
+        caps = sorted(int(r["captured"]) for r in ok)
+        cap = f"{caps[0]}-{caps[-1]}" if caps[0] != caps[-1] else f"{caps[0]}"
+        rows.append(f"| {variant} | {target} | {mean('d_loss'):.3f} | {mean('g_loss'):.3f} | "
+                    f"{cap}/{ok[0]['n_modes']} | {100 * mean('hq'):.1f} | {mean('seconds'):.1f} | "
+                    f"{mean('cpu'):.1f} |")
+    return "\n".join(rows)
 
 
 def main():
@@ -50,23 +87,28 @@ def main():
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (one per core)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     start = time.perf_counter()
+    tasks = [(v, t, seed, args.steps) for v in args.variants.split(",")
+             for t in ("ring8", "spiral") for seed in range(args.seeds)]
     print(f"{'variant':11s} {'target':7s} {'seed':>4s} {'d_loss':>8s} {'g_loss':>8s} "
-          f"{'captured':>9s} {'HQ%':>6s} {'time':>6s}")
-    for variant in args.variants.split(","):
-        for target in ("ring8", "spiral"):
-            for seed in range(args.seeds):
-                try:
-                    r = one_run(variant, target, seed, args.steps)
-                except ConfigError as err:
-                    print(f"{variant:11s} {target:7s} {seed:4d}  refused: {err}")
-                    continue
-                print(f"{variant:11s} {target:7s} {seed:4d} {r['d_loss']:8.3f} {r['g_loss']:8.3f} "
-                      f"{r['captured']:>4}/{r['n_modes']:<4} {100 * r['hq']:6.1f} "
-                      f"{r['seconds']:5.1f}s", flush=True)
-    print(f"total {time.perf_counter() - start:.0f} s")
+          f"{'captured':>9s} {'HQ%':>6s} {'wall':>6s} {'cpu':>6s}")
+    results = []
+    with mp.get_context("spawn").Pool(max(1, args.jobs)) as pool:
+        for (variant, target, seed, _), r in pool.imap(task, tasks):
+            results.append(((variant, target, seed, _), r))
+            if isinstance(r, str):
+                print(f"{variant:11s} {target:7s} {seed:4d}  refused: {r}", flush=True)
+                continue
+            print(f"{variant:11s} {target:7s} {seed:4d} {r['d_loss']:8.3f} {r['g_loss']:8.3f} "
+                  f"{r['captured']:>4}/{r['n_modes']:<4} {100 * r['hq']:6.1f} "
+                  f"{r['seconds']:5.1f}s {r['cpu']:5.1f}s", flush=True)
+    print()
+    print(summary(results))
+    print(f"\ntotal {time.perf_counter() - start:.0f} s wall, "
+          f"{sum(r['cpu'] for _, r in results if isinstance(r, dict)) / 60:.1f} CPU-min")
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def _eval_mode(nets):
 
 
 @torch.no_grad()
-def d_field(run, bounds, n: int = 64) -> Field | None:
+def d_field(run, bounds, n: int = 48) -> Field | None:
     """D over an n x n grid covering `bounds` (target units). None when unsupported."""
     if field_support(run):
         return None
@@ -136,4 +136,4 @@ def probe_and_sweeps(run, z0: np.ndarray, dims: list[int], n_values: int = 41, c
     if run.nets.g_cond:
         ct = torch.full((len(zt),), int(c or 0), dtype=torch.long, device=run.device)
     out = run.generate(Latent(zt, ct))  # (1 + len(dims) * n_values, 2)
-    return out[0], out[1:].reshape(len(dims), n_values, -1), values
+    return out[0], out[1:].reshape(len(dims), n_values, out.shape[1]), values

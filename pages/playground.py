@@ -54,7 +54,7 @@ def _static(trainer) -> dict:
             return dict(run=id(r), cfg=r.cfg.to_json(), real=real.numpy().astype(np.float32),
                         colours=plots.hex_colours(r.colours(latent)), latent_xy=xy,
                         latent_names=names, spec=spec, bounds=r.out_target.bounds,
-                        lim=max(3.2, float(np.abs(xy).max()) * 1.05) if len(xy) else 3.2,
+                        lim=max(1.0, float(np.abs(xy).max()) * 1.08) if len(xy) else 3.2,
                         learnable_prior=isinstance(r.nets.prior, torch.nn.Module),
                         field_note=probes.field_support(r))
         cache = trainer.with_models(build)
@@ -93,7 +93,8 @@ def sync_trainer():
             st.info("Upload a CSV of x, y points in the sidebar to train on your own data.")
             return None
         try:
-            box.set(S.make_trainer(desired, points))
+            with st.spinner("Building the generator and discriminator…"):
+                box.set(S.make_trainer(desired, points))
         except (ValueError, RuntimeError) as err:
             st.error(f"Cannot build this run: {err}")
             return None
@@ -118,6 +119,8 @@ def sync_trainer():
             trainer.reset(desired, points)
         except (ValueError, RuntimeError) as err:
             st.error(f"Cannot build this run: {err}")
+        if st.session_state.get("pg_train"):  # Train was clicked in this same run
+            trainer.start()
         return trainer
     with st.container(border=True):
         st.warning(f"You changed **{', '.join(sorted(structural))}**. That changes the networks "
@@ -240,6 +243,9 @@ def samples_panel(trainer) -> None:
     dims = lever_dims(spec) if spec is not None else []
     z = None
     if spec is not None:
+        for i in range(spec.dim):  # levers start at the prior's centre, inside its range
+            key = f"pg_lv_{i}"
+            st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), spec.lo, spec.hi))
         z = np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
     c = st.session_state.get("pg_lv_class") if spec is not None and spec.n_classes else None
     bounds = static["bounds"]

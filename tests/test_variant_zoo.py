@@ -66,13 +66,13 @@ def test_rasgan_by_hand():
 
 
 def turing_nets(name):
-    """A T-GAN whose encoder is the identity on x0 and head the identity: T(a, b) = a0 - b0."""
+    """A T-GAN whose encoder is E(x) = x0 and head the identity: T(a, b) = a0 - b0."""
     run = Run(tiny_config(name, d_feature_dim=0), device=CPU)
     nets = run.nets
-    nets.D = critic_nets().D  # E(x) = x0, (N, 1)
-    nets.extra["head"] = torch.nn.Linear(1, 1, bias=False)
-    with torch.no_grad():
-        nets.extra["head"].weight.fill_(1.0)
+    critic = critic_nets().D  # FixedCritic: x -> x0, (N, 1)
+    critic.features = critic.forward  # E
+    critic.head = torch.nn.Identity()  # H
+    nets.D = critic
     return nets
 
 
@@ -95,8 +95,9 @@ def test_twgan_by_hand():
 def test_turing_critic_is_spectrally_normalised():
     run = Run(tiny_config("tsgan"), device=CPU)
     names = [n for n, _ in run.nets.named_parameters()]
-    assert any("extra.head.parametrizations" in n for n in names)
-    assert any(n.startswith("D.") and "parametrizations" in n for n in names)
+    assert any(n.startswith("D.head.") and "parametrizations" in n for n in names)  # H
+    assert any(n.startswith("D.E.") and "parametrizations" in n for n in names)  # E
+    assert run.nets.pairwise
 
 
 def test_unrolled_g_step_leaves_d_untouched_and_differs_from_nsgan():
@@ -131,8 +132,8 @@ def test_infogan_q_head_learns_with_d_and_codes_are_levers():
     lat = run.eval_latent()
     assert lat.z.shape[1] == run.cfg.latent_dim + run.cfg.n_codes_cont and lat.c is not None
     assert run.variant.code_dims(run.cfg) == [run.cfg.latent_dim, run.cfg.latent_dim + 1]
-    with pytest.raises(ConfigError, match="pack"):
-        Run(tiny_config("infogan", pack=2), device=CPU)
+    packed = Run(tiny_config("infogan", pack=2), device=CPU)  # Q reads every sample of a pack
+    assert all(math.isfinite(v) for v in packed.step().values())
 
 
 def test_deligan_mixture_is_trained_by_g():
@@ -156,19 +157,26 @@ def test_pacgan_packs_d_input():
 def test_cyclegan_cycle_loss_by_hand_and_no_latent():
     run = Run(tiny_config("cyclegan2d", target="eight_gaussians", target_b="ring8"), device=CPU)
     nets = run.nets
-    ident = lambda m: torch.nn.Identity()
+    v = VARIANTS["cyclegan2d"]
+    g_total = lambda real, fake: (v.g_loss(nets, real, fake, run.cfg) +  # what the G step sums
+                                  v.g_extra(nets, real, fake, run.cfg)).item()
     nets.G, nets.extra["G_BA"] = torch.nn.Identity(), torch.nn.Identity()
     nets.D, nets.extra["D_A"] = critic_nets().D, critic_nets().D
     a = torch.tensor([[0.5, 0.0], [1.0, 0.0]])
     b = torch.tensor([[0.0, 0.0], [2.0, 0.0]])
     real, fake = Batch(b), Batch(a.clone(), None, a)
-    # identity maps: cycle loss 0; adversarial: softplus(-D_B(a)) + softplus(-D_A(b))
-    expected = (SP(-0.5) + SP(-1.0)) / 2 + (SP(0.0) + SP(-2.0)) / 2
-    assert VARIANTS["cyclegan2d"].g_loss(nets, real, fake, run.cfg).item() == pytest.approx(expected, abs=1e-6)
-    shifted = Batch(a + 1.0, None, a)  # G_AB(a) = a + 1, G_BA = identity: ||F(G(a)) - a||_1 = 2 each
-    with_cycle = VARIANTS["cyclegan2d"].g_loss(nets, real, shifted, run.cfg).item()
-    adv = (SP(-1.5) + SP(-2.0)) / 2 + (SP(0.0) + SP(-2.0)) / 2
-    assert with_cycle == pytest.approx(adv + run.cfg.cycle_lambda * 2.0, abs=1e-5)
+    # identity maps: cycle loss 0; least-squares adversarial: (D_B(a) - 1)^2 + (D_A(b) - 1)^2
+    expected = (0.25 + 0.0) / 2 + (1.0 + 1.0) / 2
+    assert g_total(real, fake) == pytest.approx(expected, abs=1e-6)
+
+    class Shift(torch.nn.Module):
+        def forward(self, x):
+            return x + torch.tensor([1.0, 0.0])
+
+    nets.G = Shift()  # G_AB(a) = a + (1, 0), G_BA = identity: each cycle term is 1 per point
+    shifted = Batch(nets.G(a), None, a)
+    adv = (1.5 ** 2 + 2.0 ** 2 - 2 * (1.5 + 2.0) + 2) / 2 + (1.0 + 1.0) / 2
+    assert g_total(real, shifted) == pytest.approx(adv + run.cfg.cycle_lambda * 2.0, abs=1e-5)
     assert not VARIANTS["cyclegan2d"].uses_latent
     with pytest.raises(ConfigError, match="no latent prior"):
         Run(tiny_config("cyclegan2d", prior="mixture"), device=CPU)

@@ -1,8 +1,8 @@
 """Figures of the Playground page. Each takes arrays (target units, float32) and
 returns a go.Figure; none touches a network or Streamlit.
 
-WebGL budget: `samples_figure`, `true_map_figure` and `latent_figure` use one
-Scattergl context each; everything else is SVG (few points).
+WebGL budget: `samples_figure` uses two Scattergl traces (one context) and
+`latent_figure` one; everything else is SVG.
 """
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import plotly.graph_objects as go
 
 from .common import PROBE, REAL_GREY, f32, figure, lever_colour, square_axes
 
-# Trace order in samples_figure, so selection events can be mapped back to fakes.
-SAMPLES_FAKE_TRACE = 1
 
 
 def _hl_marker(size: float) -> dict:
@@ -94,7 +92,9 @@ def _arrow_trace(start, vec) -> dict:
 
 def true_map_figure(points, colours, bounds, *, title: str = "", height: int = 480) -> go.Figure:
     """The target's own latent -> sample map, in the same colour scheme as the fakes."""
-    data = [dict(type="scattergl", x=f32(points[:, 0]), y=f32(points[:, 1]), mode="markers",
+    # SVG, not WebGL: this chart is static, and the live charts re-create their WebGL
+    # contexts on every refresh; the browser drops the oldest context when over its cap.
+    data = [dict(type="scatter", x=f32(points[:, 0]), y=f32(points[:, 1]), mode="markers",
                  hoverinfo="skip", marker=dict(size=4, color=list(colours)))]
     return figure(data, square_axes(bounds, "truemap", title, height))
 

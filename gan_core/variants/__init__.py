@@ -1,13 +1,13 @@
 """Variant registry: a plain dict, name -> Variant. Register a variant here and the
 common test class (tests/test_variants.py) covers it."""
 from ..config import Config, ConfigError
-from . import (cgan, cyclegan2d, deligan, hinge, infogan, lsgan, minimax, nsgan, pacgan,
-               rasgan, rsgan, tsgan, twgan, unrolled, wgan, wgan_gp)
-from .base import Batch, Latent, Nets, Variant
+from . import (cgan, cyclegan2d, deligan, hinge, infogan, lsgan, minimax, nsgan, pacgan, rasgan,
+               rsgan, tsgan, twgan, unrolled, wgan, wgan_gp)
+from .base import Batch, Latent, LatentLayout, Nets, Variant
 
 VARIANTS: dict[str, Variant] = {
     m.VARIANT.name: m.VARIANT
-    for m in (minimax, nsgan, lsgan, hinge, wgan, wgan_gp, rsgan, rasgan, tsgan, twgan,
+    for m in (minimax, nsgan, wgan_gp, lsgan, wgan, hinge, rsgan, rasgan, tsgan, twgan,
               deligan, cgan, infogan, pacgan, unrolled, cyclegan2d)
 }
 

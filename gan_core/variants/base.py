@@ -77,7 +77,7 @@ class Nets(nn.Module):
         # Losses that need randomness (GP's eps, instance noise) draw from this CPU
         # generator, so a seeded run is reproducible whatever other threads do.
         self.rng = torch.Generator().manual_seed(0)
-        self.pairwise = False  # True for T-GANs: D(x) is an encoding, not a score
+        self.pairwise = False  # True for T-GANs: D scores pairs, there is no per-point score
 
     def one_hot(self, c):  # (N,) -> (N, n_classes)
         return F.one_hot(c, self.n_classes).to(torch.float32)

@@ -1,30 +1,20 @@
 """Conditional GAN (Mirza & Osindero 2014, "Conditional Generative Adversarial Nets").
 
-G and D both see a condition c, concatenated to their inputs:
-D: min  BCE(D(x, c), 1) + BCE(D(G(z, c), c), 0)
-G: min  BCE(D(G(z, c), c), 1)        (non-saturating form)
-Here c is the mode index of a target with modes (the digit class for digits), so
-G(z, c) is steerable: fix c and the levers move the sample within one mode.
+G(z, c) and D(x, c) both get the condition c, one-hot and concatenated to their input:
+D: min  BCE(D(x, c), 1) + BCE(D(G(z, c), c), 0)      (c of the real x; c ~ U for fakes)
+G: min  E softplus(-D(G(z, c), c))                      (non-saturating)
+c is the mode index for plane targets with modes, the digit class for digits. After
+training, G is steerable: fixing c picks the mode, z moves within it.
 """
-import torch.nn.functional as F
-
-from .base import Variant, bce_logits, real_label
+from .nsgan import NSGAN
 
 
-class CGAN(Variant):
+class CGAN(NSGAN):
     name = "cgan"
     paper = "Mirza & Osindero 2014"
-    summary = "G and D both get the mode index: pick the mode, the levers move within it."
+    summary = "G and D see the mode/class as a one-hot condition, so G(z, c) can be steered by c."
     conditional = True
-    g_uses_real = False
-    defaults = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999}
-
-    def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        return bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
-
-    def g_loss(self, nets, real, fake, cfg):
-        return F.softplus(-nets.score(fake)).mean()
+    defaults = {**NSGAN.defaults, "lr_d": 2e-4, "lr_g": 2e-4}
 
 
 VARIANT = CGAN()

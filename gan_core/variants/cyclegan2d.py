@@ -1,76 +1,110 @@
-"""CycleGAN on 2-D data (Zhu et al. 2017, "Unpaired Image-to-Image Translation using
-Cycle-Consistent Adversarial Networks").
+"""CycleGAN on 2-D point sets (Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image
+Translation using Cycle-Consistent Adversarial Networks").
 
-No noise here: G_AB maps samples of target A (the config's `target`) onto target B
-(`target_b`), F = G_BA maps back, and D_B, D_A judge each domain:
-D: min  BCE(D_B(b), 1) + BCE(D_B(G_AB(a)), 0) + BCE(D_A(a), 1) + BCE(D_A(F(b)), 0)
-G: min  BCE(D_B(G_AB(a)), 1) + BCE(D_A(F(b)), 1)
-        + lambda * (||F(G_AB(a)) - a||_1 + ||G_AB(F(b)) - b||_1),   lambda = 10
-So the "latent" of this variant is data: Latent.z holds points of A (normalised), and
-the views show where each point of A is sent in B, coloured by its place in A.
+Two generators G: A -> B and F = G_BA: B -> A, two discriminators D_B and D_A, least-squares
+adversarial losses as in the paper, and the cycle loss:
+    D_B: min  E (D_B(b) - 1)^2 + E D_B(G(a))^2          D_A: same with a and F(b)
+    G, F: min  E (D_B(G(a)) - 1)^2 + E (D_A(F(b)) - 1)^2
+               + lambda * (E |F(G(a)) - a|_1 + E |G(F(b)) - b|_1),   lambda = 10
+
+This variant maps data, not noise: there is no latent prior. A is `cfg.target`, B is
+`cfg.target_b`; both are normalised. In the shared contract:
+- `Latent.z` holds points of A (normalised units), drawn by `nets.prior`, a `DataInput`
+  that is explicitly not a prior (`is_data = True`); `latent_layout().from_data` says so;
+- `make_data` yields B, the real data, and `output_target` is B, so samples are G(a)
+  in B's units and the (a, G(a)) pairs are the arrows of the learned map;
+- `nets.G`/`nets.D` are G and D_B; F and D_A live in `nets.extra` as "G_BA" and "D_A";
+- `g_loss` is G's adversarial term (feature matching may stand in for it); F's term and
+  the cycle loss are `g_extra`, which the G step always adds. |.|_1 is per point (|dx| + |dy|).
 """
+from __future__ import annotations
+
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..config import ConfigError
-from ..distributions import get_target
+from ..distributions import FixedDataset, TARGETS, get_target
 from ..latent import latent_colours
 from ..nets import make_discriminator, make_generator
-from .base import Batch, Latent, Nets, Variant, bce_logits, data_dim, real_label
+from .base import Batch, Latent, LatentLayout, Nets, Variant, data_dim, real_label
 
 
-class DataSource:
-    """Stands where a prior would: draws points of A; colours them by position in A."""
+class DataInput:
+    """Points of target A, normalised, standing where a prior would: not a latent."""
+    is_data = True
+    name = "data"
 
     def __init__(self, target):
-        self.target, self.dim = target, 2
+        self.target, self.dim = target, data_dim(target)
 
-    def sample(self, n, gen=None):
+    def sample(self, n, gen=None):  # (N, 2)
         x, _ = self.target.sample(n, gen)
-        return self.target.normalise(x)
+        return self.target.normalise(x).float()
 
-    def unit_coords(self, z):
-        z = z.detach().cpu().numpy() if isinstance(z, torch.Tensor) else np.asarray(z)
-        return np.clip((z[:, :2] + 1.2) / 2.4, 0, 1)
+    def unit_coords(self, z) -> np.ndarray:  # (N, 2) in [0, 1]: angle and radius in A
+        z = np.asarray(z.detach().cpu() if isinstance(z, torch.Tensor) else z, np.float64)
+        angle = (np.arctan2(z[:, 1], z[:, 0]) / (2 * np.pi)) % 1.0
+        radius = np.linalg.norm(z, axis=1)
+        return np.stack([angle, np.clip(radius / 1.5, 0, 1)], 1)
 
-    def colours(self, z):
+    def colours(self, z) -> np.ndarray:  # (N, 3): hue by angle in A, value by radius
         uv = self.unit_coords(z)
         return latent_colours(uv[:, 0], uv[:, 1])
 
     def lever_range(self):
-        return (-1.2, 1.2)
+        return (-1.5, 1.5)  # normalised units of A
+
+
+def lsq(scores, target: float):
+    return (scores - target).pow(2).mean()
+
+
+def score_with(nets, D, x):  # (N, 2) -> (N / pack,)
+    return D(nets.d_input(Batch(x))).squeeze(1)
 
 
 class CycleGAN2D(Variant):
     name = "cyclegan2d"
     paper = "Zhu et al. 2017"
-    summary = "Maps target A onto target B and back (no noise): the arrows show the learned A->B map."
+    summary = "Maps target A to target B and back (no noise): two G, two D and a cycle-consistency loss."
+    defaults = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999,
+                "cycle_lambda": 10.0, "target_b": "ring8"}
     uses_latent = False
-    defaults = {"target_b": "ring8", "cycle_lambda": 10.0, "optimizer": "adam",
-                "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999}
+    live_fields = Variant.live_fields + ("cycle_lambda",)
 
     def check(self, cfg, target):
         super().check(cfg, target)
-        if cfg.pack > 1 or cfg.prior == "mixture":
-            raise ConfigError("cyclegan2d maps data to data: it has no latent prior and no packing")
-        try:
-            b = get_target(cfg.target_b)
-        except ValueError as err:
-            raise ConfigError(f"cyclegan2d target B: {err}") from None
-        if data_dim(b) != 2 or data_dim(target) != 2:
-            raise ConfigError("cyclegan2d maps between 2-D targets")
+        if cfg.prior != "normal":
+            raise ConfigError(f"cyclegan2d maps data to data (target A -> target B) and has no "
+                              f"latent prior; prior={cfg.prior!r} cannot apply")
+        if cfg.target_b not in TARGETS or cfg.target_b == "custom":
+            raise ConfigError(f"cyclegan2d's target B must be a registered 2-D target; "
+                              f"{cfg.target_b!r} is not one of: {', '.join(TARGETS)}")
+        if data_dim(target) != 2 or cfg.latent_dim != 2:
+            raise ConfigError("cyclegan2d maps 2-D points: target A must be a 2-D target and "
+                              "latent_dim must stay 2 (its input is a point of A)")
         if cfg.target_b == cfg.target:
             raise ConfigError("cyclegan2d needs two different targets (A and target_b)")
+        if cfg.cycle_lambda < 0:
+            raise ConfigError("cycle_lambda must be >= 0")
+
+    def latent_layout(self, cfg, target):
+        return LatentLayout(2, from_data=True)
 
     def build(self, cfg, target):
-        G_AB, G_BA = make_generator(cfg, 2, 2), make_generator(cfg, 2, 2)
-        D_B, D_A = make_discriminator(cfg, 2), make_discriminator(cfg, 2)
-        nets = Nets(G_AB, D_B, DataSource(target), extra={"G_BA": G_BA, "D_A": D_A})
-        return nets
+        G, F = make_generator(cfg, 2, 2), make_generator(cfg, 2, 2)
+        D_B, D_A = make_discriminator(cfg, 2 * cfg.pack), make_discriminator(cfg, 2 * cfg.pack)
+        return Nets(G, D_B, DataInput(target), pack=cfg.pack, extra={"G_BA": F, "D_A": D_A})
 
     def make_data(self, cfg, target, gen):
-        return super().make_data(cfg, get_target(cfg.target_b), gen)
+        target_b = self.output_target(cfg, target)
+        source = FixedDataset(target_b, cfg.dataset_size, gen) if cfg.dataset_size else target_b
+
+        def draw(n, g):
+            x, _ = source.sample(n, g)
+            return Batch(target_b.normalise(x))
+
+        return draw
 
     def output_target(self, cfg, target):
         return get_target(cfg.target_b)
@@ -84,22 +118,28 @@ class CycleGAN2D(Variant):
     def g_params(self, nets):
         return list(nets.G.parameters()) + list(nets.extra["G_BA"].parameters())
 
+    # real = b (target B), fake = G(a) with fake.z = a
     def d_loss(self, nets, real, fake, cfg):
-        s_b, s_ab = nets.score_pair(real, fake)
-        a = fake.z
         with torch.no_grad():
-            ba = nets.extra["G_BA"](real.x)
-        d_a = nets.extra["D_A"]
-        return (bce_logits(s_b, real_label(cfg)) + bce_logits(s_ab, 0.0)
-                + bce_logits(d_a(a).squeeze(1), real_label(cfg)) + bce_logits(d_a(ba).squeeze(1), 0.0))
+            fake_a = nets.extra["G_BA"](real.x)  # (N, 2)
+        s_b, s_gb = nets.score_pair(real, fake)
+        s_a = score_with(nets, nets.extra["D_A"], fake.z)
+        s_fa = score_with(nets, nets.extra["D_A"], fake_a)
+        return (lsq(s_b, real_label(cfg)) + lsq(s_gb, 0.0) +
+                lsq(s_a, real_label(cfg)) + lsq(s_fa, 0.0))
 
     def g_loss(self, nets, real, fake, cfg):
-        a, b, ab = fake.z, real.x, fake.x
-        ba = nets.extra["G_BA"](b)
-        adv = F.softplus(-nets.score(fake)).mean() + \
-            F.softplus(-nets.extra["D_A"](ba).squeeze(1)).mean()
-        cycle = (nets.extra["G_BA"](ab) - a).abs().sum(1).mean() + (nets.G(ba) - b).abs().sum(1).mean()
-        return adv + cfg.cycle_lambda * cycle
+        """G's adversarial term against D_B (feature matching may stand in for it)."""
+        return lsq(nets.score(fake), 1.0)
+
+    def g_extra(self, nets, real, fake, cfg):
+        """F's adversarial term against D_A and the cycle loss."""
+        F, a, b = nets.extra["G_BA"], fake.z, real.x
+        fake_a = F(b)  # (N, 2)
+        adv_f = lsq(score_with(nets, nets.extra["D_A"], fake_a), 1.0)
+        fake_b = nets.G(a)  # G(a) again, without the instance noise D saw
+        cycle = (F(fake_b) - a).abs().sum(1).mean() + (nets.G(fake_a) - b).abs().sum(1).mean()
+        return adv_f + cfg.cycle_lambda * cycle
 
 
 VARIANT = CycleGAN2D()

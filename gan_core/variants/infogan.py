@@ -1,15 +1,18 @@
 """InfoGAN (Chen et al. 2016, "InfoGAN: Interpretable Representation Learning by
 Information Maximizing Generative Adversarial Nets").
 
-G gets noise z plus codes: one categorical code c (K categories) and `n_codes_cont`
-continuous codes u ~ U(-1, 1). A head Q on D's body predicts the codes from a sample,
-and both players also minimise the variational bound on -I(codes; G(z, c, u)):
-L_I = lambda_cat * CE(Q_cat(G(z,c,u)), c) + lambda_cont * ||Q_cont(G(z,c,u)) - u||^2
-D: min  BCE(D(x), 1) + BCE(D(G), 0) + L_I      (Q is trained with D)
-G: min  BCE(D(G), 1) + L_I
-Defaults: lambda_cat = 1, lambda_cont = 0.1 (MSE, a fixed-variance Gaussian likelihood).
-The codes become levers that mean something: on eight_gaussians c tends to pick the mode.
-Layout of the latent: Latent.z = [noise (latent_dim), continuous codes], Latent.c = c.
+G gets codes besides the noise: one categorical code c ~ U{0..K-1} and C continuous
+codes u ~ U(-1, 1). An auxiliary head Q on D's body predicts the codes from G(z, c, u),
+and both G and Q minimise the variational bound on -I(codes; G(z, c, u)):
+    L_I = lambda_cat * CE(Q_cat(x), c) + lambda_cont * MSE(Q_cont(x), u)
+(MSE is the Gaussian log-likelihood with fixed unit variance, up to scale and a constant.)
+D: min  BCE(D(x), 1) + BCE(D(G), 0) + L_I        (Q and D's body learn to read the codes)
+G: min  E softplus(-D(G)) + L_I                  (G learns to write them; Q trains here too)
+lambda_cat = 1, lambda_cont = 0.1. K is the target's mode count when it has modes (the
+hope: one category per mode of eight_gaussians), else 8.
+
+Levers: Latent.z = [noise (latent_dim) | continuous codes (n_codes_cont)] and
+Latent.c = the categorical code. `code_dims(cfg)` lists the code columns of z.
 """
 import torch
 import torch.nn.functional as F
@@ -17,66 +20,80 @@ from torch import nn
 
 from ..config import ConfigError
 from ..nets import make_discriminator, make_generator
-from .base import Latent, Nets, Variant, bce_logits, data_dim, real_label
+from .base import Latent, LatentLayout, Nets, data_dim
+from .nsgan import NSGAN
 
 DEFAULT_CATEGORIES = 8
+MAX_CODES = 16
 
 
 def n_categories(target) -> int:
-    return target.n_classes if target.n_classes > 1 else DEFAULT_CATEGORIES
+    return target.n_classes if target.has_modes else DEFAULT_CATEGORIES
 
 
-def info_loss(nets, fake, cfg):
-    q = nets.extra["Q"](nets.d_features(fake))  # (N, K + n_cont)
+def info_loss(nets, fake, cfg) -> torch.Tensor:
+    """lambda_cat * CE(Q_cat, c) + lambda_cont * MSE(Q_cont, u) on a fake batch."""
     k = nets.n_classes
+    q = nets.extra["Q"](nets.d_features(fake))  # (N / pack, pack * (K + C))
+    q = q.reshape(fake.x.shape[0], -1)  # (N, K + C): unpack in d_input's order
     loss = cfg.info_lambda_cat * F.cross_entropy(q[:, :k], fake.c)
     if cfg.n_codes_cont:
-        codes = fake.z[:, -cfg.n_codes_cont:]
+        codes = fake.z[:, -cfg.n_codes_cont:]  # (N, C)
         loss = loss + cfg.info_lambda_cont * F.mse_loss(q[:, k:], codes)
     return loss
 
 
-class InfoGAN(Variant):
+class InfoGAN(NSGAN):
     name = "infogan"
     paper = "Chen et al. 2016"
-    summary = "Extra categorical and continuous codes that a Q head must recover: levers with meaning."
-    defaults = {"n_codes_cont": 2, "info_lambda_cat": 1.0, "info_lambda_cont": 0.1,
-                "optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999}
-    g_uses_real = False
+    summary = "Extra categorical and continuous codes that an auxiliary head Q must recover: levers that mean something."
+    defaults = {**NSGAN.defaults, "lr_d": 2e-4, "lr_g": 2e-4, "n_codes_cont": 2,
+                "info_lambda_cat": 1.0, "info_lambda_cont": 0.1}
+    live_fields = NSGAN.live_fields + ("info_lambda_cat", "info_lambda_cont")
 
     def check(self, cfg, target):
         super().check(cfg, target)
-        if cfg.pack > 1:
-            raise ConfigError("infogan's Q head reads one sample at a time: use pack 1")
+        if not 0 <= cfg.n_codes_cont <= MAX_CODES:
+            raise ConfigError(f"infogan takes 0 to {MAX_CODES} continuous codes; got {cfg.n_codes_cont}")
+        if cfg.info_lambda_cat < 0 or cfg.info_lambda_cont < 0:
+            raise ConfigError("infogan's info_lambda_cat and info_lambda_cont must be >= 0")
+
+    def code_dims(self, cfg) -> list[int]:
+        """Columns of Latent.z that are continuous codes (they follow the noise)."""
+        return list(range(cfg.latent_dim, cfg.latent_dim + cfg.n_codes_cont))
+
+    def latent_layout(self, cfg, target):
+        return LatentLayout(cfg.latent_dim, cfg.n_codes_cont, n_categories(target), "code")
 
     def build(self, cfg, target):
         k, dim = n_categories(target), data_dim(target)
         G = make_generator(cfg, cfg.latent_dim + cfg.n_codes_cont + k, dim)
         D = make_discriminator(cfg, dim * cfg.pack)
-        Q = nn.Linear(D.feature_dim, k + cfg.n_codes_cont)
-        return Nets(G, D, self.make_prior(cfg), n_classes=k, g_cond=True, d_cond=False,
+        # One linear layer on D's shared body, as in the paper (which shares all of D).
+        Q = nn.Linear(D.feature_dim, cfg.pack * (k + cfg.n_codes_cont))
+        # g_cond: G reads the categorical code as a one-hot; D never sees it.
+        nets = Nets(G, D, self.make_prior(cfg), n_classes=k, g_cond=True, d_cond=False,
                     pack=cfg.pack, extra={"Q": Q})
-
-    def code_dims(self, cfg) -> list[int]:
-        """Indices in Latent.z of the continuous codes (the rest is noise)."""
-        return list(range(cfg.latent_dim, cfg.latent_dim + cfg.n_codes_cont))
+        nets.n_codes_cont = cfg.n_codes_cont
+        return nets
 
     def sample_latent(self, nets, n, gen):
-        z = nets.prior.sample(n, gen)
-        codes = torch.rand(n, nets.G.in_dim - z.shape[1] - nets.n_classes, generator=gen) * 2 - 1
-        c = torch.randint(0, nets.n_classes, (n,), generator=gen)
-        return Latent(torch.cat([z, codes.to(z.device)], dim=1), c.to(z.device))
+        z = nets.prior.sample(n, gen)  # (N, latent_dim)
+        codes = (2 * torch.rand(n, nets.n_codes_cont, generator=gen) - 1).to(z.device)  # (N, C)
+        c = torch.randint(0, nets.n_classes, (n,), generator=gen).to(z.device)
+        return Latent(torch.cat([z, codes], dim=1), c)
 
     def d_params(self, nets):
         return list(nets.D.parameters()) + list(nets.extra["Q"].parameters())
 
-    def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        gan = bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
-        return gan + info_loss(nets, fake, cfg)
+    def g_params(self, nets):
+        return super().g_params(nets) + list(nets.extra["Q"].parameters())
 
-    def g_loss(self, nets, real, fake, cfg):
-        return F.softplus(-nets.score(fake)).mean() + info_loss(nets, fake, cfg)
+    def d_loss(self, nets, real, fake, cfg):
+        return super().d_loss(nets, real, fake, cfg) + info_loss(nets, fake, cfg)
+
+    def g_extra(self, nets, real, fake, cfg):
+        return info_loss(nets, fake, cfg)
 
 
 VARIANT = InfoGAN()

@@ -1,36 +1,30 @@
-"""PacGAN (Lin et al. 2018, "PacGAN: The power of two samples in generative adversarial networks").
+"""PacGAN (Lin, Khetan, Fanti & Oh 2018, "PacGAN: The power of two samples in
+generative adversarial networks").
 
-D judges m samples at once, concatenated along features: D([x_1, ..., x_m]). A
-collapsed G produces packs of near-identical samples, which D learns to spot.
-Loss here is NS-GAN over packs:
-D: min  BCE(D(pack(x)), 1) + BCE(D(pack(G(z))), 0)     G: min  BCE(D(pack(G(z))), 1)
-Packing is a plug-in: the `pack` option works with every loss (Nets.d_input packs).
+D judges m samples at once, concatenated along features:
+    D([x_1, ..., x_m]) with all x_i real, or all x_i fake;  m = 2, 3 or 4.
+A collapsed G produces packs of near-identical points, which D spots easily, so
+packing penalises mode collapse. Here with the non-saturating loss:
+D: min  BCE(D(pack(x)), 1) + BCE(D(pack(G(z))), 0),   G: min  E softplus(-D(pack(G(z))))
+
+Packing is a plug-in: `Config.pack` is applied by `Nets.d_input` for every variant and
+every loss (WGAN-GP's penalty, cGAN's conditions and InfoGAN's Q head included). This
+entry is the paper's default pairing, NS-GAN with m = 2.
 """
-import torch.nn.functional as F
-
 from ..config import ConfigError
-from .base import Variant, bce_logits, real_label
+from .nsgan import NSGAN
 
 
-class PacGAN(Variant):
+class PacGAN(NSGAN):
     name = "pacgan"
     paper = "Lin et al. 2018"
-    summary = "D sees packs of m samples (default 2), so a collapsed G is easy to catch."
-    g_uses_real = False
-    defaults = {"pack": 2, "optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4,
-                "beta1": 0.5, "beta2": 0.999}
+    summary = "D sees m samples packed together (default 2), which exposes a collapsed G."
+    defaults = {**NSGAN.defaults, "pack": 2}
 
     def check(self, cfg, target):
         super().check(cfg, target)
-        if not 2 <= cfg.pack <= 4:
-            raise ConfigError("pacgan packs 2, 3 or 4 samples per D input (pack option)")
-
-    def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        return bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
-
-    def g_loss(self, nets, real, fake, cfg):
-        return F.softplus(-nets.score(fake)).mean()
+        if cfg.pack not in (2, 3, 4):
+            raise ConfigError(f"pacgan packs 2, 3 or 4 samples per D input; got pack={cfg.pack}")
 
 
 VARIANT = PacGAN()

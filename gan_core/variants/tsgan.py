@@ -1,29 +1,28 @@
-"""T-SGAN, the standard Turing GAN (Su 2018; bojone/T-GANs). See turing.py for T.
+"""T-SGAN, the Turing GAN with the standard (sigmoid) loss (Su 2018, "Training Generative
+Adversarial Networks Via Turing Test"; code: bojone/T-GANs).
 
-T uses a sigmoid, written in log-sigmoid form for stability (-log sigmoid(t) = softplus(-t)):
-d_loss = mean(-log T(x_r, x_f) - log(1 - T(x_f, x_r)))
-       = mean(softplus(-t_rf) + softplus(t_fr))
-g_loss = mean(-log(1 - T(x_r, x_f)) - log T(x_f, x_r))
-       = mean(softplus(t_rf) + softplus(-t_fr))
+T(x_r, x_f) = sigmoid(t(x_r, x_f)),  t(a, b) = H(E(a) - E(b))   (see turing.py)
+D: min  E[-log T(x_r, x_f) - log(1 - T(x_f, x_r))]  = E[softplus(-t(x_r,x_f)) + softplus(t(x_f,x_r))]
+G: min  E[-log(1 - T(x_r, x_f)) - log T(x_f, x_r)]  = E[softplus(t(x_r,x_f)) + softplus(-t(x_f,x_r))]
+Computed in log-sigmoid (softplus) form for numerical stability. D sees real and fake
+together, so G's gradient also flows through the real half of each pair.
 """
-import torch.nn.functional as F
+from .base import bce_logits, real_label
+from .turing import TuringVariant
 
-from .turing import TuringBase
 
-
-class TSGAN(TuringBase):
+class TSGAN(TuringVariant):
     name = "tsgan"
-    paper = "Su 2018 (T-GAN)"
-    summary = "Turing GAN, standard form: the critic compares a real and a fake sample side by side."
-    defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999}
+    paper = "Su 2018"
+    summary = "Turing test: D scores a (real, fake) pair through an encoder difference, with a sigmoid loss."
 
     def d_loss(self, nets, real, fake, cfg):
-        t_rf, t_fr = self.pair_scores(nets, real, fake)
-        return (F.softplus(-t_rf) + F.softplus(t_fr)).mean()
+        t_rf, t_fr = nets.score_pair(real, fake)
+        return bce_logits(t_rf, real_label(cfg)) + bce_logits(t_fr, 0.0)
 
     def g_loss(self, nets, real, fake, cfg):
-        t_rf, t_fr = self.pair_scores(nets, real, fake)
-        return (F.softplus(t_rf) + F.softplus(-t_fr)).mean()
+        t_rf, t_fr = nets.score_pair(real, fake)
+        return bce_logits(t_rf, 0.0) + bce_logits(t_fr, 1.0)
 
 
 VARIANT = TSGAN()

@@ -1,46 +1,83 @@
-"""Shared structure of the Turing GANs (Su 2018, "Training Generative Adversarial
-Networks Via Turing Test"; bojone/T-GANs).
+"""The Turing critic shared by T-SGAN and T-WGAN (Su 2018, bojone/T-GANs).
 
-The critic judges pairs: T(x_r, x_f) = h(E(x_r) - E(x_f)), with an encoder E (D's MLP
-body, ending in `d_feature_dim` units, 16 by default) and a linear head h, all
-spectrally normalised. Pairs are formed index by index within a batch.
+T(x_a, x_b) = H(E(x_a) - E(x_b)): an encoder E maps each sample to features and a small
+head H scores the feature difference, so D compares a real and a fake sample as a pair.
+E is D's MLP body ending in `d_feature_dim` units (16 when 0); H is a one-hidden-layer
+MLP, so T is more than a difference of two scores (a linear H would make T-SGAN an
+RSGAN with critic w.E). Both are spectrally normalised, as in the paper (T-WGAN needs
+T Lipschitz).
+Not a variant: tsgan.py and twgan.py build on it.
 """
+from __future__ import annotations
+
 import torch
-from torch import nn
+from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ..nets import Discriminator
-from .base import Nets, Variant, data_dim
+from ..config import ConfigError
+from ..nets import make_activation, make_discriminator, make_generator
+from .base import Batch, Nets, Variant, data_dim
 
 ENCODER_DIM = 16
 
 
-class TuringBase(Variant):
-    def encoder_dim(self, cfg) -> int:
-        return cfg.d_feature_dim or ENCODER_DIM
+class TuringCritic(nn.Module):
+    """`features` is E; `head` is H; `pair(a, b)` is T(a, b). `forward(x)` = H(E(x)) is
+    T(x, x0) against a reference point with E(x0) = 0: a potential whose differences,
+    not values, carry meaning (exact when H is linear)."""
+
+    def __init__(self, encoder: nn.Module, enc_dim: int, head_width: int, act: str, slope: float):
+        super().__init__()
+        self.E = encoder
+        self.head = nn.Sequential(spectral_norm(nn.Linear(enc_dim, head_width)),
+                                  make_activation(act, slope),
+                                  spectral_norm(nn.Linear(head_width, 1)))
+        self.feature_dim = enc_dim
+        self.batch_coupled = encoder.batch_coupled
+
+    def features(self, x):  # (N, in) -> (N, enc_dim)
+        return self.E(x)
+
+    def pair(self, a, b):  # (N, in), (N, in) -> (N, 1)
+        return self.head(self.E(a) - self.E(b))
+
+    def forward(self, x):  # (N, in) -> (N, 1)
+        return self.head(self.E(x))
+
+
+class TuringNets(Nets):
+    """Nets whose `score_pair(real, fake)` returns (T(x_r, x_f), T(x_f, x_r)), pairing
+    real i with fake i: for the Turing GAN the critic's scores exist only for pairs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairwise = True  # read by the views: D has no per-point score field
+
+    def score_pair(self, real: Batch, fake: Batch) -> tuple[Tensor, Tensor]:  # (N,), (N,)
+        if self.D.batch_coupled:
+            e_real, e_fake = self.d_features(real), self.d_features(fake)
+        else:
+            both = self.D.features(torch.cat([self.d_input(real), self.d_input(fake)]))
+            e_real, e_fake = both[:both.shape[0] // 2], both[both.shape[0] // 2:]
+        return self.D.head(e_real - e_fake).squeeze(1), self.D.head(e_fake - e_real).squeeze(1)
+
+
+class TuringVariant(Variant):
+    """Builds the Turing critic; subclasses give the two losses."""
+    defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999,
+                "spectral_norm": True}
+
+    def check(self, cfg, target):
+        super().check(cfg, target)
+        if not cfg.spectral_norm:
+            raise ConfigError(f"{self.name}'s critic is spectrally normalised as part of the "
+                              "method; keep spectral_norm on")
 
     def build(self, cfg, target):
-        nets = super().build(cfg, target)
-        dim = data_dim(target)
-        nets.D = Discriminator(dim * cfg.pack, cfg.d_width, cfg.d_depth, cfg.activation,
-                               cfg.leaky_slope, cfg.d_batchnorm, True, 0, cfg.minibatch_std,
-                               out_dim=self.encoder_dim(cfg))
-        nets.extra["head"] = spectral_norm(nn.Linear(self.encoder_dim(cfg), 1))
-        nets.pairwise = True  # nets.D(x) is E(x), not a score: T needs a pair
-        return nets
-
-    def d_params(self, nets):
-        return list(nets.D.parameters()) + list(nets.extra["head"].parameters())
-
-    def pair_scores(self, nets, real, fake):
-        """(T(x_r, x_f), T(x_f, x_r)), each (N,). One encoder pass over both batches."""
-        e_real, e_fake = self.encode_pair(nets, real, fake)
-        head = nets.extra["head"]
-        return head(e_real - e_fake).squeeze(1), head(e_fake - e_real).squeeze(1)
-
-    def encode_pair(self, nets, real, fake):
-        if nets.D.batch_coupled:
-            return nets.D(nets.d_input(real)), nets.D(nets.d_input(fake))
-        both = nets.D(torch.cat([nets.d_input(real), nets.d_input(fake)]))
-        n = both.shape[0] // 2
-        return both[:n], both[n:]
+        in_dim = data_dim(target) * cfg.pack
+        enc_dim = cfg.d_feature_dim or ENCODER_DIM
+        encoder = make_discriminator(cfg.replace(spectral_norm=True), in_dim, out_dim=enc_dim)
+        D = TuringCritic(encoder, enc_dim, max(8, cfg.d_width // 4), cfg.activation,
+                         cfg.leaky_slope)
+        G = make_generator(cfg, cfg.latent_dim, data_dim(target))
+        return TuringNets(G, D, self.make_prior(cfg), pack=cfg.pack)

@@ -1,24 +1,28 @@
-"""T-WGAN, the Wasserstein Turing GAN (Su 2018; bojone/T-GANs). See turing.py for T.
+"""T-WGAN, the Turing GAN with the Wasserstein loss (Su 2018, "Training Generative
+Adversarial Networks Via Turing Test"; code: bojone/T-GANs).
 
-T's output is linear; spectral normalisation keeps it Lipschitz:
-d_loss = -mean(T(x_r, x_f) - T(x_f, x_r))
-g_loss = -mean(T(x_f, x_r) - T(x_r, x_f))
+t(a, b) = H(E(a) - E(b)), linear output, spectrally normalised (Lipschitz) E and H.
+D: min  -E[t(x_r, x_f) - t(x_f, x_r)]
+G: min  -E[t(x_f, x_r) - t(x_r, x_f)]
 """
-from .turing import TuringBase
+from .base import UNLABELLED_LIVE_FIELDS
+from .turing import TuringVariant
 
 
-class TWGAN(TuringBase):
+class TWGAN(TuringVariant):
     name = "twgan"
-    paper = "Su 2018 (T-GAN)"
-    summary = "Turing GAN, Wasserstein form: a linear pair critic kept Lipschitz by spectral norm."
-    defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9}
+    paper = "Su 2018"
+    summary = "Turing test with a Wasserstein loss: a Lipschitz critic scores (real, fake) pairs."
+    defaults = {**TuringVariant.defaults, "beta2": 0.9}
+    uses_labels = False
+    live_fields = UNLABELLED_LIVE_FIELDS
 
     def d_loss(self, nets, real, fake, cfg):
-        t_rf, t_fr = self.pair_scores(nets, real, fake)
+        t_rf, t_fr = nets.score_pair(real, fake)
         return -(t_rf - t_fr).mean()
 
     def g_loss(self, nets, real, fake, cfg):
-        t_rf, t_fr = self.pair_scores(nets, real, fake)
+        t_rf, t_fr = nets.score_pair(real, fake)
         return -(t_fr - t_rf).mean()
 
 

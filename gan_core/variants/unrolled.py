@@ -1,57 +1,63 @@
-"""Unrolled GAN (Metz et al. 2017, "Unrolled Generative Adversarial Networks").
+"""Unrolled GAN (Metz, Poole, Pfau & Sohl-Dickstein 2017, "Unrolled Generative
+Adversarial Networks").
 
-G's update looks k steps ahead: it is taken against D_k, the critic after k further
-gradient steps on the current batch, and the gradient flows back through those steps:
-theta_{i+1} = theta_i - lr_d * grad_theta L_D(theta_i)       (i = 0..k-1, k = 5)
-G: min  BCE(D_{theta_k}(G(z)), 1)          D: the plain NS-GAN update
-A G that collapses onto one mode is punished by D's foreseen reaction. The unroll
-uses plain gradient steps (the paper used Adam inside the unroll too) on copies of
-D's weights through torch.func.functional_call: D's own weights never change in a
-G step and no module is copied.
+G's update looks ahead through k steps of D's optimisation:
+    theta_D^0 = theta_D,   theta_D^{i+1} = theta_D^i - eta * grad f_D(theta_D^i, G)
+    G: min  f_G(G, theta_D^k)         (here the non-saturating loss)
+with the gradient taken through the unrolled steps (create_graph), so G sees how D
+would react to its move; this is what discourages hopping from mode to mode.
+D's own update is the ordinary NS-GAN step. The unrolled D lives in a dict of tensors
+run with torch.func.functional_call: no module is copied and D's real weights (and
+buffers: spectral-norm vectors, batch-norm statistics) are left untouched.
+
+Step rule: each unrolled step moves each weight tensor by eta = lr_d in RMS (the
+gradient divided by its detached RMS), the scale of an Adam step, while staying
+differentiable like SGD. Default k = 5 (paper: 5-10), Adam 1e-4, beta1 0.5.
 """
 import torch
 import torch.nn.functional as F
 from torch.func import functional_call
 
 from ..config import ConfigError
-from .base import Batch, Variant, bce_logits, real_label
+from .base import bce_logits, real_label
+from .nsgan import NSGAN
 
 
-def unrolled_params(nets, real: Batch, fake: Batch, cfg, steps: int) -> dict:
-    params = {k: v.detach().requires_grad_(True) for k, v in nets.D.named_parameters()}
-    fake_d = Batch(fake.x.detach(), fake.c)
-    x = torch.cat([nets.d_input(real), nets.d_input(fake_d)])
-    n = x.shape[0] // 2
-    for _ in range(steps):
-        s = functional_call(nets.D, params, (x,)).squeeze(1)
-        loss = bce_logits(s[:n], real_label(cfg)) + bce_logits(s[n:], 0.0)
+def unrolled_params(nets, real, fake, cfg) -> dict:
+    """D's parameters and buffers after cfg.unroll_steps look-ahead steps on this batch."""
+    D = nets.D
+    params = {k: p.detach().requires_grad_(True) for k, p in D.named_parameters()}
+    buffers = {k: b.clone() for k, b in D.named_buffers()}  # SN/BN update these in place
+    x_real, x_fake = nets.d_input(real), nets.d_input(fake)
+    for _ in range(cfg.unroll_steps):
+        state = {**params, **buffers}
+        s_real = functional_call(D, state, (x_real,)).squeeze(1)
+        s_fake = functional_call(D, state, (x_fake,)).squeeze(1)
+        loss = bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
         grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-        params = {k: p - cfg.lr_d * g for (k, p), g in zip(params.items(), grads)}
-    return params
+        params = {k: p - cfg.lr_d * g / (g.detach().pow(2).mean().sqrt() + 1e-12)
+                  for (k, p), g in zip(params.items(), grads)}
+    return {**params, **buffers}
 
 
-class Unrolled(Variant):
+class Unrolled(NSGAN):
     name = "unrolled"
     paper = "Metz et al. 2017"
-    summary = "G optimises against D after k=5 look-ahead steps, so collapsing onto one mode does not pay."
-    defaults = {"unroll_steps": 5, "optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4,
-                "beta1": 0.5, "beta2": 0.999}
+    summary = "G's update differentiates through k=5 look-ahead steps of D, which damps mode hopping."
+    defaults = {**NSGAN.defaults, "unroll_steps": 5}
+    g_uses_real = True  # the look-ahead D steps train on real data
 
     def check(self, cfg, target):
         super().check(cfg, target)
         if not 1 <= cfg.unroll_steps <= 20:
-            raise ConfigError("unroll_steps must be between 1 and 20")
-        if cfg.d_batchnorm or cfg.spectral_norm or cfg.minibatch_std:
-            raise ConfigError("unrolled keeps D plain: turn off D batchnorm, spectral norm "
-                              "and minibatch std")
-
-    def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        return bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
+            raise ConfigError(f"unrolled needs 1 to 20 unroll steps; got {cfg.unroll_steps}")
+        if cfg.feature_matching:
+            raise ConfigError("feature matching replaces G's loss, and with it the unrolled "
+                              "look-ahead; pick one of the two")
 
     def g_loss(self, nets, real, fake, cfg):
-        params = unrolled_params(nets, real, fake, cfg, cfg.unroll_steps)
-        s_fake = functional_call(nets.D, params, (nets.d_input(fake),)).squeeze(1)
+        state = unrolled_params(nets, real, fake, cfg)
+        s_fake = functional_call(nets.D, state, (nets.d_input(fake),)).squeeze(1)
         return F.softplus(-s_fake).mean()
 
 

@@ -1,0 +1,128 @@
+"""UI speed of the Playground, measured in headless Chromium against `streamlit run`.
+
+Prints:
+  1. live refresh rate of the samples view (2,000 generated points) while training;
+  2. training steps/s with the page open vs the same Trainer with no UI (ratio);
+  3. lever redraw latency (key press -> probe marker moved in the DOM), p50/p95.
+Targets (issue 5): >= 4 Hz, >= 70 %, p95 <= 150 ms.
+
+    .venv/bin/python benchmarks/ui_speed.py [--seconds 10] [--presses 20]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+COUNT_JS = """async (ms) => {
+  const title = () => { const r = document.querySelector('.st-key-pg_samples .gtitle');
+                        return r ? r.textContent : null; };
+  let last = title(), changes = 0; const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    await new Promise(r => requestAnimationFrame(r));
+    const now = title();
+    if (now !== null && now !== last) { changes++; last = now; }
+  }
+  return changes;
+}"""
+
+PROBE_JS = """() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
+  if (!p || !p._fullData) return null; const t = p._fullData.find(d => d.name === 'probe G(z)');
+  return t ? JSON.stringify([Array.from(t.x), Array.from(t.y)]) : null; }"""
+
+WAIT_CHANGE_JS = """async ([before, ms]) => {
+  const get = """ + PROBE_JS + """;
+  while (performance.now() - window.__t0 < ms) {
+    const now = get(); if (now !== null && now !== before) return performance.now() - window.__t0;
+    await new Promise(r => requestAnimationFrame(r));
+  }
+  return -1; }"""
+
+
+def steps(page) -> int:
+    m = re.search(r"step ([\d,]+) ·", page.locator('[data-testid="stMain"]').inner_text())
+    return int(m.group(1).replace(",", "")) if m else -1
+
+
+def headless_rate(seconds: float) -> float:
+    import os
+    os.environ.setdefault("GAN_LEVERS_THREADS", "1")
+    from ui.controls import preset_config
+    from ui.session import make_trainer
+    t = make_trainer(preset_config("Lazarou spiral"))
+    t.start()
+    time.sleep(2)
+    s0, t0 = t.status()["step"], time.perf_counter()
+    time.sleep(seconds)
+    rate = (t.status()["step"] - s0) / (time.perf_counter() - t0)
+    t.stop()
+    return rate
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--presses", type=int, default=20)
+    args = ap.parse_args()
+    from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
+    from playwright.sync_api import sync_playwright
+
+    base = headless_rate(args.seconds)
+    print(f"training without UI:      {base:8.1f} steps/s (same Trainer + detector, spiral preset)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    proc, url = start_streamlit()
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = b.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(90_000)
+            page.goto(url)
+            page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
+            n_fake = page.evaluate("""() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
+                return (p._fullData || p.data).find(d => d.name === 'generated').x.length; }""")
+            page.get_by_role("button", name="▶ Train").click()
+            time.sleep(3)
+            s0, t0 = steps(page), time.perf_counter()
+            changes = page.evaluate(COUNT_JS, args.seconds * 1000)
+            elapsed = time.perf_counter() - t0
+            ui_rate = (steps(page) - s0) / elapsed
+            hz = changes / args.seconds
+            print(f"live refresh (samples):   {hz:8.2f} Hz with {n_fake} generated points   (target >= 4)")
+            print(f"training with UI open:    {ui_rate:8.1f} steps/s = {ui_rate / base:.0%} of no-UI   (target >= 70%)")
+            page.get_by_role("button", name="⏸ Pause").click()
+            page.get_by_role("button", name="▶ Train").wait_for()
+            time.sleep(1.5)
+            thumb = page.locator(".st-key-pg_lv_0 input")
+            lat = []
+            for i in range(args.presses):
+                before = page.evaluate(PROBE_JS)
+                thumb.focus()
+                page.evaluate("() => { window.__t0 = performance.now(); }")
+                page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
+                ms = page.evaluate(WAIT_CHANGE_JS, [before, 5000])
+                if ms >= 0:
+                    lat.append(ms)
+                time.sleep(0.3)
+            if lat:
+                p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
+                print(f"lever redraw:             p50 {p50:6.0f} ms, p95 {p95:6.0f} ms over {len(lat)} moves"
+                      f"   (target p95 <= 150)")
+            else:
+                print("lever redraw:             no probe change observed")
+            page.screenshot(path=str(ARTIFACTS / "ui_speed_final.png"), full_page=True)
+            b.close()
+    finally:
+        stop_process(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

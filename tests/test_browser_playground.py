@@ -1,0 +1,111 @@
+"""Browser end-to-end test of the Playground in the system Chromium.
+
+Picks spiral + NS-GAN, trains past step 500, checks the samples chart holds data,
+moves a lever and checks the probe marker moved, then closes the tab and checks in a
+fresh tab (Diagnostics expander: live training threads across the server) that the
+session's training thread is gone within a few seconds. Screenshots: test-artifacts/.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from conftest import shot
+
+pytestmark = pytest.mark.browser
+
+STEP_RE = re.compile(r"step ([\d,]+) ·")
+
+TRACE_JS = """([key, name]) => {
+  const root = document.querySelector('.st-key-' + key);
+  const plot = root && root.querySelector('.js-plotly-plot');
+  const data = plot && (plot._fullData || plot.data);  // _fullData: bdata decoded
+  if (!data) return null;
+  const t = data.find(d => d.name === name);
+  if (!t) return null;
+  return {n: t.x ? t.x.length : 0, x: t.x ? Array.from(t.x).slice(0, 3) : [],
+          y: t.y ? Array.from(t.y).slice(0, 3) : []};
+}"""
+
+
+def _step(page) -> int:
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    m = STEP_RE.search(text)
+    return int(m.group(1).replace(",", "")) if m else -1
+
+
+page_for_shot = None
+
+
+def _wait(cond, timeout: float, what: str, poll: float = 0.5):
+    end = time.time() + timeout
+    value = None
+    while time.time() < end:
+        value = cond()
+        if value:
+            return value
+        time.sleep(poll)
+    if page_for_shot is not None:
+        shot(page_for_shot, "playground_failure")
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")
+
+
+def _threads(page, app_url) -> int:
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_text("GAN Levers").first.wait_for(timeout=60_000)
+    exp = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text="Diagnostics")
+    exp.locator("summary").click()
+    txt = exp.get_by_text(re.compile(r"diag-threads=\d+")).inner_text(timeout=30_000)
+    return int(txt.split("=")[1])
+
+
+def test_playground_train_lever_and_close(browser, app_url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    global page_for_shot
+    page_for_shot = page
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_text("GAN Levers").first.wait_for()
+    page.get_by_role("button", name="Lazarou spiral").click()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    target = sidebar.locator(".st-key-cfg_target input")
+    variant = sidebar.locator(".st-key-cfg_variant input")
+    _wait(lambda: target.input_value() == "spiral" and variant.input_value().startswith("nsgan"),
+          30, "spiral + nsgan selected")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="▶ Train").click()
+    _wait(lambda: _step(page) > 500, 240, "the step counter to pass 500")
+    fake = _wait(lambda: (page.evaluate(TRACE_JS, ["pg_samples", "generated"]) or {}).get("n"),
+                 90, "generated points in the samples chart", poll=0.2)
+    assert fake >= 1000
+    shot(page, "playground_training")
+
+    before = _wait(lambda: page.evaluate(TRACE_JS, ["pg_samples", "probe G(z)"]), 30, "probe marker")
+    thumb = page.locator(".st-key-pg_lv_0 input")
+    thumb.focus()
+    page.keyboard.press("End")  # lever z1 to its maximum
+    moved = _wait(lambda: (lambda t: t if t and (t["x"], t["y"]) != (before["x"], before["y"]) else None)(
+        page.evaluate(TRACE_JS, ["pg_samples", "probe G(z)"])), 20, "the probe marker to move")
+    assert moved["x"] != before["x"] or moved["y"] != before["y"]
+    shot(page, "playground_lever_moved")
+
+    page_for_shot = None
+    page.close()  # closing the tab ends the session: on_release stops the trainer
+    context.close()
+    checker = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        t0 = time.time()
+        n = None
+        while time.time() - t0 < 20:
+            n = _threads(checker, app_url)
+            if n == 0:
+                break
+            time.sleep(0.5)
+        assert n == 0, f"{n} training thread(s) still alive {time.time() - t0:.1f} s after closing the tab"
+        shot(checker, "playground_diagnostics_after_close")
+    finally:
+        checker.context.close()

@@ -1,0 +1,256 @@
+"""Inspector computations (gan_core.inspect), their figure builders (gan_core.plots.
+mapping / discriminator / timeline) and the in-memory exports (gan_core.export).
+Every figure is re-validated in full with go.Figure(fig.to_dict())."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from gan_core import export as X
+from gan_core import inspect as I
+from gan_core.plots import discriminator as PD
+from gan_core.plots import mapping as PM
+from gan_core.plots import timeline as PT
+from ui.model_source import train_tutorial, tutorial_config
+
+
+def valid(fig) -> go.Figure:
+    go.Figure(fig.to_dict())  # full plotly validation (raises on a bad property)
+    return fig
+
+
+def names(fig) -> list[str]:
+    return [t.name for t in fig.data]
+
+
+@pytest.fixture(scope="module")
+def spiral():
+    torch.set_num_threads(1)
+    return train_tutorial("spiral", "nsgan", 60)
+
+
+# --------------------------------------------------------------------------- grid warp and tears
+def _with_map(run, fn):
+    """The same run with G replaced by a hand-made latent map (N, d) -> (N, 2)."""
+    run.latent_map = lambda: fn
+    return run
+
+
+def test_grid_warp_marks_a_hand_made_tear(spiral):
+    # z0 < 0 goes left, z0 > 0 jumps 4 units right: a discontinuity at z0 = 0
+    tear = lambda z: torch.stack([z[:, 0] + 2 * torch.tanh(200 * z[:, 0]), z[:, 1]], 1)
+    w = I.grid_warp(_with_map(spiral, tear), n=20, tear_factor=5)
+    rows = np.nonzero(w.torn.any(1))[0]
+    assert w.torn.any() and w.tear_score > 0
+    assert set(rows) <= {8, 9, 10}, rows  # the cells around z0 = 0 (rows follow dims[0])
+    assert w.torn[9].all()  # the cell row straddling 0 is torn all along z1
+    assert w.x.shape == (20, 20, 2) and w.colours.shape == (20, 20, 3)
+    fig = valid(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, (-4, 4, -4, 4),
+                                    tear_score=w.tear_score))
+    torn = fig.data[names(fig).index("torn cells")]
+    assert np.isfinite(np.asarray(torn.x, float)).sum() == 5 * int(w.torn.sum())
+    assert "tear score" in fig.layout.title.text
+    grid = fig.data[names(fig).index("grid points")]
+    assert len(grid.x) == 400 and len(grid.marker.color) == 400
+    tm = valid(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z1", "z2"]))
+    assert tm.data[0].type == "heatmap" and np.asarray(tm.data[0].z).shape == (20, 20)
+    assert np.isfinite(np.asarray(tm.data[1].x, float)).sum() == 5 * int(w.torn.sum())
+
+
+def test_grid_warp_smooth_map_has_no_tears(spiral):
+    w = I.grid_warp(_with_map(spiral, lambda z: 0.5 * z[:, :2] + 0.1), n=12)
+    assert not w.torn.any() and w.tear_score == 0.0
+    assert w.lines.shape[:2] == (2, 12)
+    fig = valid(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, (-2, 2, -2, 2)))
+    assert fig.data[names(fig).index("torn cells")].visible == "legendonly"
+
+
+def test_grid_warp_on_higher_dim_latent_uses_chosen_dims_and_probe():
+    run = train_tutorial("spiral", "nsgan", 0)
+    run = type(run)(tutorial_config("spiral", "nsgan").replace(latent_dim=4))
+    seen = {}
+
+    def g(z):
+        seen["z"] = z
+        return z[:, :2]
+    run.latent_map = lambda: g
+    w = I.grid_warp(run, n=6, dims=(2, 3), probe=[0.5, -0.5, 9, 9])
+    z = seen["z"].numpy()
+    assert np.allclose(z[:, 0], 0.5) and np.allclose(z[:, 1], -0.5)  # held at the probe
+    assert z[:, 2].std() > 0 and z[:, 3].std() > 0  # the grid spans dims 2 and 3
+    assert w.dims == (2, 3)
+
+
+def test_mapping_support_refuses_conditional():
+    run = type(train_tutorial("eight_gaussians", "nsgan", 0))(
+        tutorial_config("eight_gaussians", "nsgan").replace(variant="cgan"))
+    assert "class" in I.mapping_support(run)
+    with pytest.raises(ValueError):
+        I.grid_warp(run)
+
+
+# --------------------------------------------------------------------------- morph and compare
+def test_morph_figure_frames_and_controls():
+    start = np.zeros((50, 2), np.float32)
+    end = np.ones((50, 2), np.float32)
+    fig = valid(PM.morph_figure(start, end, np.random.rand(50, 3), (-1, 2, -1, 2), n_frames=11))
+    assert len(fig.frames) == 11
+    assert np.allclose(fig.frames[0].data[0].x, 0) and np.allclose(fig.frames[-1].data[0].x, 1)
+    assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
+    assert len(fig.layout.sliders[0].steps) == 11
+
+
+def test_compare_spiral(spiral):
+    spiral.__dict__.pop("latent_map", None)  # undo the hand-made maps of earlier tests
+    c = I.compare(spiral, n=300, align_n=600)
+    assert c.true is not None and c.true.end.shape == (300, 2)
+    assert c.learned.end.shape == (300, 2) and c.learned.colours.shape == (300, 3)
+    assert c.alignment.shape == (2, 2) and c.factor_names == ["along_arm", "across_arm"]
+    assert c.width_ratio is not None and c.width_ratio > 0
+    fig = valid(PM.alignment_figure(c.alignment, c.lever_names, c.factor_names))
+    assert np.asarray(fig.data[0].z).shape == (2, 2)
+    valid(PM.points_figure(c.true.end, c.true.colours, (-1.1, 1.1, -1.1, 1.1)))
+
+
+def test_true_morph_none_for_data_targets():
+    from gan_core.distributions import get_target
+    assert I.true_morph(get_target("ring8")) is None
+    m = I.true_morph(get_target("eight_gaussians"), 100)
+    assert m.start.shape == m.end.shape == (100, 2)
+
+
+# --------------------------------------------------------------------------- D's feature space
+def test_g_step_moves_fake_features_not_real():
+    torch.set_num_threads(1)
+    run = train_tutorial("quadratic", "nsgan", 200)
+    assert I.feature_support(run) == ""
+    copy = I.clone_run(run)
+    ba = I.run_g_steps(copy, 1, d_first=20)  # D catches up, then one G step (the tutorial)
+    assert ba.shift["real_moved"] == 0.0  # D is fixed in a G step
+    assert ba.shift["fake_moved"] > 0
+    assert ba.shift["gap_after"] < ba.shift["gap_before"]  # fake centroid moves towards real
+    assert 0 < ba.shift["along_after"] < ba.shift["along_before"]
+    assert copy.step_count == run.step_count + 21
+    assert I.features(run, *I.fixed_batches(run)).step == run.step_count  # original untouched
+    fig = valid(PD.feature_space_figure(ba.before.real, ba.before.fake, ba.after.real, ba.after.fake))
+    assert sum(n.startswith("centroid") for n in names(fig)) == 4
+    assert sum(t.mode == "markers" and len(t.x) == 400 for t in fig.data) == 4
+    assert "fake centroid moves" in names(fig)
+
+
+def test_feature_support_needs_two_units(spiral):
+    run = type(spiral)(tutorial_config("spiral", "nsgan").replace(d_feature_dim=0))
+    assert "d_feature_dim" in I.feature_support(run)
+
+
+def test_live_g_step_goes_through_the_trainer():
+    from gan_core.trainer import Trainer
+    trainer = Trainer(tutorial_config("quadratic", "nsgan"))
+    try:
+        trainer.start()
+        trainer.wait_steps(20)
+        ba = I.live_g_steps(trainer, k=3, d_first=2)
+        assert trainer.status()["state"] == "paused"
+        assert ba.after.step == ba.before.step + 3
+        assert ba.shift["real_moved"] == 0.0 and ba.shift["fake_moved"] > 0
+    finally:
+        trainer.stop()
+
+
+def test_tgan_pair_view():
+    run = train_tutorial("spiral", "tsgan", 20)
+    assert I.feature_support(run) == ""
+    ba = I.run_g_steps(I.clone_run(run), 2, n=100)
+    assert ba.before.pairs.shape == (100, 2)
+    assert np.allclose(ba.before.pairs, ba.before.real - ba.before.fake)
+    fig = valid(PD.pair_view_figure(ba.before.pairs, ba.after.pairs))
+    assert names(fig)[:4] == ["pairs (before)", "mean pairs (before)", "pairs (after)",
+                              "mean pairs (after)"]
+
+
+def test_deligan_mixture_figure():
+    run = train_tutorial("spiral", "deligan", 10)
+    assert I.has_mixture(run)
+    mu, sig = I.mixture_components(run)
+    assert mu.shape == sig.shape == (10, 2) and (sig > 0).all()
+    fig = valid(PD.mixture_figure(mu, sig, latents=np.zeros((5, 2)), trails=[mu, mu + 0.1]))
+    assert names(fig) == ["z samples", "μ over training", "σ ellipses (1σ)", "μ"]
+    ell = fig.data[2]
+    assert np.isnan(np.asarray(ell.x, float)).sum() == 10  # one closed ellipse per component
+
+
+# --------------------------------------------------------------------------- timeline figures
+def test_timeline_figures():
+    cols = {"step": np.arange(10.0), "d_loss": np.ones(10), "g_loss": np.ones(10),
+            "d_grad": np.ones(10), "g_grad": np.ones(10)}
+    fig = valid(PT.losses_at_figure(cols, 5))
+    assert len(fig.layout.shapes) == 2 and fig.layout.shapes[0].x0 == 5
+    rows = [{"hq": 0.5, "coverage_modes": 0.25}, {}, {"hq": 0.7}]
+    fig = valid(PT.metrics_at_figure([0, 50, 100], rows, 50))
+    assert {"HQ (within 3σ)", "modes captured"} <= set(names(fig))
+    fakes = np.random.rand(4, 30, 2)
+    fig = valid(PT.training_animation_figure([0, 1, 2, 3], fakes, ["#ff0000"] * 30, (0, 1, 0, 1),
+                                             real=np.random.rand(20, 2)))
+    assert [f.name for f in fig.frames] == ["0", "1", "2", "3"]
+    assert np.allclose(fig.frames[2].data[0].x, fakes[2, :, 0])
+
+
+# --------------------------------------------------------------------------- exports
+def _frames(t=12, n=200):
+    rng = np.random.default_rng(0)
+    return np.arange(t) * 50, rng.normal(size=(t, n, 2)).astype(np.float32), rng.uniform(size=(n, 3))
+
+
+def test_gif_decodes_with_frame_count():
+    import imageio.v3 as iio
+    steps, fakes, cols = _frames()
+    seen = []
+    data = X.gif_bytes(steps, fakes, cols, (-3, 3, -3, 3), real=fakes[0], size=160,
+                       progress=lambda f, t="": seen.append(f))
+    frames = iio.imread(data, index=None, extension=".gif")
+    assert frames.shape[:3] == (12, 160, 160)
+    assert seen[-1] == 1.0 and all(b >= a for a, b in zip(seen, seen[1:]))
+    # the fakes differ between frames, the background does not
+    assert not np.array_equal(frames[0], frames[5])
+
+
+def test_png_and_csv():
+    from PIL import Image
+    steps, fakes, cols = _frames(2, 50)
+    png = X.png_bytes(fakes[0], cols, (-3, 3, -3, 3), caption="step 0", size=200)
+    assert Image.open(io.BytesIO(png)).size == (200, 200)
+    csv = X.samples_csv(fakes[0], cols, step=7).decode().splitlines()
+    assert csv[0] == "index,x,y,r,g,b,step" and len(csv) == 51
+    row = csv[1].split(",")
+    assert float(row[1]) == pytest.approx(fakes[0, 0, 0], rel=1e-4) and row[-1] == "7"
+    allcsv = X.timeline_csv(steps, fakes).decode().splitlines()
+    assert allcsv[0] == "step,index,x,y" and len(allcsv) == 101 and allcsv[-1].startswith("50,49,")
+
+
+def test_html_is_standalone():
+    steps, fakes, cols = _frames(3, 20)
+    fig = PT.training_animation_figure(steps, fakes, ["#123456"] * 20, (-3, 3, -3, 3))
+    html = X.html_bytes(fig).decode()
+    assert html.lstrip().lower().startswith(("<html>", "<!doctype html>")) and "plotly" in html.lower() and len(html) > 1_000_000
+    assert '<script src="https://cdn.plot.ly' not in html  # plotly.js is inlined: works offline
+
+
+def test_mp4_when_ffmpeg_is_available():
+    if not X.ffmpeg_available():
+        with pytest.raises(X.ExportError):
+            X.mp4_bytes(*_frames(2, 10), (-3, 3, -3, 3))
+        return
+    import imageio.v3 as iio
+    steps, fakes, cols = _frames(6, 100)
+    data = X.mp4_bytes(steps, fakes, cols, (-3, 3, -3, 3), size=160)
+    assert data[4:8] == b"ftyp"
+    assert len(iio.imread(data, index=None, extension=".mp4", plugin="FFMPEG")) == 6
+
+
+def test_export_refuses_empty():
+    with pytest.raises(X.ExportError):
+        X.gif_bytes([], np.zeros((0, 5, 2)), np.zeros((5, 3)), (0, 1, 0, 1))

@@ -1,0 +1,127 @@
+"""AppTest (in-process) tests of the Playground page. Timers do not fire in AppTest,
+so each `run()` is one tick. Note: AppTest has no file_uploader support, so the bad-CSV
+test injects the raw bytes through `st.session_state["pg_csv_bytes"]`, which the
+sidebar feeds through exactly the same validation and error path as an upload."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def at():
+    import streamlit as st
+    _stop_all()
+    st.cache_resource.clear()  # AppTest instances share one session cache: start clean
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    yield app
+    _stop_all()
+
+
+def _step(app) -> int:
+    for m in app.markdown:
+        if m.value.startswith("**step "):
+            return int(m.value.split()[1].strip("*").replace(",", ""))
+    return -1
+
+
+def _stop_all():
+    from ui import session
+    for t in list(session._REGISTRY):
+        t.stop()
+
+
+def test_train_spiral_nsgan_steps_grow(at):
+    at.selectbox(key="cfg_target").set_value("spiral").run()
+    at.selectbox(key="cfg_variant").set_value("nsgan").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step(at) == 0
+    at.button(key="pg_train").click().run()
+    first = _step(at)
+    time.sleep(1.0)
+    at.run()
+    second = _step(at)
+    assert second > first >= 0, (first, second)
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="pg_train").click().run()  # pause
+    _stop_all()
+
+
+def test_one_lever_per_latent_dim(at):
+    for dim in (2, 5):
+        at.number_input(key="cfg_latent_dim").set_value(dim).run()
+        assert not at.exception, [e.value for e in at.exception]
+        levers = [s for s in at.slider if s.key and s.key.startswith("pg_lv_")]
+        assert len(levers) == dim
+    _stop_all()
+
+
+def test_variant_change_applies_its_defaults(at):
+    at.selectbox(key="cfg_variant").set_value("wgan_gp").run()
+    assert at.number_input(key="cfg_k_d").value == 5
+    assert at.number_input(key="cfg_gp_lambda").value == 10.0
+    at.selectbox(key="cfg_variant").set_value("nsgan").run()
+    assert at.number_input(key="cfg_k_d").value == 1
+    _stop_all()
+
+
+def test_live_change_applies_without_reset(at):
+    from ui import session
+    at.button(key="pg_step_both").click().run()
+    trainer = next(t for t in session._REGISTRY if t.state != "stopped")
+    end = time.time() + 20
+    while trainer.status()["step"] < 1 and time.time() < end:
+        time.sleep(0.1)
+    at.run()
+    assert trainer.status()["step"] >= 1
+    at.select_slider(key="cfg_lr_g").set_value(1e-3).run()
+    assert trainer.cfg.lr_g == 1e-3
+    assert trainer.status()["step"] >= 1  # not reset
+    # a structural change after training has begun asks first
+    at.number_input(key="cfg_g_depth").set_value(4).run()
+    assert at.button(key="pg_confirm") is not None
+    assert trainer.cfg.g_depth != 4
+    at.button(key="pg_confirm").click().run()
+    assert trainer.cfg.g_depth == 4 and trainer.status()["step"] == 0
+    _stop_all()
+
+
+def test_bad_csv_shows_error(at):
+    at.selectbox(key="cfg_target").set_value("custom").run()
+    at.session_state["pg_csv_bytes"] = b"x,y\n1,2,3\n4,5\n"
+    at.run()
+    errors = [e.value for e in at.sidebar.error]
+    assert any("Cannot use this file" in e and "columns" in e for e in errors), errors
+    assert not at.exception
+
+
+def test_good_csv_builds_a_custom_run(at):
+    at.selectbox(key="cfg_target").set_value("custom").run()
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5}" for i in range(50))
+    at.session_state["pg_csv_bytes"] = ("x,y\n" + rows).encode()
+    at.run()
+    assert not at.sidebar.error
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("50 points loaded" in c.value for c in at.sidebar.caption)
+    _stop_all()
+
+
+def test_preset_collapse_loads_ring8(at):
+    at.button(key="preset_Mode collapse on ring8").click().run()
+    assert at.selectbox(key="cfg_target").value == "ring8"
+    assert at.selectbox(key="cfg_variant").value == "nsgan"
+    at.button(key="preset_WGAN-GP fixes it").click().run()
+    assert at.selectbox(key="cfg_variant").value == "wgan_gp"
+    assert not at.exception
+    _stop_all()
+
+
+def test_diagnostics_counts_threads(at):
+    assert any(m.value.startswith("diag-threads=") for m in at.caption)

@@ -1,0 +1,290 @@
+"""Which model the inspector pages look at: the Playground's live run, a pretrained zoo
+entry, an uploaded checkpoint, or a small tutorial model trained here in seconds.
+
+`model_source_ui()` draws the picker (in the sidebar) and returns a `ModelSource`, or
+None when there is nothing to show yet. Every source is used the same way:
+`source.call(fn)` runs fn(run) with gradients off and with the right lock held - for the
+live run that is `Trainer.with_models`, so no network is called while a step runs.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan_core import checkpoints
+from gan_core.trainer import DecimatedHistory
+
+KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
+KEEP = "_insp_keep"  # non-widget copies of the picker, so it survives page switches
+MEMO = "insp_memo"
+MEMO_SIZE = 24
+
+
+@dataclass
+class ModelSource:
+    kind: str  # "live", "pretrained", "upload", "tutorial"
+    model_id: str  # stable id for caches and widget state
+    label: str
+    call: Callable  # call(fn) -> fn(run), lock held, no grad
+    trainer: object = None  # the live Trainer, else None
+    history: dict = field(default_factory=dict)  # checkpoint's loss history columns, if any
+
+    @property
+    def live(self) -> bool:
+        return self.kind == "live"
+
+    def step(self) -> int:
+        if self.trainer is not None:
+            return int(self.trainer.status()["step"])
+        return int(self.call(lambda r: r.step_count))
+
+    def state(self) -> str:
+        return self.trainer.status()["state"] if self.trainer is not None else "static"
+
+    def running(self) -> bool:
+        return self.state() == "running"
+
+    def cfg(self):
+        return self.call(lambda r: r.cfg)
+
+
+# --------------------------------------------------------------------------- helpers
+def explain(short: str, more: str, label: str = "More about this view") -> None:
+    """The teaching pattern of every view: one sentence, then an expander."""
+    st.caption(short)
+    with st.expander(label):
+        st.markdown(more)
+
+
+def memo(source: ModelSource, name: str, params: tuple, fn: Callable, step: int | None = None):
+    """fn(run) through source.call, remembered per (model, step, view, params) in this
+    session, so widget changes elsewhere on the page do not recompute every view."""
+    step = source.step() if step is None else step
+    key = (source.model_id, step, name, params)
+    cache = st.session_state.setdefault(MEMO, {})
+    if key not in cache:
+        cache[key] = source.call(fn)
+        while len(cache) > MEMO_SIZE:
+            cache.pop(next(iter(cache)))
+    return cache[key]
+
+
+def probe_values(source: ModelSource, dim: int) -> np.ndarray:
+    """Lever values set elsewhere: the Playground's for the live run, the Levers page's
+    for the same model; zeros when none are set."""
+    ss = st.session_state
+    if source.live:
+        keys = [f"pg_lv_{i}" for i in range(dim)]
+    elif ss.get("levers_model") == source.model_id:
+        keys = [f"lv_{i}" for i in range(dim)]
+    else:
+        return np.zeros(dim, np.float32)
+    return np.array([float(ss.get(k, 0.0) or 0.0) for k in keys], np.float32)
+
+
+def _locked(run, lock):
+    def call(fn):
+        with lock, torch.no_grad():
+            return fn(run)
+    return call
+
+
+def _history_columns(ckpt) -> dict:
+    try:
+        return DecimatedHistory.from_dict(ckpt.history or {}).columns()
+    except Exception:
+        return {}
+
+
+# --------------------------------------------------------------------------- sources
+def live_trainer():
+    try:
+        from ui.session import get_trainer
+        return get_trainer()
+    except Exception:
+        return None
+
+
+@st.cache_resource(show_spinner="Loading the pretrained model…")
+def _pretrained(key: str):
+    """A zoo run shared read-only by every session, a lock for its forwards, its history."""
+    from gan_core import zoo
+    info = zoo.entries()[key]
+    ckpt = checkpoints.load(Path(zoo.PRETRAINED) / info["file"])
+    return checkpoints.restore_run(ckpt, torch.device("cpu")), threading.Lock(), _history_columns(ckpt)
+
+
+def _zoo_entries() -> dict:
+    try:
+        from gan_core import zoo
+        return {k: (v, zoo.label(v)) for k, v in zoo.entries().items()
+                if v.get("target") != "digits" and "digits" not in k}
+    except Exception:
+        return {}
+
+
+def _pretrained_source() -> ModelSource | None:
+    entries = _zoo_entries()
+    if not entries:
+        st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
+        return None
+    keys = list(entries)
+    _restore("insp_entry", "spiral__nsgan" if "spiral__nsgan" in keys else keys[0], keys)
+    key = st.selectbox("Pretrained model", keys, key="insp_entry",
+                       format_func=lambda k: entries[k][1])
+    _keep("insp_entry")
+    try:
+        run, lock, hist = _pretrained(key)
+    except Exception as err:
+        st.error(f"Cannot load {key}: {err}")
+        return None
+    return ModelSource("pretrained", key, entries[key][1], _locked(run, lock), history=hist)
+
+
+def open_checkpoint(data: bytes, name: str = "checkpoint"):
+    """(run, history columns) from uploaded bytes. Raises CheckpointError with a message
+    for the user for anything that is not a loadable GAN Levers checkpoint."""
+    try:
+        ckpt = checkpoints.from_bytes(data, name=name)
+        return checkpoints.restore_run(ckpt, torch.device("cpu")), _history_columns(ckpt)
+    except checkpoints.CheckpointError:
+        raise
+    except Exception as err:  # a bad file must never take the page down
+        raise checkpoints.CheckpointError(f"{name} cannot be used: {type(err).__name__}: {err}") from None
+
+
+def _upload_source() -> ModelSource | None:
+    up = st.file_uploader("Checkpoint (.safetensors saved by GAN Levers)", type=["safetensors"],
+                          key="insp_upload")
+    cache = st.session_state.setdefault("insp_uploads", {})
+    if up is None:
+        if cache:  # keep the last good upload across page switches
+            fid, (run, lock, hist, name) = next(iter(cache.items()))
+            return ModelSource("upload", "upload:" + fid, name, _locked(run, lock), history=hist)
+        st.info("Upload a checkpoint saved on the Playground or by `python -m gan_core train`.")
+        return None
+    fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
+    if fid not in cache:
+        try:
+            run, hist = open_checkpoint(up.getvalue(), up.name)
+        except checkpoints.CheckpointError as err:
+            st.error(f"Cannot open this file: {err}")
+            return None
+        cache.clear()
+        cache[fid] = (run, threading.Lock(), hist, upload_label(up.name, run))
+    run, lock, hist, label = cache[fid]
+    return ModelSource("upload", "upload:" + fid, label, _locked(run, lock), history=hist)
+
+
+def upload_label(name: str, run) -> str:
+    return f"{name} ({run.cfg.target} · {run.cfg.variant}, step {run.step_count:,})"
+
+
+def _live_source() -> ModelSource | None:
+    trainer = live_trainer()
+    if trainer is None:
+        st.info("No live run in this session yet: start one on the Playground page, or "
+                "pick a pretrained model.")
+        return None
+    cfg = trainer.cfg
+    return ModelSource("live", f"live:{id(trainer)}:{id(trainer.run)}",
+                       f"live run ({cfg.target} · {cfg.variant})", trainer.with_models, trainer)
+
+
+# --------------------------------------------------------------------------- tutorial model
+TUTORIAL_TARGETS = ("quadratic", "spiral", "eight_gaussians", "ring8", "two_gaussians")
+TUTORIAL_VARIANTS = ("nsgan", "wgan_gp", "tsgan", "deligan")
+
+
+def tutorial_config(target: str, variant: str):
+    """The quadratic-curve tutorial's shapes: D = dense 16, 16, then a 2-unit feature
+    layer, then 1 output, so D's features can be drawn in the plane."""
+    from gan_core.variants import config_for
+    extra = {"prior": "mixture", "mixture_components": 10} if variant == "deligan" else {}
+    return config_for(variant, target=target, latent_dim=2, g_depth=2, g_width=32, d_depth=2,
+                      d_width=16, d_feature_dim=2, activation="leaky_relu", lr_d=2e-3,
+                      lr_g=2e-3, batch_size=128, eval_size=1000, seed=0, **extra)
+
+
+def train_tutorial(target: str, variant: str, steps: int, progress=None):
+    from gan_core.trainer import Run
+    run = Run(tutorial_config(target, variant), device=torch.device("cpu"))
+    for i in range(steps):
+        run.step()
+        if progress is not None and i % 50 == 49:
+            progress((i + 1) / steps)
+    return run
+
+
+def _tutorial_source() -> ModelSource | None:
+    c1, c2 = st.columns(2)
+    _restore("insp_tut_target", "quadratic", TUTORIAL_TARGETS)
+    _restore("insp_tut_variant", "nsgan", TUTORIAL_VARIANTS)
+    target = c1.selectbox("Target", TUTORIAL_TARGETS, key="insp_tut_target")
+    variant = c2.selectbox("Variant", TUTORIAL_VARIANTS, key="insp_tut_variant")
+    _keep("insp_tut_target")
+    _keep("insp_tut_variant")
+    steps = st.select_slider("Training steps", [0, 200, 500, 1000, 2000, 4000], value=500,
+                             key="insp_tut_steps")
+    st.caption("A small model whose D has the tutorial's 2-unit feature layer, trained here "
+               "in a few seconds (on the CPU, one thread).")
+    store = st.session_state.setdefault("insp_tutorials", {})
+    key = (target, variant, steps)
+    if key not in store:
+        if not st.button("Train it", key="insp_tut_train", type="primary"):
+            return None
+        bar = st.progress(0.0, text="training…")
+        try:
+            run = train_tutorial(target, variant, steps, lambda f: bar.progress(f, text="training…"))
+        except Exception as err:
+            st.error(f"Cannot train this combination: {err}")
+            return None
+        finally:
+            bar.empty()
+        store.clear()
+        store[key] = (run, threading.Lock())
+    run, lock = store[key]
+    return ModelSource("tutorial", f"tutorial:{target}:{variant}:{steps}:{id(run)}",
+                       f"tutorial model ({target} · {variant}, {steps:,} steps)", _locked(run, lock))
+
+
+# --------------------------------------------------------------------------- the picker
+def _restore(key: str, default, options) -> None:
+    """Give a widget its last value (kept under KEEP) when it was cleaned up on a page switch."""
+    if key not in st.session_state:
+        kept = st.session_state.get(KEEP, {}).get(key, default)
+        st.session_state[key] = kept if kept in options else default
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(KEEP, {})[key] = st.session_state.get(key)
+
+
+def model_source_ui(kinds=KINDS) -> ModelSource | None:
+    """Sidebar picker; returns the chosen source, or None (with a message) when the
+    choice has no model yet."""
+    with st.sidebar:
+        st.markdown("**Model to inspect**")
+        trainer = live_trainer()
+        default = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
+        _restore("insp_kind", default, kinds)
+        kind = st.radio("Source", kinds, key="insp_kind", horizontal=True,
+                        label_visibility="collapsed")
+        _keep("insp_kind")
+        if kind == "Live run":
+            src = _live_source()
+        elif kind == "Pretrained":
+            src = _pretrained_source()
+        elif kind == "Upload":
+            src = _upload_source()
+        else:
+            src = _tutorial_source()
+        if src is not None:
+            st.caption(f"Inspecting: {src.label}")
+        return src
