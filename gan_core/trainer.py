@@ -377,6 +377,7 @@ class Trainer:
         self._rate = 0.0
         self._t0 = time.perf_counter()
         self._next_detect = -math.inf
+        self._metrics: dict = {}
         self._publish()
 
     def load_checkpoint(self, ckpt) -> None:
@@ -592,7 +593,9 @@ class Trainer:
             return
         now = time.perf_counter()
         if now < self._next_detect and self.state == "running":
+            snap.metrics = dict(self._metrics)  # the latest known, so panels do not blink
             return
+        first = self._next_detect == -math.inf  # builds the target's reference: slow once
         try:
             self.alerts = self.detector.evaluate(snap.step, snap.fake, snap.losses, snap.grads,
                                                  generator=self.run.latent_map())
@@ -601,7 +604,8 @@ class Trainer:
             self.alerts = []
             snap.metrics = {"detector_error": f"{type(err).__name__}: {err}"}
         snap.alerts = list(self.alerts)
+        self._metrics = snap.metrics
         # The pass runs between steps, so it pauses training: on a busy machine where a
         # pass takes long, space passes out so they cost at most ~10% of training time.
         spent = time.perf_counter() - now
-        self._next_detect = now + max(self.detector_interval, 10 * spent)
+        self._next_detect = now + max(self.detector_interval, 0 if first else 10 * spent)
