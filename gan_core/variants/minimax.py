@@ -6,19 +6,14 @@ Saturates when D confidently rejects fakes: G's gradient vanishes.
 """
 import torch.nn.functional as F
 
-from .base import Variant, bce_logits, real_label
+from .nsgan import NSGAN
 
 
-class Minimax(Variant):
+class Minimax(NSGAN):
+    """Same D loss as NS-GAN; only G's objective differs."""
     name = "minimax"
     paper = "Goodfellow et al. 2014"
     summary = "The original zero-sum loss; G's gradient vanishes when D wins."
-    g_uses_real = False
-    defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999}
-
-    def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        return bce_logits(s_real, real_label(cfg)) + bce_logits(s_fake, 0.0)
 
     def g_loss(self, nets, real, fake, cfg):
         return -F.softplus(nets.score(fake)).mean()
