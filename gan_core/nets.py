@@ -14,7 +14,10 @@ from .config import Config
 
 
 def make_activation(name: str, slope: float = 0.2) -> nn.Module:
-    table = {"relu": nn.ReLU, "tanh": nn.Tanh, "leaky_relu": lambda: nn.LeakyReLU(slope)}
+    # In place: the Linear before it does not need its own output for backward, and the
+    # saved allocation is a measurable share of a small-MLP step on CPU.
+    table = {"relu": lambda: nn.ReLU(inplace=True), "tanh": nn.Tanh,
+             "leaky_relu": lambda: nn.LeakyReLU(slope, inplace=True)}
     return table[name]()
 
 
