@@ -68,8 +68,10 @@ def page_times(repeats: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=50)
-    parser.add_argument("--browser", metavar="URL", help="also time redraws in Chromium against a "
-                        "running server, e.g. http://127.0.0.1:8501/levers")
+    parser.add_argument("--browser", metavar="URL", nargs="?", const="auto",
+                        help="also time redraws in Chromium: against a running server's levers "
+                        "page (e.g. http://127.0.0.1:8501/levers), or, with no URL, against a "
+                        "`streamlit run app.py` this script starts")
     args = parser.parse_args()
     torch.set_num_threads(1)
     zoo.warm_up()
@@ -78,12 +80,21 @@ def main() -> None:
     p = page_times(max(5, args.repeats // 5))
     print(f"AppTest page rerun: p50 {pct(p, 50):.1f} ms, p95 {pct(p, 95):.1f} ms (n={len(p)})")
     if args.browser:
-        b = browser_times(args.browser, max(10, args.repeats // 2))
+        proc = None
+        url = args.browser
+        if url == "auto":
+            sys.path.insert(0, str(ROOT / "tests"))
+            from conftest import start_streamlit
+            proc, base = start_streamlit()
+            url = base + "/levers"
+        try:
+            b = browser_times(url, max(10, args.repeats // 2))
+        finally:
+            if proc is not None:
+                from conftest import stop_process
+                stop_process(proc)
         print(f"Chromium lever move -> new image: p50 {pct(b, 50):.0f} ms, p95 {pct(b, 95):.0f} ms (n={len(b)})")
 
-
-if __name__ == "__main__":
-    main()
 
 
 def browser_times(url: str, repeats: int) -> list[float]:
@@ -92,23 +103,27 @@ def browser_times(url: str, repeats: int) -> list[float]:
     from playwright.sync_api import sync_playwright
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        sys.path.insert(0, str(ROOT / "tests"))
+        from conftest import CHROMIUM, CHROMIUM_ARGS
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(url + "?model=digits__nsgan", wait_until="networkidle")
-        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=60_000)
+        page.locator('.st-key-levers_gz img').first.wait_for(timeout=60_000)
         page.wait_for_timeout(2000)
         thumb = page.locator('[data-testid="stSlider"] input[type="range"][aria-label="z3"]')
         thumb.focus()
         for k in range(repeats):
-            before = page.locator('[data-testid="stImage"] img').first.get_attribute("src")
+            before = page.locator('.st-key-levers_gz img').first.get_attribute("src")
             t0 = time.perf_counter()
             thumb.press("ArrowRight" if (k // 10) % 2 == 0 else "ArrowLeft")
             page.wait_for_function(
-                "(old) => { const im = document.querySelector('[data-testid=\"stImage\"] img');"
-                " return im && im.src !== old; }", arg=before, timeout=30_000, polling=5)
+                "(old) => { const im = document.querySelector('.st-key-levers_gz img');"
+                " return im && im.src !== old && im.complete; }", arg=before, timeout=30_000, polling=5)
             out.append(time.perf_counter() - t0)
             page.wait_for_timeout(300)  # let the rest of the rerun settle
         browser.close()
     return out
 
 
+if __name__ == "__main__":
+    main()

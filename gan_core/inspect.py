@@ -3,7 +3,8 @@ morph endpoints, the true map, D's feature space before/after a G step, the T-GA
 view and the DeLiGAN mixture.
 
 Pure functions of a Run, arrays out; no Streamlit, no plotting. Call them through
-`Trainer.with_models` (or a source's `call`) so no step runs meanwhile.
+`Trainer.with_models` (or a source's `call`) so no step runs meanwhile - or on a
+`frozen_run` (a throwaway copy at a weight keyframe), which needs no lock at all.
 """
 from __future__ import annotations
 
@@ -354,3 +355,77 @@ def run_g_steps(run, k: int = 1, n: int = 400, d_first: int = 0) -> BeforeAfter:
     g_step_on(run, k)
     after = features(run, *batches)
     return BeforeAfter(before, after, k, centroid_shift(before, after, head_direction(run)))
+
+
+# --------------------------------------------------------------------------- a past step
+def frozen_run(run, state: dict | None = None, step: int | None = None):
+    """A throwaway view of `run` with its networks as they were at a past step: a deep copy
+    of run.nets with `state` (a keyframe's state_dict) loaded, sharing the run's target,
+    variant and config. Without `state`, a copy of the current weights. The live run's
+    weights are never touched; hold the run's lock only while calling this (a copy, no
+    forward), then compute on the result freely. It cannot train (no optimisers)."""
+    import copy
+    view = copy.copy(run)  # shallow: target, variant, cfg, draw_real are read-only here
+    view.nets = copy.deepcopy(run.nets)
+    if state is not None:
+        view.nets.load_state_dict(state)
+    view.nets.train(run.nets.training)
+    view.opts = view._draw_train = None
+    view.gen = torch.Generator().manual_seed(run.cfg.seed)
+    view.step_count = int(run.step_count if step is None else step)
+    view._eval_latent = None
+    return view
+
+
+@dataclass
+class StepViews:
+    """The weight-dependent views at one step, from `step_views`."""
+    step: int
+    fake: np.ndarray  # (N, 2) G(eval latent) at that step, target units
+    colours: np.ndarray  # (N, 3)
+    z2: np.ndarray  # (N, 2) the eval latents on the grid's two dims (DeLiGAN's view)
+    field: object  # probes.Field or None
+    field_why: str
+    arrows: tuple | None  # (start (M, 2), push (M, 2)) scaled for display
+    warp: GridWarp | None
+    warp_why: str
+    features: FeatureView | None
+    features_why: str
+    mixture: tuple | None  # (mu (K, 2), sigma (K, 2)) for DeLiGAN
+
+
+def step_views(run, n: int = 20, dims=(0, 1), probe=None, tear_factor: float = 10.0,
+               arrows: bool = True) -> StepViews:
+    """Everything the Mapping and Discriminator inspectors draw from weights, computed on
+    `run` (a `frozen_run` at a keyframe): the same functions those pages call."""
+    from . import probes
+    latent = run.eval_latent()
+    fake = run.generate(latent)
+    bounds = run.out_target.bounds
+    field_why = probes.field_support(run)
+    field = probes.d_field(run, bounds) if not field_why else None
+    arr = None
+    if arrows and not field_why:
+        a = probes.g_arrows(run, latent, n=200)
+        if a is not None:
+            arr = (a[0], probes.scale_arrows(a[1], bounds))
+    warp_why = mapping_support(run)
+    warp = grid_warp(run, n, dims, probe, tear_factor=tear_factor) if not warp_why else None
+    feat_why = feature_support(run)
+    feats = features(run, *fixed_batches(run)) if not feat_why else None
+    mix = mixture_components(run, dims) if has_mixture(run) else None
+    z = latent.z.detach().float().cpu().numpy()
+    z2 = z[:, list(dims)] if z.shape[1] > 1 else np.stack([z[:, 0], np.zeros(len(z))], 1)
+    return StepViews(run.step_count, fake, run.colours(latent), z2.astype(np.float32), field,
+                     field_why, arr, warp, warp_why, feats, feat_why, mix)
+
+
+def mixture_trail(keyframes, dims=(0, 1)) -> list[np.ndarray]:
+    """DeLiGAN's mu (K, 2) at each keyframe, read straight from the saved state."""
+    out = []
+    for k in keyframes:
+        mu = k.state.get("prior.mu")
+        if mu is not None:
+            mu = mu.float().numpy()
+            out.append(mu[:, list(dims)] if mu.shape[1] > 1 else mu[:, [0, 0]])
+    return out

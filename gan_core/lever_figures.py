@@ -24,6 +24,13 @@ def digit_image(x, side: int, scale: int = 32) -> np.ndarray:
     return upscale((a * 255).astype(np.uint8), scale)
 
 
+def strip_ink(strips: np.ndarray, side: int) -> np.ndarray:
+    """(L, S, side*side) in [-1, 1] -> (L, S, side, side) uint8 grey levels, ink dark on
+    white: what the browser needs to draw the sheet itself."""
+    ink = 1.0 - to_unit(np.asarray(strips))
+    return (ink * 255).astype(np.uint8).reshape(*strips.shape[:2], side, side)
+
+
 def strip_sheet(strips: np.ndarray, side: int, names: list[str], current: list[int] | None = None,
                 scale: int = 5, gap: int = 3, kinds: list[str] | None = None,
                 label_w: int = LABEL_W) -> np.ndarray:

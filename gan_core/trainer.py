@@ -6,6 +6,7 @@ inside a step, and never imports Streamlit.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import threading
@@ -339,21 +340,81 @@ class Snapshot:
     metrics: dict = field(default_factory=dict)
 
 
+@dataclass
+class Keyframe:
+    """G's, D's and the prior's weights (the whole `Nets` state_dict) at one step:
+    detached CPU clones that nothing mutates, so readers may use them without the lock."""
+    step: int
+    state: dict  # name -> CPU tensor
+    nbytes: int
+
+
+def cpu_state(nets: nn.Module) -> dict:
+    """A detached CPU clone of every weight and buffer (BatchNorm stats, spectral-norm
+    vectors, DeLiGAN's mu/sigma)."""
+    return {k: v.detach().to("cpu", copy=True) for k, v in nets.state_dict().items()}
+
+
 class Timeline:
     """Frames at regular steps, thinned by half whenever full, so a run of any length
-    keeps at most `capacity` evenly spaced frames."""
+    keeps at most `capacity` evenly spaced frames.
 
-    def __init__(self, capacity: int = 300, every: int = 50):
+    Weight keyframes ride along, so the timeline can rebuild weight-dependent views
+    (grid warp, tears, D's heatmap) at a past step. They are recorded on accepted frames
+    at least `key_every` steps apart (at first every frame) and thinned the same way, so a
+    long run's keyframes are ~5x sparser than its frames. Two bounds hold: at most
+    `key_capacity` keyframes and at most `key_bytes` bytes in total. A keyframe of the
+    default spiral nets (3 x 128, G and D) is ~0.27 MB, so the count binds (60 x 0.27 =
+    16 MB); very wide nets are bounded by bytes instead (e.g. 3 x 1024: ~17 MB each, 3
+    kept), and nets with fewer than 2 keyframes' room in the budget keep none."""
+
+    def __init__(self, capacity: int = 300, every: int = 50, key_capacity: int = 60,
+                 key_every: int = 50, key_bytes: int = 64 * 2 ** 20):
         self.capacity, self.every = capacity, every
         self.frames: list[Snapshot] = []
+        self.key_capacity, self.key_every, self.key_bytes = key_capacity, key_every, key_bytes
+        self.keyframes: list[Keyframe] = []
+        self.key_limit: int | None = None  # keyframes that fit: set by the first one's size
 
-    def offer(self, snap: Snapshot) -> None:
+    def offer(self, snap: Snapshot, weights=None) -> bool:
+        """Keep the frame if due; then, if a keyframe is also due, call weights() for a
+        CPU state_dict (only then, so the copy is made when it is kept). True if kept."""
         if self.frames and snap.step - self.frames[-1].step < self.every:
-            return
+            return False
         self.frames.append(snap)
         if len(self.frames) > self.capacity:
             self.frames = self.frames[::2]
             self.every *= 2
+        if weights is not None and self.key_due(snap.step):
+            self.add_keyframe(snap.step, weights())
+        return True
+
+    def key_due(self, step: int) -> bool:
+        if self.key_limit == 0:
+            return False
+        return not self.keyframes or step - self.keyframes[-1].step >= self.key_every
+
+    def add_keyframe(self, step: int, state: dict) -> None:
+        nbytes = sum(v.numel() * v.element_size() for v in state.values())
+        if self.key_limit is None:
+            fit = self.key_bytes // max(1, nbytes)
+            self.key_limit = min(self.key_capacity, fit) if fit >= 2 else 0
+        if self.key_limit == 0:
+            return
+        if len(self.keyframes) >= self.key_limit:  # thin first: never above the bound
+            self.keyframes = self.keyframes[::2]
+            self.key_every *= 2
+        self.keyframes.append(Keyframe(int(step), state, nbytes))
+
+    def keyframe_at(self, step: int) -> Keyframe | None:
+        """The latest keyframe at or before `step` (None if there is none)."""
+        steps = [k.step for k in self.keyframes]
+        i = bisect.bisect_right(steps, step)
+        return self.keyframes[i - 1] if i else None
+
+    @property
+    def keyframe_bytes(self) -> int:
+        return sum(k.nbytes for k in self.keyframes)
 
 
 # --------------------------------------------------------------------------- the thread
@@ -411,6 +472,7 @@ class Trainer:
             self.run = run
             self.history = DecimatedHistory.from_dict(ckpt.history or {})
             self._good_state = run.state()
+            self.timeline = Timeline()  # not the throwaway run _build made: start at the checkpoint
             self._publish()
 
     def checkpoint(self, extra: dict | None = None):
@@ -490,14 +552,18 @@ class Trainer:
         return self.run.step_count
 
     # ----- reading (any thread)
+    # latest() and status() only read references the training thread replaces whole, so
+    # they skip the lock: a live panel must not wait behind a step chunk or a detector pass.
     def latest(self) -> Snapshot | None:
-        with self._reading():
-            return self.snapshots[-1] if self.snapshots else None
+        snaps = self.snapshots
+        return snaps[-1] if snaps else None
 
     def status(self) -> dict:
-        with self._reading():
-            return {"state": self.state, "step": self.run.step_count, "steps_per_s": self._rate,
-                    "error": self.error, "max_steps": self.max_steps}
+        if self.state == "error":  # rare: wait until the failing chunk has published its alert
+            with self._reading():
+                pass
+        return {"state": self.state, "step": self.run.step_count, "steps_per_s": self._rate,
+                "error": self.error, "max_steps": self.max_steps}
 
     def history_columns(self) -> dict:
         with self._reading():
@@ -519,6 +585,8 @@ class Trainer:
         while True:
             with self.lock:
                 while self.state not in ("running", "stopped") and not self._pending:
+                    if self.snapshots and self.snapshots[-1].step != self.run.step_count:
+                        self._publish()  # paused between publishes: record where it stopped
                     self._wake.wait(0.5)
                 if self.state == "stopped":
                     return
@@ -606,7 +674,9 @@ class Trainer:
                         self._rate, list(self.alerts))
         self._maybe_detect(snap)
         self.snapshots.append(snap)
-        self.timeline.offer(snap)
+        # No keyframe in the error state: the weights are an earlier step's, restored.
+        weights = None if self.state == "error" else (lambda: cpu_state(self.run.nets))
+        self.timeline.offer(snap, weights)
         self._last_publish = time.perf_counter()
 
     def _maybe_detect(self, snap: Snapshot) -> None:

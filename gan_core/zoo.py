@@ -63,6 +63,11 @@ VARIANT_OVERRIDES = {
 }
 
 
+# What the Playground opens on a first visit, so there is a trained generator on screen
+# at once (pages/playground.py falls back to an untrained run if it is missing).
+FIRST_PAGE = "spiral__nsgan"
+
+
 def _plane_targets() -> list[str]:
     from .distributions import TARGETS
     return list(TARGETS)

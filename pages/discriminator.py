@@ -202,4 +202,7 @@ def main() -> None:
     feature_section(source)
 
 
+from ui.session import through_app  # noqa: E402
+
+through_app()  # a first visit through a shared link must still get app.py's menu
 main()

@@ -15,6 +15,7 @@ import streamlit as st
 from gan_core import checkpoints, zoo
 from gan_core import lever_figures as F
 from gan_core import levers as L
+from ui.live_chart import live_image, live_plotly, live_strips, png_bytes
 
 N_STRIP = 9  # images per lever strip
 SOURCES = ("Pretrained", "Live run", "Upload")
@@ -233,7 +234,9 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     left, middle, right = st.columns([3, 4, 5], gap="medium")
     with left:
         slot = st.empty()
-        slot.image(F.digit_image(x, spec.image_side, 32), caption="G(z)", width=256, output_format="PNG")
+        with slot:
+            live_image(png_bytes(F.digit_image(x, spec.image_side, 32)), "levers_gz",
+                       caption="G(z)", width=256)
         order = np.argsort(-probs)[:3]
         st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
                     + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
@@ -248,10 +251,10 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
                 cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
     with right:
         current = [F.nearest_column(values, v) for v in z]
-        sheet = F.strip_sheet(strips, spec.image_side, spec.names, current, kinds=spec.kinds)
-        st.image(sheet, output_format="PNG",
-                 caption=f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others fixed "
-                 "(red box: its current value)")
+        live_strips(F.strip_ink(strips, spec.image_side), spec.names, "levers_sheet", current,
+                    kinds=spec.kinds,
+                    caption=f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the "
+                    "others fixed (red box: its current value)")
 
 
 def class_selector(spec: L.LeverSpec):
@@ -278,10 +281,11 @@ def planar_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     left, right = st.columns([3, 2])
     with left:
         slot = st.empty()
-        slot.plotly_chart(F.planar_figure(real, fake, colours, probe, sweeps, spec.names, bounds),
-                          key="levers_plane")
+        with slot:
+            live_plotly(F.planar_figure(real, fake, colours, probe, sweeps, spec.names, bounds),
+                        "levers_plane")
     with right:
-        st.plotly_chart(F.sweep_curves(values, sweeps, spec.names), key="levers_curves")
+        live_plotly(F.sweep_curves(values, sweeps, spec.names), "levers_curves")
         st.markdown(f"probe G(z) = ({probe[0]:.3g}, {probe[1]:.3g})")
         animate_controls(source, spec, z, c, slot, image=False, extra=(real, fake, colours, sweeps, bounds))
 
@@ -378,7 +382,7 @@ def lever_panel(source: Source, spec: L.LeverSpec, is_image: bool, c) -> None:
 
 
 def main() -> None:
-    st.set_page_config(layout="wide")  # strips need the width; harmless under app.py's navigation
+    # (app.py sets the wide layout the strips need)
     st.title("Levers")
     st.caption("One slider per latent dimension. Move one and watch what it changes; the lever "
                "report says whether one lever controls one feature, or several.")
@@ -401,4 +405,7 @@ def main() -> None:
         compare_section(target_name)
 
 
+from ui.session import through_app  # noqa: E402
+
+through_app()  # a first visit through a shared link must still get app.py's menu
 main()

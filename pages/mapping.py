@@ -185,4 +185,7 @@ def main() -> None:
     body(source)
 
 
+from ui.session import through_app  # noqa: E402
+
+through_app()  # a first visit through a shared link must still get app.py's menu
 main()

@@ -14,6 +14,7 @@ import torch
 from gan_core import plots, probes
 from gan_core.levers import lever_spec
 from ui import controls as C
+from ui import live_chart
 from ui import session as S
 from ui import texts as T
 
@@ -35,6 +36,7 @@ def _running(trainer) -> bool:
 
 def _every(trainer, seconds: float):
     return seconds if _running(trainer) else None
+
 
 
 def _static(trainer) -> dict:
@@ -65,6 +67,68 @@ def _static(trainer) -> dict:
             return plots.hex_colours(r.colours(latent)), probes.latent_xy(latent)[0]
         cache["colours"], cache["latent_xy"] = trainer.with_models(refresh)
     return cache
+
+
+# --------------------------------------------------------------------------- pretrained models
+
+
+def _zoo_choices() -> dict[str, str]:
+    """Pretrained 2-D entries this page can train on: key -> label."""
+    from gan_core import zoo
+    return {k: zoo.label(v) for k, v in zoo.entries().items() if v["target"] in C.TARGETS}
+
+
+def open_pretrained(key: str) -> None:
+    """Load a zoo entry into this session's trainer, paused, and into the widgets.
+    Runs before the widgets draw (first visit, or as a button callback)."""
+    from gan_core import checkpoints, zoo
+    info = zoo.entries().get(key)
+    if info is None:
+        st.session_state["pg_open_error"] = f"No pretrained model called {key!r} on this server."
+        return
+    try:
+        ckpt = checkpoints.load(zoo.PRETRAINED / info["file"])
+        box = S.box()
+        if box.trainer is None:
+            box.set(S.make_trainer(ckpt.config))
+        box.trainer.pause()
+        box.trainer.load_checkpoint(ckpt)
+    except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
+        st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
+        return
+    C.push_config(ckpt.config)
+    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step)
+    _clear_selection()
+
+
+def first_visit() -> None:
+    """A classroom sees a trained spiral in the first second, not a blob at step 0."""
+    if "pg_hidden" in st.session_state or S.box().trainer is not None:
+        return
+    from gan_core.zoo import FIRST_PAGE
+    if FIRST_PAGE in _zoo_choices():
+        with st.spinner("Opening a pretrained model…"):
+            open_pretrained(FIRST_PAGE)
+
+
+def pretrained_ui() -> None:
+    choices = _zoo_choices()
+    if not choices:
+        return
+    with st.expander("Open a pretrained model"):
+        st.caption("Trained ahead of time (`python -m gan_core.zoo build`): opens paused, "
+                   "ready to probe or to train further.")
+        key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
+                           key="pg_zoo_pick", label_visibility="collapsed")
+        st.button("Open", key="pg_zoo_open", on_click=open_pretrained, args=(key,),
+                  width="stretch")
+
+
+def opened_banner(step: int) -> None:
+    opened = st.session_state.get("pg_opened")
+    if opened and opened[1] == step:
+        st.info(f"**Pretrained: {opened[0]}.** Pull the levers below, press ▶ Train to keep "
+                "training it, ⟲ Reset for fresh random weights, or pick a preset on the left.")
 
 
 # --------------------------------------------------------------------------- trainer lifecycle
@@ -160,7 +224,7 @@ def controls_ui(trainer) -> None:
                    help="New random weights, same settings", width="stretch")
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[5]:
-        st.fragment(run_every=_every(trainer, 0.5))(status_panel)(trainer)
+        st.fragment(run_every=_every(trainer, 1.0))(status_panel)(trainer)
 
 
 def status_panel(trainer) -> None:
@@ -179,10 +243,8 @@ def status_panel(trainer) -> None:
 
 # --------------------------------------------------------------------------- selection
 def _on_select(chart_key: str) -> None:
-    event = st.session_state.get(chart_key)
-    sel = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
     trace = st.session_state.get(f"{chart_key}_trace", 0)
-    idx = sorted({int(p["point_index"]) for p in (sel or {}).get("points", [])
+    idx = sorted({int(p["point_index"]) for p in live_chart.selection_points(chart_key)
                   if p.get("curve_number") == trace and "point_index" in p})
     st.session_state["pg_sel"] = idx
     st.session_state["pg_sel_ver"] = st.session_state.get("pg_sel_ver", 0) + 1
@@ -252,8 +314,13 @@ def samples_panel(trainer) -> None:
 
     def compute(run):
         out = {}
-        if show_field:
-            out["field"] = probes.d_field(run, bounds)
+        if show_field:  # D only changes with a step: a lever move or a quiet tick reuses it
+            key = (id(run), run.step_count)
+            cached = st.session_state.get("pg_field_cache")
+            if cached is None or cached[0] != key:
+                cached = (key, probes.d_field(run, bounds))
+                st.session_state["pg_field_cache"] = cached
+            out["field"] = cached[1]
         if show_arrows:
             a = probes.g_arrows(run, run.eval_latent())
             if a is not None:
@@ -273,10 +340,12 @@ def samples_panel(trainer) -> None:
                                sweep_dims=dims, highlight=sel or None,
                                uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}")
     st.session_state["pg_samples_trace"] = fig.layout.meta["fake_trace"]
-    st.plotly_chart(fig, key="pg_samples", on_select=lambda: _on_select("pg_samples"),
-                    selection_mode=("box", "lasso"), config={"displaylogo": False})
+    live_chart.live_plotly(fig, "pg_samples", select=True,
+                           on_select=lambda: _on_select("pg_samples"))
     if snap.step == 0:
         st.info(T.PRESS_TRAIN)
+    else:
+        opened_banner(snap.step)
     if static["field_note"]:
         st.caption(f"D's field is not drawn: {static['field_note']}.")
     if spec is not None and trainer.run.variant.uses_latent:
@@ -296,8 +365,8 @@ def latent_panel(trainer) -> None:
                               highlight=sel or None, lim=static["lim"],
                               uirevision=f"latent-{static['cfg']}", title="Latent space (z1, z2)")
     st.session_state["pg_latent_trace"] = 0
-    st.plotly_chart(fig, key="pg_latent", on_select=lambda: _on_select("pg_latent"),
-                    selection_mode=("box", "lasso"), config={"displaylogo": False})
+    live_chart.live_plotly(fig, "pg_latent", select=True,
+                           on_select=lambda: _on_select("pg_latent"))
     if sel:
         c1, c2 = st.columns([3, 1])
         c1.caption(f"{len(sel)} latents selected; their images are ringed on the left.")
@@ -339,8 +408,7 @@ def charts_panel(trainer) -> None:
         explain("losses")
         cols = trainer.history_columns()
         if len(cols.get("step", [])):
-            st.plotly_chart(plots.losses_figure(cols), key="pg_losses",
-                            config={"displaylogo": False})
+            live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
         else:
             st.caption("Nothing yet: the curves start with the first training step.")
     with right:
@@ -372,7 +440,7 @@ def detector_ui(trainer) -> None:
         st.error(st.session_state.pop("pg_remedy_error"))
     snap = trainer.latest()
     alerts = list(snap.alerts) if snap is not None else []
-    rows = trainer.with_models(lambda run: list(trainer.detector.history))
+    rows = list(trainer.detector.history)  # one C-level copy under the GIL: no lock needed
     if rows:
         last = rows[-1]
         m = st.columns(3)
@@ -409,9 +477,13 @@ def diagnostics_ui() -> None:
 def main() -> None:
     st.title("GAN Levers · Playground")
     st.markdown(T.INTRO)
+    first_visit()
     with st.sidebar:
         C.ensure_defaults()
+        if st.session_state.get("pg_open_error"):
+            st.error(st.session_state.pop("pg_open_error"))
         C.presets_ui()
+        pretrained_ui()
         st.divider()
         C.target_ui()
         variant = C.variant_ui()
@@ -421,7 +493,7 @@ def main() -> None:
             st.toggle("D's field behind the samples", value=True, key="pg_show_field")
             st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows")
             st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps")
-            st.select_slider("Live refresh (s)", [0.1, 0.25, 0.5, 1.0], value=0.25,
+            st.select_slider("Live refresh (s)", [0.1, 0.25, 0.5, 1.0], value=0.1,
                              key="pg_refresh")
         diagnostics_ui()
     trainer = sync_trainer()
@@ -429,7 +501,7 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
-    refresh = float(st.session_state.get("pg_refresh", 0.25))
+    refresh = float(st.session_state.get("pg_refresh", 0.1))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown("#### Samples: real and generated")
@@ -439,8 +511,15 @@ def main() -> None:
         true_map_ui(trainer)
         st.markdown("#### Latent space")
         explain("latent")
-        st.fragment(run_every=_every(trainer, max(refresh, 0.5)))(latent_panel)(trainer)
-    st.fragment(run_every=_every(trainer, 1.0))(charts_panel)(trainer)
+        # The latents only move for a learnable prior (DeLiGAN); otherwise this view changes
+        # with the selection, which reruns the page anyway.
+        moving = isinstance(trainer.run.nets.prior, torch.nn.Module)
+        st.fragment(run_every=_every(trainer, max(refresh, 0.5)) if moving else None)(
+            latent_panel)(trainer)
+    st.fragment(run_every=_every(trainer, 2.0))(charts_panel)(trainer)
 
 
+from ui.session import through_app  # noqa: E402
+
+through_app()  # a first visit through a shared link must still get app.py's menu
 main()

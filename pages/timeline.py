@@ -1,7 +1,9 @@
 """Training timeline: scrub through the snapshots the Trainer kept (at most 300, evenly
-spaced) and see the run as it was at that step; export the samples over training as a
-GIF, an MP4, a standalone HTML, a PNG or CSV - all built in memory.
-Widgets and layout only: exports are gan_core.export, figures gan_core.plots.
+spaced) and see the run as it was at that step - its samples, and, from the Trainer's
+weight keyframes, the grid warp, tear map, D heatmap and D features; export the samples
+over training as a GIF, an MP4, a standalone HTML, a PNG or CSV - all built in memory.
+Widgets and layout only: exports are gan_core.export, the views gan_core.inspect, the
+figures gan_core.plots.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from gan_core import export as X
 from gan_core import inspect as I
 from gan_core import plots
 from gan_core.metrics import width_ratio
+from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
-from ui.model_source import explain, model_source_ui
+from ui.model_source import explain, model_source_ui, probe_values
 
 TEXT = {
     "scrub": (
@@ -37,6 +40,38 @@ TEXT = {
         "put it at this step.",
         "Same as on the Mapping inspector, but with G as it was at the chosen step. Compare an "
         "early step with a late one to see the map unfold."),
+    "weights": (
+        "G and D rebuilt from the weights saved at this step: the Mapping and Discriminator "
+        "inspectors' views, as they were then.",
+        "Besides the frames, the Trainer saves copies of all the weights (G, D and a learnable "
+        "prior such as DeLiGAN's μ/σ) with the frames, every 50 steps at first. To bound "
+        "memory it keeps at most 60 of these keyframes and at most 64 MB of them: when full "
+        "it drops every other one and saves half as often, like the frames (the default spiral nets take "
+        "~0.3 MB a keyframe, so 60 fit; very wide nets keep fewer). When you pick a step, "
+        "the views below are rebuilt on a throwaway copy of the networks loaded with the "
+        "nearest keyframe at or before that step; the live run is never touched. Frames are "
+        "denser than keyframes, so the step the weights come from is written on each chart; "
+        "when it differs from the chosen frame, the samples drawn here are G's at the "
+        "keyframe, so they match the D and grid shown with them."),
+    "heatmap": (
+        "D's verdict over the plane at that step (green: real, purple: fake), with G's "
+        "samples then and the direction G's loss pushed each of them.",
+        "The same view as on the Discriminator inspector. Scrub from early to late to see D "
+        "sharpen around the data, and G's arrows chase D's landscape; a D that saturates "
+        "(a flat field, vanishing arrows) shows up as a moment, not just as a loss curve."),
+    "warp": (
+        "The latent grid pushed through G as it was at that step, torn cells in red; on the "
+        "right, the same stretch in latent space.",
+        "The same views as on the Mapping inspector, at the chosen step. Early on the sheet "
+        "is crumpled into a small blob; later it unfolds over the data, and tears open where "
+        "G has to jump between arms or modes. Watch when a tear first appears."),
+    "features": (
+        "D's 2-unit feature layer at that step: real samples (blue) and fake ones (orange), "
+        "with their centroids.",
+        "From the quadratic-curve tutorial (pick the preset 'Quadratic tutorial (2-D D "
+        "features)' on the Playground). Over training, D's feature map changes and the fake "
+        "cloud closes in on the real one. For the before/after of a single G step, use the "
+        "Discriminator inspector."),
     "curves": (
         "Losses, gradient norms and the detector's measurements over training; the dashed "
         "line marks the chosen step.",
@@ -62,8 +97,14 @@ def timeline_data(source) -> dict:
         static = dict(colours=run.colours(latent), real=I.real_points(run, 1500),
                       bounds=run.out_target.bounds, latent=latent.z.detach().cpu().numpy(),
                       target=run.out_target, title=f"{run.cfg.target} · {run.cfg.variant}")
+        static.update(run_id=id(run), run_step=int(run.step_count), keyframes=[], key_limit=None)
         if source.trainer is not None:
-            frames = list(source.trainer.timeline.frames)
+            tl = source.trainer.timeline
+            frames = list(tl.frames)
+            latest = source.trainer.snapshots[-1] if source.trainer.snapshots else None
+            if frames and latest is not None and latest.step > frames[-1].step:
+                frames.append(latest)  # the run as it is now, e.g. where it was paused
+            static.update(keyframes=list(tl.keyframes), key_limit=tl.key_limit)
         else:
             frames = []
         if not frames:  # a checkpoint: its final state is the only frame
@@ -143,6 +184,145 @@ def curves(data: dict, step: int) -> None:
     if any(rows):
         st.plotly_chart(PT.metrics_at_figure(data["steps"], rows, step), key="tl_metrics")
     explain(*TEXT["curves"])
+
+
+# --------------------------------------------------------------------------- weights at a step
+VIEW_CACHE = "tl_views"
+
+
+def weights_ui(dim: int) -> dict:
+    with st.sidebar:
+        st.markdown("**Views at a step**")
+        n = st.slider("Grid lines per side", 5, 40, 20, key="tl_grid_n")
+        factor = st.slider("Tear threshold (× median stretch)", 2.0, 40.0, 10.0, 1.0,
+                           key="tl_tear_factor")
+        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows")
+        if dim > 2:
+            st.caption("The grid spans z1 and z2; other latent dims stay at the lever probe values.")
+    return dict(n=n, factor=factor, arrows=arrows)
+
+
+def keyframe_for(keyframes: list, step: int):
+    """The latest keyframe at or before `step`, or None."""
+    best = None
+    for k in keyframes:
+        if k.step <= step:
+            best = k
+    return best
+
+
+def _frozen_at(source, data: dict, step: int):
+    """A throwaway copy of the run at `step` (or at the nearest keyframe before it) and the
+    step its weights are from; (None, None) when no weights of that time exist. The run's
+    lock is held only while copying."""
+    def current(run):  # the run's own weights are exactly this step's (a paused run, a file)
+        if id(run) == data["run_id"] and run.step_count == step:
+            return I.frozen_run(run)
+        return None
+    if step == data["run_step"]:
+        view = source.call(current)
+        if view is not None:
+            return view, step
+    kf = keyframe_for(data["keyframes"], step)
+    if kf is None:
+        return None, None
+    return source.call(lambda run: I.frozen_run(run, kf.state, kf.step)), kf.step
+
+
+def step_views_at(source, data: dict, step: int, opts: dict, probe: tuple):
+    """StepViews at `step` (from the nearest keyframe), remembered per session."""
+    cache = st.session_state.setdefault(VIEW_CACHE, {})
+    kf = keyframe_for(data["keyframes"], step)
+    exact = step == data["run_step"]
+    src_step = step if exact else (kf.step if kf is not None else None)
+    if src_step is None:
+        return None
+    key = (source.model_id, src_step, opts["n"], opts["factor"], opts["arrows"], probe)
+    if key not in cache:
+        view, used = _frozen_at(source, data, step)
+        if view is None:
+            return None
+        with torch.no_grad():  # computed on the copy: no lock held, the live run trains on
+            cache[key] = I.step_views(view, opts["n"], (0, 1), np.array(probe),
+                                      opts["factor"], opts["arrows"])
+        while len(cache) > 12:
+            cache.pop(next(iter(cache)))
+    return cache[key]
+
+
+def weights_at(source, data: dict, step: int, opts: dict) -> None:
+    st.subheader("Mapping and discriminator at this step")
+    dim = data["latent"].shape[1]
+    probe = tuple(float(v) for v in probe_values(source, dim))
+    try:
+        v = step_views_at(source, data, step, opts, probe)
+    except Exception as err:  # e.g. the run was reset meanwhile: its keyframes are gone
+        st.info(f"Cannot rebuild the networks of step {step:,}: {type(err).__name__}: {err}. "
+                "Rerun the page (R).")
+        return
+    if v is None:
+        limit = data.get("key_limit")
+        why = (" This run's networks are too large to keep weight copies within 64 MB."
+               if limit == 0 else "")
+        st.info(f"No weights were saved at or before step {step:,}.{why} Only the frame's "
+                "samples are shown above.")
+        return
+    if v.step == step:
+        st.caption(f"G and D as they were at step {step:,}.")
+    else:
+        st.warning(f"No weights were kept for step {step:,}: these views use the nearest "
+                   f"earlier keyframe, **step {v.step:,}** ({step - v.step:,} steps before).",
+                   icon="🕰️")
+    explain(*TEXT["weights"])
+    at = f" at step {v.step:,}"
+    bounds = data["bounds"]
+    if v.warp is not None:
+        w = v.warp
+        names = [f"z{d + 1}" for d in w.dims]
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, bounds,
+                                                real=data["real"], tear_score=w.tear_score,
+                                                title=f"{w.n}×{w.n} latent grid through G{at}"),
+                            key="tl_warp")
+        with c2:
+            m1, m2 = st.columns(2)
+            m1.metric("Tear score", f"{w.tear_score:.1%}", help="Share of grid points whose "
+                      "stretch exceeds the threshold.")
+            m2.metric("Torn cells", f"{int(w.torn.sum())} / {(w.n - 1) ** 2}")
+            st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
+                                               title=f"tear map{at}"), key="tl_tearmap")
+        explain(*TEXT["warp"])
+    else:
+        st.caption(f"No grid warp: {v.warp_why}.")
+    if getattr(data["target"], "dim", 2) != 2:
+        return  # no plane to draw D over (image targets): the messages above say why
+    c1, c2 = st.columns(2)
+    with c1:
+        if v.field_why:
+            st.caption(f"No D heatmap: {v.field_why}.")
+        fig = plots.samples_figure(data["real"], v.fake, plots.hex_colours(v.colours), bounds,
+                                   field=v.field, arrows=v.arrows, uirevision="tl_heat",
+                                   title=f"D over the plane{at}"
+                                   + (" · arrows: −∇ G-loss" if v.arrows else ""))
+        st.plotly_chart(fig, key="tl_heatmap")
+        explain(*TEXT["heatmap"])
+    with c2:
+        if v.features is not None:
+            st.plotly_chart(PD.feature_space_figure(v.features.real, v.features.fake,
+                                                    title=f"D's feature space{at}"),
+                            key="tl_features")
+            explain(*TEXT["features"])
+        else:
+            st.caption(f"No D feature space: {v.features_why}. The Playground preset "
+                       "**Quadratic tutorial (2-D D features)** trains such a D.")
+        if v.mixture is not None:
+            trail = I.mixture_trail([k for k in data["keyframes"] if k.step <= v.step])
+            st.plotly_chart(PD.mixture_figure(*v.mixture, latents=v.z2,
+                                              latent_colours=plots.hex_colours(v.colours),
+                                              trails=trail or None,
+                                              title=f"DeLiGAN mixture{at}"),
+                            key="tl_mixture")
 
 
 # --------------------------------------------------------------------------- exports
@@ -237,10 +417,15 @@ def main() -> None:
     else:
         step = steps[0]
     explain(*TEXT["scrub"])
+    opts = weights_ui(data["latent"].shape[1])
     i = steps.index(step)
     views_at(data, i)
+    weights_at(source, data, step, opts)
     curves(data, step)
     export_ui(source, data, i)
 
 
+from ui.session import through_app  # noqa: E402
+
+through_app()  # a first visit through a shared link must still get app.py's menu
 main()

@@ -5,8 +5,9 @@
 2. Discriminator inspector on a tutorial model trained in the page (2-unit D features):
    heatmap, then 'take G step' draws the before/after feature space.
 3. Playground trains the spiral briefly; the Training timeline (same session, reached
-   through the sidebar) scrubs its frames, builds the GIF, and the downloaded GIF
-   decodes with one frame per recorded snapshot.
+   through the sidebar) scrubs to step 0, where the grid warp, tear map and D heatmap
+   are rebuilt from step 0's weights, builds the GIF, and the downloaded GIF decodes
+   with one frame per recorded snapshot.
 Screenshots: test-artifacts/inspector_*.png.
 """
 from __future__ import annotations
@@ -120,6 +121,10 @@ def test_timeline_live_run_gif(browser, app_url):
         page.keyboard.press("Home")
         _wait(page, lambda: "samples at step 0" in main.inner_text() and _idle(page), 30,
               "the first frame", name="timeline_failure")
+        # the weight views are rebuilt from the keyframe of step 0, not the live run
+        _wait(page, lambda: all(t in main.inner_text() for t in (
+            "latent grid through G at step 0", "tear map at step 0", "D over the plane at step 0")),
+              30, "the weight views at step 0", name="timeline_failure")
         shot(page, "inspector_timeline_step0")
         main.get_by_role("button", name="🎞️ Build GIF").click()
         dl = main.get_by_role("button", name=re.compile("Download GIF"))

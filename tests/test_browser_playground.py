@@ -69,6 +69,12 @@ def test_playground_train_lever_and_close(browser, app_url):
     page_for_shot = page
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_text("GAN Levers").first.wait_for()
+    # The first page opens a pretrained model: trained samples before anything is pressed.
+    page.get_by_text("Pretrained:").first.wait_for(timeout=60_000)
+    assert _step(page) > 0
+    assert (_wait(lambda: page.evaluate(TRACE_JS, ["pg_samples", "generated"]), 60,
+                  "pretrained samples") or {}).get("n", 0) >= 1000
+    shot(page, "playground_first_visit")
     page.get_by_role("button", name="Lazarou spiral").click()
     sidebar = page.locator('[data-testid="stSidebar"]')
     target = sidebar.locator(".st-key-cfg_target input")

@@ -122,6 +122,93 @@ def test_timeline_thins_to_capacity():
     assert steps == sorted(steps) and steps[-1] > 500
 
 
+def _offer_steps(tl, n, size=100):
+    """Offer frames at steps 1..n with a weights() of `size` float32s; count its calls."""
+    from gan_core.trainer import Snapshot
+    calls = []
+
+    def weights():
+        calls.append(1)
+        return {"w": torch.full((size,), float(len(calls)))}
+    for s in range(1, n + 1):
+        tl.offer(Snapshot(s, 0.0, np.zeros((1, 2)), {}, {}, 0.0), weights)
+    return calls
+
+
+def test_keyframes_thin_to_count_and_stay_even():
+    tl = Timeline(capacity=10, every=1, key_capacity=6, key_every=3)
+    calls = _offer_steps(tl, 1000)
+    steps = [k.step for k in tl.keyframes]
+    assert 3 <= len(steps) <= 6 and steps[0] == 1 and steps[-1] > 500
+    gaps = np.diff(steps)
+    assert gaps.min() > 0 and gaps.max() <= 2 * gaps.min()  # evenly spaced after thinning
+    assert len(calls) < 40  # weights are copied only when a keyframe is kept
+    assert all(k.nbytes == 400 for k in tl.keyframes) and tl.keyframe_bytes <= 6 * 400
+
+
+def test_keyframes_are_bounded_in_bytes():
+    tl = Timeline(every=1, key_capacity=60, key_every=1, key_bytes=1000)
+    _offer_steps(tl, 500, size=100)  # 400 B each: only 2 fit in 1,000 B
+    assert tl.key_limit == 2 and len(tl.keyframes) <= 2 and tl.keyframe_bytes <= 1000
+    tl = Timeline(every=1, key_every=1, key_bytes=700)  # not even 2 fit: none are kept
+    calls = _offer_steps(tl, 50, size=100)
+    assert tl.key_limit == 0 and tl.keyframes == [] and len(calls) == 1
+    assert len(tl.frames) == 50  # frames are unaffected
+
+
+def test_keyframe_at_is_the_nearest_at_or_before():
+    tl = Timeline(every=1, key_capacity=8, key_every=7)
+    _offer_steps(tl, 300)
+    steps = [k.step for k in tl.keyframes]
+    assert tl.keyframe_at(steps[0] - 1) is None
+    for s in range(steps[0], 320):
+        k = tl.keyframe_at(s)
+        assert k.step <= s and not any(k.step < t <= s for t in steps)
+
+
+def test_trainer_keeps_cpu_weight_keyframes():
+    tr = Trainer(tiny_config(target="spiral", prior="mixture", mixture_components=4),
+                 device=CPU, snapshot_interval=0.0, max_steps=120)
+    with tr.lock:
+        tr.timeline.every, tr.timeline.key_every = 1, 20
+    tr.start()
+    tr.wait_steps(120, timeout=60)
+    time.sleep(0.1)
+    kfs = tr.timeline.keyframes
+    assert kfs[0].step == 0 and len(kfs) >= 3
+    live = dict(tr.run.nets.state_dict())
+    state = kfs[-1].state
+    assert set(state) == set(live) and "prior.mu" in state  # G, D and the learnable prior
+    for k, v in state.items():
+        assert v.device.type == "cpu" and not v.requires_grad
+        assert v.data_ptr() != live[k].data_ptr()  # a copy, not a view of the live weights
+    assert not torch.equal(kfs[0].state["G.out.weight"], live["G.out.weight"])
+    tr.stop()
+
+
+def test_a_paused_run_publishes_where_it_stopped():
+    tr = Trainer(tiny_config(), device=CPU, snapshot_interval=10.0)  # publishes are rare
+    tr.start()
+    tr.wait_steps(30, timeout=30)
+    tr.pause()
+    deadline = time.time() + 10
+    while tr.latest().step != tr.status()["step"] and time.time() < deadline:
+        time.sleep(0.01)
+    assert tr.latest().step == tr.status()["step"] > 0
+    tr.stop()
+
+
+def test_loaded_checkpoint_starts_its_own_timeline():
+    run = Run(tiny_config(target="spiral"), device=CPU)
+    for _ in range(3):
+        run.step()
+    tr = Trainer(tiny_config(), device=CPU)
+    tr.load_checkpoint(checkpoints.from_bytes(checkpoints.to_bytes(checkpoints.from_run(run))))
+    assert [f.step for f in tr.timeline.frames] == [3]
+    assert [k.step for k in tr.timeline.keyframes] == [3]
+    tr.stop()
+
+
 # ---------------------------------------------------------------- trainer thread
 def test_trainer_runs_pauses_steps_and_stops():
     tr = Trainer(tiny_config(), device=CPU, snapshot_interval=0.01)

@@ -199,6 +199,88 @@ def test_timeline_figures():
     assert np.allclose(fig.frames[2].data[0].x, fakes[2, :, 0])
 
 
+# --------------------------------------------------------------------------- a past step
+def test_views_at_an_old_keyframe_are_what_the_nets_produced_then():
+    """Record D's field, the samples, the grid and D's features at step a; train on; the
+    views rebuilt from the keyframe of step a equal those and differ from the live ones,
+    and rebuilding never touches the live weights."""
+    from gan_core import probes
+    from gan_core.trainer import Trainer
+    a = 40
+    tr = Trainer(tutorial_config("spiral", "nsgan"), device=torch.device("cpu"),
+                 snapshot_interval=0.0, max_steps=a)
+    with tr.lock:
+        tr.timeline.every, tr.timeline.key_every = 1, a
+    try:
+        tr.start()
+        assert I.wait_for_step(tr, a)
+        then = tr.with_models(lambda r: I.step_views(r, n=8))
+        field_then = tr.with_models(lambda r: probes.d_field(r, r.out_target.bounds))
+        tr.set_budget(200)
+        tr.start()
+        assert I.wait_for_step(tr, 200)
+        tr.pause()
+        kf = tr.timeline.keyframe_at(a + 10)
+        assert kf is not None and kf.step == a
+        live_before = {k: v.clone() for k, v in tr.run.nets.state_dict().items()}
+        view = tr.with_models(lambda r: I.frozen_run(r, kf.state, kf.step))
+        with torch.no_grad():
+            old = I.step_views(view, n=8)
+        now = tr.with_models(lambda r: I.step_views(r, n=8))
+        assert old.step == a and now.step == 200
+        np.testing.assert_allclose(old.field.values, field_then.values, atol=1e-6)
+        np.testing.assert_allclose(old.field.values, then.field.values, atol=1e-6)
+        np.testing.assert_allclose(old.fake, then.fake, atol=1e-5)
+        frame = next(f for f in tr.timeline.frames if f.step == a)
+        np.testing.assert_allclose(old.fake, frame.fake, atol=1e-5)
+        np.testing.assert_allclose(old.warp.x, then.warp.x, atol=1e-5)
+        np.testing.assert_allclose(old.features.fake, then.features.fake, atol=1e-5)
+        assert np.abs(old.field.values - now.field.values).max() > 1e-3
+        assert np.abs(old.fake - now.fake).max() > 1e-3
+        with torch.no_grad():  # the copy is independent of the live networks
+            for p in view.nets.parameters():
+                p.add_(1.0)
+        for k, v in tr.run.nets.state_dict().items():
+            assert torch.equal(v, live_before[k]), k
+        assert tr.run.step_count == 200 and view.opts is None
+    finally:
+        tr.stop()
+
+
+def test_quadratic_tutorial_preset_trains_and_shows_the_feature_observation():
+    """The Playground preset with D's 2-unit layer: it fits the curve, and after D catches
+    up, one G step leaves the real features in place and moves the fake centroid
+    towards the real one (the tutorial's observation)."""
+    from gan_core.trainer import Run
+    from ui.controls import preset_config
+    cfg = preset_config("Quadratic tutorial (2-D D features)")
+    assert cfg.target == "quadratic" and cfg.d_feature_dim == 2
+    run = Run(cfg, device=torch.device("cpu"))
+    assert I.feature_support(run) == ""
+    for _ in range(1200):
+        run.step()
+    x = run.generate(run.sample_latent(2000, 99))
+    err = np.abs(x[:, 1] - (10 + x[:, 0] ** 2)) / 2625  # distance off the curve / its height
+    assert np.median(err) < 0.05
+    assert np.histogram(x[:, 0], bins=5, range=(-50, 50))[0].min() > 100  # spread over x
+    # 4 seeds x 5 stages (300-1,500 steps): after 50 D steps the gap shrank in 20 of 20,
+    # along D's direction 20 of 20 (after 20 D steps: 18 of 20 and 20 of 20).
+    ba = I.run_g_steps(I.clone_run(run), 1, d_first=50)
+    assert ba.shift["real_moved"] == 0.0 and ba.shift["fake_moved"] > 0
+    assert ba.shift["gap_after"] < ba.shift["gap_before"]
+    assert ba.shift["along_after"] < ba.shift["along_before"]
+
+
+def test_deligan_mixture_trail_from_keyframes():
+    from gan_core.trainer import Keyframe
+    mus = [torch.randn(5, 3) for _ in range(4)]
+    kfs = [Keyframe(i * 10, {"prior.mu": m, "prior.sigma": m.abs()}, 0) for i, m in enumerate(mus)]
+    trail = I.mixture_trail(kfs, dims=(0, 2))
+    assert len(trail) == 4 and trail[2].shape == (5, 2)
+    np.testing.assert_allclose(trail[2], mus[2].numpy()[:, [0, 2]])
+    assert I.mixture_trail([Keyframe(0, {"G.w": torch.zeros(1)}, 0)]) == []
+
+
 # --------------------------------------------------------------------------- exports
 def _frames(t=12, n=200):
     rng = np.random.default_rng(0)

@@ -141,3 +141,90 @@ def test_pages_on_a_live_run():
             assert _charts(at) >= MIN_CHARTS[path], path
     finally:
         trainer.stop()
+
+
+def _figures(at: AppTest) -> dict:
+    """Plotly charts on the page by their title text."""
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        out[spec["layout"].get("title", {}).get("text", "")] = spec
+    return out
+
+
+def _values(v):
+    """A plotly JSON array: a list, or numpy's {dtype, bdata} encoding."""
+    import base64
+
+    import numpy as np
+    if isinstance(v, dict) and "bdata" in v:
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        shape = v.get("shape")
+        if isinstance(shape, str):
+            shape = [int(n) for n in shape.split(",")]
+        return arr.reshape(shape) if shape else arr
+    return np.asarray(v, dtype=float)
+
+
+def _titled(figs: dict, start: str) -> dict:
+    hits = [f for t, f in figs.items() if t.startswith(start)]
+    assert hits, (start, list(figs))
+    return hits[0]
+
+
+def test_timeline_scrubs_a_live_run_to_an_early_step():
+    """Scrubbing to step 0 redraws the weight views (grid warp, tear map, D heatmap) from
+    the keyframe of step 0: titled so, different from the last step's, equal to D's field
+    rebuilt from that keyframe; a frame between keyframes says which keyframe it uses."""
+    import numpy as np
+    import streamlit as st
+
+    from gan_core import inspect as I
+    from gan_core import probes
+    from ui import session
+    for t in list(session._REGISTRY):
+        t.stop()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    _ok(at)
+    trainer = next(t for t in session._REGISTRY if t.state != "stopped")
+    try:
+        trainer.reset()  # the Playground opens on the pretrained spiral: train from scratch
+        with trainer.lock:  # keyframes sparser than frames, so some frames fall between
+            trainer.timeline.key_every = 150
+        trainer.set_budget(400)
+        trainer.start()
+        assert I.wait_for_step(trainer, 400, timeout=240)
+        at.switch_page("pages/timeline.py")
+        at.session_state["insp_kind"] = "Live run"
+        at.run()
+        _ok(at)
+        last = trainer.status()["step"]
+        assert trainer.status()["state"] == "paused" and last == 400
+        figs = _titled(_figures(at), f"D over the plane at step {last:,}")
+        heat_last = _values(figs["data"][0]["z"])
+        steps = [int(s) for s in at.select_slider(key="tl_step").options]
+        assert steps[0] == 0 and steps[-1] == last
+        at.select_slider(key="tl_step").set_value(0).run()
+        _ok(at)
+        figs = _figures(at)
+        _titled(figs, "samples at step 0")
+        _titled(figs, "20×20 latent grid through G at step 0")
+        _titled(figs, "tear map at step 0")
+        heat0 = _values(_titled(figs, "D over the plane at step 0")["data"][0]["z"])
+        assert np.abs(heat0 - heat_last).max() > 1e-3
+        kf = trainer.timeline.keyframe_at(0)
+        view = trainer.with_models(lambda r: I.frozen_run(r, kf.state, kf.step))
+        field = probes.d_field(view, view.out_target.bounds)
+        np.testing.assert_allclose(heat0, field.values, atol=1e-5)
+        keys = {k.step for k in trainer.timeline.keyframes}
+        between = next(s for s in steps if s not in keys and s != last)
+        at.select_slider(key="tl_step").set_value(between).run()
+        _ok(at)
+        used = trainer.timeline.keyframe_at(between).step
+        assert any(f"step {used:,}" in w.value and "nearest earlier keyframe" in w.value
+                   for w in at.warning), [w.value for w in at.warning]
+        _titled(_figures(at), f"D over the plane at step {used:,}")
+    finally:
+        trainer.stop()

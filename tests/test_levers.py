@@ -1,4 +1,6 @@
 """Lever logic on known generators, and the Levers page through AppTest."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -160,8 +162,19 @@ def slider(at, label):
     return next(s for s in at.slider if s.label == label)
 
 
+def _live(at, field: str) -> list[str]:
+    """Payloads of the page's in-place live elements (ui.live_chart) that carry `field`."""
+    out = []
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json or "{}")
+        if field in data:
+            out.append(data[field])
+    return out
+
+
 def image_urls(at) -> list[str]:
-    return [img.proto.imgs[0].url for img in at.get("image")]
+    """What the images show: the G(z) PNG (base64), then the lever strips' grey levels."""
+    return _live(at, "png") + _live(at, "ink")
 
 
 def assert_clean(at):
@@ -178,7 +191,11 @@ def test_page_opens_on_pretrained_digits_and_levers_move_the_image():
     assert at.query_params["model"] == "digits__nsgan"
     before = image_urls(at)
     assert len(before) == 2  # G(z) and the sheet of 16 lever strips
-    assert all(u.endswith(".png") for u in before)  # crisp pixels, no JPEG blur
+    assert before[0].startswith("iVBORw0KGgo")  # PNG: crisp pixels, no JPEG blur
+    sheet = next(json.loads(e.proto.json) for e in at.get("bidi_component")
+                 if "ink" in json.loads(e.proto.json or "{}"))
+    assert (sheet["rows"], sheet["cols"], sheet["side"]) == (16, 9, 8)
+    assert len(sheet["names"]) == 16 and len(sheet["current"]) == 16
     slider(at, "z3").set_value(1.5).run()
     assert_clean(at)
     z = at.query_params["z"].split(",")
@@ -229,7 +246,7 @@ def test_page_on_a_2d_target_shows_probe_and_sweeps():
     assert_clean(at)
     assert len(at.slider) == 2
     charts = at.get("plotly_chart")
-    assert len(charts) >= 3  # plane with probe + sweep curves, sweep curves, report
+    assert len(charts) + len(_live(at, "fig")) >= 3  # plane + sweeps, sweep curves, report
     slider(at, "z1").set_value(-1.0).run()
     assert_clean(at)
     assert at.query_params["z"] == "0.00,-1.00"
@@ -298,3 +315,13 @@ def test_live_run_missing_is_explained():
         assert any("live run" in t.lower() for t in texts), texts
     else:
         assert any("Playground" in i.value for i in at.info)
+
+
+def test_strip_ink_is_the_sheet_without_labels():
+    from gan_core import lever_figures as F
+    strips = np.stack([np.full((3, 64), -1.0), np.full((3, 64), 1.0)])  # 2 levers x 3 images
+    ink = F.strip_ink(strips, 8)
+    assert ink.shape == (2, 3, 8, 8) and ink.dtype == np.uint8
+    assert (ink[0] == 255).all() and (ink[1] == 0).all()  # background white, full ink black
+    sheet = F.strip_sheet(strips, 8, ["a", "b"], label_w=0, scale=1, gap=0)
+    assert (sheet[..., 0] == ink.transpose(0, 2, 1, 3).reshape(16, 24)).all()

@@ -91,3 +91,15 @@ def live_trainers() -> list[dict]:
 def training_threads() -> int:
     """Threads named like the Trainer's across the whole server process."""
     return sum(1 for th in threading.enumerate() if th.name == THREAD_NAME and th.is_alive())
+
+
+def through_app() -> None:
+    """Make sure this page runs inside app.py's navigation. Streamlit 1.67 only stops
+    treating `pages/` as an automatic multipage folder once st.navigation has run in the
+    process, so the very first request to a fresh server for /levers?... (a shared link)
+    ran pages/levers.py on its own, under a menu of file names. Clearing that flag and
+    rerunning sends the same URL through app.py. Call first thing on every page."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -70,7 +70,7 @@ def _field_trace(field) -> dict:
     if not np.isfinite(zmin) or not np.isfinite(zmax) or zmin == zmax:
         zmin, zmax = -1.0, 1.0
     return dict(type="heatmap", x=f32(field.xs), y=f32(field.ys), z=f32(field.values),
-                zmin=zmin, zmax=zmax, zsmooth="best", opacity=0.55, hoverinfo="skip",
+                zmin=zmin, zmax=zmax, zsmooth="fast", opacity=0.55, hoverinfo="skip",
                 # purple: D says fake, green: D says real (GAN Lab's convention)
                 colorscale=[[0, "#8e44ad"], [0.5, "#f7f7f7"], [1, "#27ae60"]],
                 colorbar=dict(title=dict(text=field.label, side="right"), thickness=10, len=0.7))
