@@ -314,3 +314,61 @@ def lever_report(run, classifier=None, c=None, **kw) -> LeverReport:
             classifier = classifier_for(run.out_target.name)
         return image_lever_report(run, classifier, c, **kw)
     return planar_lever_report(run, c, **kw)
+
+
+# --------------------------------------------------------------------------- G in the browser
+def mlp_plan(run, c=None) -> dict | None:
+    """G as plain arrays, for a browser to run the lever sweeps itself (GAN Lab does the
+    same with TensorFlow.js): a lever move then redraws without a server round trip.
+
+    {"layers": [(W (out, in) float32, b (out,) float32, act), ...], "suffix": the constant
+    tail of G's input (the one-hot class or code), "slope": leaky slope}. act is "relu",
+    "leaky_relu", "tanh" or "" (none). Eval-mode BatchNorm is folded into its Linear.
+    None when G is anything else (then the page draws from the server only).
+    `plan_forward` is the reference the browser code must match."""
+    from torch import nn
+
+    from .nets import Generator
+    from .variants.base import Variant
+    G = run.nets.G
+    if not isinstance(G, Generator) or type(run.variant).generate is not Variant.generate:
+        return None
+    layers, pending = [], None
+    for m in list(G.body) + [G.out]:
+        if isinstance(m, nn.Linear) and not hasattr(m, "parametrizations"):
+            if pending is not None:
+                layers.append(pending)
+            pending = [m.weight.detach().double().cpu().numpy(),
+                       m.bias.detach().double().cpu().numpy(), ""]
+        elif isinstance(m, nn.BatchNorm1d) and pending is not None and pending[2] == "":
+            s = (m.weight / torch.sqrt(m.running_var + m.eps)).detach().double().cpu().numpy()
+            mean = m.running_mean.detach().double().cpu().numpy()
+            pending[0] = pending[0] * s[:, None]
+            pending[1] = (pending[1] - mean) * s + m.bias.detach().double().cpu().numpy()
+        elif isinstance(m, (nn.ReLU, nn.LeakyReLU, nn.Tanh)) and pending is not None:
+            pending[2] = {nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.Tanh: "tanh"}[type(m)]
+        else:
+            return None
+    pending[2] = "tanh" if G.squash else ""
+    layers.append(pending)
+    suffix = np.zeros(0, np.float32)
+    if run.nets.g_cond:
+        suffix = np.zeros(run.nets.n_classes, np.float32)
+        suffix[int(c or 0)] = 1.0
+    return {"layers": [(w.astype(np.float32), b.astype(np.float32), a) for w, b, a in layers],
+            "suffix": suffix, "slope": float(run.cfg.leaky_slope)}
+
+
+def plan_forward(plan: dict, z) -> np.ndarray:
+    """(N, dz) -> (N, out): what the browser computes from `mlp_plan`."""
+    h = np.concatenate([np.atleast_2d(np.asarray(z, np.float32)),
+                        np.repeat(plan["suffix"][None], len(np.atleast_2d(z)), 0)], axis=1)
+    for w, b, act in plan["layers"]:
+        h = h @ w.T + b
+        if act == "relu":
+            h = np.maximum(h, 0)
+        elif act == "leaky_relu":
+            h = np.where(h > 0, h, plan["slope"] * h)
+        elif act == "tanh":
+            h = np.tanh(h)
+    return h.astype(np.float32)

@@ -15,7 +15,7 @@ import streamlit as st
 from gan_core import checkpoints, zoo
 from gan_core import lever_figures as F
 from gan_core import levers as L
-from ui.live_chart import live_image, live_plotly, live_strips, png_bytes
+from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
 
 N_STRIP = 9  # images per lever strip
 SOURCES = ("Pretrained", "Live run", "Upload")
@@ -226,8 +226,12 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     values = L.lever_values(spec.lo, spec.hi, N_STRIP)
 
     def compute(run):
-        return L.decode(run, z, c)[0], L.sweep_outputs(run, z, values, c)
-    x, strips = source.call(compute)
+        # G runs in the browser when it is a plain MLP (instant lever moves); the server
+        # still computes the strips for anything else.
+        plan = L.mlp_plan(run, c)
+        strips = None if plan is not None else L.sweep_outputs(run, z, values, c)
+        return L.decode(run, z, c)[0], strips, plan
+    x, strips, plan = source.call(compute)
     clf = _classifier(st.session_state.get("levers_target", "digits"))
     from gan_core.classifier import predict_probs
     probs = predict_probs(clf, x[None])[0]
@@ -235,8 +239,12 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     with left:
         slot = st.empty()
         with slot:
-            live_image(png_bytes(F.digit_image(x, spec.image_side, 32)), "levers_gz",
-                       caption="G(z)", width=256)
+            if plan is not None:
+                browser_levers(plan, z, values, spec.names, spec.kinds, spec.image_side,
+                               "levers_gz", "lv_", "main", caption="G(z)")
+            else:
+                live_image(png_bytes(F.digit_image(x, spec.image_side, 32)), "levers_gz",
+                           caption="G(z)", width=256)
         order = np.argsort(-probs)[:3]
         st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
                     + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
@@ -250,11 +258,15 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
             for k, i in enumerate(dims):
                 cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
     with right:
-        current = [F.nearest_column(values, v) for v in z]
-        live_strips(F.strip_ink(strips, spec.image_side), spec.names, "levers_sheet", current,
-                    kinds=spec.kinds,
-                    caption=f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the "
-                    "others fixed (red box: its current value)")
+        caption = (f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others "
+                   "fixed (red box: its current value)")
+        if plan is not None:
+            browser_levers(plan, z, values, spec.names, spec.kinds, spec.image_side,
+                           "levers_sheet", "lv_", "strips", caption=caption)
+        else:
+            current = [F.nearest_column(values, v) for v in z]
+            live_strips(F.strip_ink(strips, spec.image_side), spec.names, "levers_sheet",
+                        current, kinds=spec.kinds, caption=caption)
 
 
 def class_selector(spec: L.LeverSpec):

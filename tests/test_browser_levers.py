@@ -26,7 +26,9 @@ def levers_url(app_url):
 
 
 def _main_image_src(page) -> str:
-    return page.locator('.st-key-levers_gz img').first.get_attribute("src")
+    """The G(z) picture's pixels (a canvas drawn by the browser from G's weights)."""
+    page.locator('.st-key-levers_gz canvas').first.wait_for()
+    return page.evaluate("() => document.querySelector('.st-key-levers_gz canvas').toDataURL()")
 
 
 def _lever_value(url: str, i: int) -> float | None:
@@ -37,7 +39,7 @@ def _lever_value(url: str, i: int) -> float | None:
 def test_move_lever_3_changes_the_image_and_the_url(page, levers_url):
     page.goto(levers_url + "?model=digits__nsgan", wait_until="networkidle")
     page.get_by_text("Lever report").first.wait_for(timeout=60_000)
-    page.locator('.st-key-levers_gz img').first.wait_for(timeout=30_000)
+    page.locator('.st-key-levers_gz canvas').first.wait_for(timeout=30_000)
     page.wait_for_function("() => new URLSearchParams(location.search).has('z')", timeout=30_000)
     before = _main_image_src(page)
     assert _lever_value(page.url, 3) == 0.0
@@ -51,8 +53,8 @@ def test_move_lever_3_changes_the_image_and_the_url(page, levers_url):
         "() => { const z = new URLSearchParams(location.search).get('z');"
         " return z && Math.abs(parseFloat(z.split(',')[3]) - 0.5) < 1e-6; }", timeout=30_000)
     page.wait_for_function(
-        "(old) => { const im = document.querySelector('.st-key-levers_gz img');"
-        " return im && im.src !== old; }", arg=before, timeout=30_000)
+        "(old) => { const im = document.querySelector('.st-key-levers_gz canvas');"
+        " return im && im.toDataURL() !== old; }", arg=before, timeout=30_000)
     print(f"\nlever move -> new image and URL in {1e3 * (time.perf_counter() - t0):.0f} ms")
     after = _main_image_src(page)
     assert after != before
@@ -66,7 +68,7 @@ def test_move_lever_3_changes_the_image_and_the_url(page, levers_url):
 def test_shared_link_restores_the_levers(page, levers_url):
     z = ",".join(["0.00"] * 3 + ["-1.50"] + ["0.00"] * 12)
     page.goto(f"{levers_url}?model=digits__nsgan&z={z}", wait_until="networkidle")
-    page.locator('.st-key-levers_gz img').first.wait_for(timeout=60_000)
+    page.locator('.st-key-levers_gz canvas').first.wait_for(timeout=60_000)
     thumb = page.locator('[data-testid="stSlider"] input[type="range"][aria-label="z3"]')
     assert float(thumb.input_value()) == pytest.approx(-1.5)
     # app.py's menu, not Streamlit's automatic list of files in pages/ (ui.session.through_app)

@@ -172,9 +172,16 @@ def _live(at, field: str) -> list[str]:
     return out
 
 
+def _payloads(at) -> list[dict]:
+    return [json.loads(e.proto.json or "{}") for e in at.get("bidi_component")]
+
+
 def image_urls(at) -> list[str]:
-    """What the images show: the G(z) PNG (base64), then the lever strips' grey levels."""
-    return _live(at, "png") + _live(at, "ink")
+    """What the two images show, G(z) first: a PNG, grey levels, or (when the browser runs
+    G itself) the z it draws from."""
+    out = [json.dumps({k: d.get(k) for k in ("png", "ink", "z", "part")})
+           for d in _payloads(at) if {"png", "ink", "part"} & set(d)]
+    return sorted(out, key=lambda t: '"part": "strips"' in t or '"ink"' in t)
 
 
 def assert_clean(at):
@@ -191,11 +198,11 @@ def test_page_opens_on_pretrained_digits_and_levers_move_the_image():
     assert at.query_params["model"] == "digits__nsgan"
     before = image_urls(at)
     assert len(before) == 2  # G(z) and the sheet of 16 lever strips
-    assert before[0].startswith("iVBORw0KGgo")  # PNG: crisp pixels, no JPEG blur
-    sheet = next(json.loads(e.proto.json) for e in at.get("bidi_component")
-                 if "ink" in json.loads(e.proto.json or "{}"))
-    assert (sheet["rows"], sheet["cols"], sheet["side"]) == (16, 9, 8)
-    assert len(sheet["names"]) == 16 and len(sheet["current"]) == 16
+    # The pretrained digits G is a plain MLP, so the browser draws both from G's weights,
+    # sent once (the second element reuses them).
+    main, strips = (next(d for d in _payloads(at) if d.get("part") == p) for p in ("main", "strips"))
+    assert main["plan_id"] == strips["plan_id"] and (main["plan"] is None) != (strips["plan"] is None)
+    assert strips["side"] == 8 and len(strips["values"]) == 9 and len(strips["names"]) == 16
     slider(at, "z3").set_value(1.5).run()
     assert_clean(at)
     z = at.query_params["z"].split(",")
@@ -246,7 +253,7 @@ def test_page_on_a_2d_target_shows_probe_and_sweeps():
     assert_clean(at)
     assert len(at.slider) == 2
     charts = at.get("plotly_chart")
-    assert len(charts) + len(_live(at, "fig")) >= 3  # plane + sweeps, sweep curves, report
+    assert len(charts) + len(_live(at, "layout")) >= 3  # plane + sweeps, sweep curves, report
     slider(at, "z1").set_value(-1.0).run()
     assert_clean(at)
     assert at.query_params["z"] == "0.00,-1.00"
@@ -325,3 +332,28 @@ def test_strip_ink_is_the_sheet_without_labels():
     assert (ink[0] == 255).all() and (ink[1] == 0).all()  # background white, full ink black
     sheet = F.strip_sheet(strips, 8, ["a", "b"], label_w=0, scale=1, gap=0)
     assert (sheet[..., 0] == ink.transpose(0, 2, 1, 3).reshape(16, 24)).all()
+
+
+@pytest.mark.parametrize("variant,extra", [("nsgan", {}), ("cgan", {}), ("infogan", {}),
+                                           ("nsgan", {"g_batchnorm": True, "activation": "leaky_relu",
+                                                      "g_output": "tanh"})])
+def test_mlp_plan_matches_the_generator(variant, extra):
+    """The browser runs G from mlp_plan; plan_forward is the reference it follows."""
+    target = "eight_gaussians"
+    run = Run(config_for(variant, target=target, g_width=32, d_width=32, seed=3, **extra))
+    for _ in range(3):
+        run.step()  # moves BatchNorm's running statistics away from their start
+    spec = L.lever_spec(run)
+    z = np.random.default_rng(0).uniform(spec.lo, spec.hi, (7, spec.dim)).astype(np.float32)
+    c = 1 if spec.n_classes else None
+    plan = L.mlp_plan(run, c)
+    assert plan is not None
+    want = L.decode(run, z, c)
+    got = run.out_target.denormalise(torch.as_tensor(L.plan_forward(plan, z))).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_mlp_plan_refuses_what_it_cannot_express():
+    run = Run(config_for("nsgan", target="spiral", g_width=16, d_width=16))
+    run.nets.G.body.append(nn.Dropout(0.1))
+    assert L.mlp_plan(run) is None

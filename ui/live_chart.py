@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.io.json import to_json_plotly
 
 _JS = r"""
 export default function (component) {
@@ -33,9 +34,16 @@ export default function (component) {
   div.__setState = setStateValue;  // the latest one, for handlers bound once below
   const draw = () => {
     const t0 = performance.now();
-    const fig = JSON.parse(data.fig);
+    // Traces and layout come as separate JSON strings. One that is the same as last time
+    // keeps its parsed object, so Plotly.react sees the same arrays and skips it: a lever
+    // move while paused redraws the probe and sweeps, not the 4,000 sample points.
+    const prev = div.__prev || {traces: [], objs: [], layout: null, layoutObj: null};
+    const objs = data.traces.map((text, i) =>
+      prev.traces[i] === text ? prev.objs[i] : JSON.parse(text));
+    const layoutObj = prev.layout === data.layout ? prev.layoutObj : JSON.parse(data.layout);
+    div.__prev = {traces: data.traces, objs: objs, layout: data.layout, layoutObj: layoutObj};
     const config = Object.assign({displaylogo: false, responsive: true}, data.config || {});
-    window.Plotly.react(div, fig.data, fig.layout, config).then(() => {
+    window.Plotly.react(div, objs, layoutObj, config).then(() => {
       // Draw timings, read by benchmarks/ui_speed.py.
       const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
       stats.push({key: data.key, start: t0, ms: performance.now() - t0});
@@ -99,8 +107,10 @@ def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
             return []
         st.plotly_chart(fig, key=key, config=config or {})
         return []
-    data = {"fig": fig.to_json(), "chunk": chunk, "select": select, "config": config or {},
-            "key": key}
+    spec = fig.to_dict()
+    data = {"traces": [to_json_plotly(t) for t in spec.get("data", [])],
+            "layout": to_json_plotly(spec.get("layout", {})), "chunk": chunk, "select": select,
+            "config": config or {}, "key": key}
     kwargs = {"on_selection_change": on_select or _noop} if select else {}
     result = _component()(data=data, key=key, **kwargs)
     if not select:
@@ -252,3 +262,236 @@ def live_strips(ink, names: list[str], key: str, current: list[int], kinds: list
         "side": side, "scale": scale, "gap": gap, "label_w": label_w, "names": list(names),
         "kinds": list(kinds or [""] * rows), "current": [int(c) for c in current],
         "caption": caption}, key=key)
+
+
+# --------------------------------------------------------------------------- levers in the browser
+_LEVERS_JS = r"""
+const PLANS = (window.__glPlans = window.__glPlans || new Map());
+
+function floats(b64) {
+  const raw = atob(b64), bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+function decodePlan(p) {
+  return {slope: p.slope, suffix: Float32Array.from(p.suffix),
+          layers: p.layers.map(l => ({w: floats(l.w), b: floats(l.b), act: l.act,
+                                      nin: l.nin, nout: l.nout}))};
+}
+
+// Same arithmetic as gan_core.levers.plan_forward: rows of z (+ suffix) through the MLP.
+function forward(plan, zs, dz) {
+  const n = zs.length / dz, ns = plan.suffix.length;
+  let nin = dz + ns, h = new Float32Array(n * nin);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < dz; j++) h[r * nin + j] = zs[r * dz + j];
+    for (let j = 0; j < ns; j++) h[r * nin + dz + j] = plan.suffix[j];
+  }
+  for (const L of plan.layers) {
+    const out = new Float32Array(n * L.nout), w = L.w, b = L.b, ni = L.nin, no = L.nout;
+    for (let r = 0; r < n; r++) {
+      const off = r * ni, oo = r * no;
+      for (let o = 0; o < no; o++) {
+        let s = b[o]; const wo = o * ni;
+        for (let i = 0; i < ni; i++) s += w[wo + i] * h[off + i];
+        out[oo + o] = s;
+      }
+    }
+    const k = plan.slope;
+    if (L.act === 'relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : 0;
+    else if (L.act === 'leaky_relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : k * out[j];
+    else if (L.act === 'tanh') for (let j = 0; j < out.length; j++) out[j] = Math.tanh(out[j]);
+    h = out; nin = no;
+  }
+  return h;
+}
+
+function grey(x) {  // [-1, 1] pixel -> grey level, ink dark on white (lever_figures.digit_image)
+  const u = Math.min(1, Math.max(0, (x + 1) / 2));
+  return Math.floor((1 - u) * 255);
+}
+
+function tile(ctx, xs, off, side, x0, y0, scale) {
+  const img = ctx.createImageData(side, side);
+  for (let p = 0; p < side * side; p++) {
+    const v = grey(xs[off + p]);
+    img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v; img.data[4 * p + 3] = 255;
+  }
+  const t = document.createElement('canvas'); t.width = t.height = side;
+  t.getContext('2d').putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(t, x0, y0, side * scale, side * scale);
+}
+
+function draw(root, z) {
+  const d = root.__data, plan = PLANS.get(d.plan_id), dz = z.length, side = d.side;
+  const t0 = performance.now();
+  const strips = d.part === 'strips', nv = d.values.length;
+  const zs = new Float32Array((strips ? 1 + dz * nv : 1) * dz);
+  zs.set(z, 0);
+  if (strips) for (let i = 0; i < dz; i++) for (let k = 0; k < nv; k++) {
+    const r = 1 + i * nv + k;
+    zs.set(z, r * dz); zs[r * dz + i] = d.values[k];
+  }
+  const xs = forward(plan, zs, dz), px = side * side;
+  const canvas = root.querySelector('canvas');
+  canvas.dataset.z = Array.from(z, v => v.toFixed(2)).join(',');
+  const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
+  if (!strips) {
+    canvas.width = canvas.height = side * d.scale;
+    tile(canvas.getContext('2d'), xs, 0, side, 0, 0, d.scale);
+    stats.push({key: d.key, start: t0, ms: performance.now() - t0});
+    return;
+  }
+  const sheet = canvas;
+  const cell = side * d.strip_scale, gap = d.gap, lw = d.label_w;
+  sheet.width = lw + nv * (cell + gap) + gap; sheet.height = dz * (cell + gap) + gap;
+  const ctx = sheet.getContext('2d');
+  ctx.fillStyle = 'rgb(245,246,248)'; ctx.fillRect(0, 0, sheet.width, sheet.height);
+  ctx.font = '12px sans-serif'; ctx.textBaseline = 'middle';
+  // Every tile's pixels go into one small image first: one putImageData, then scaled
+  // copies, instead of a canvas per tile.
+  const src = root.__src || (root.__src = document.createElement('canvas'));
+  src.width = nv * side; src.height = dz * side;
+  const sctx = src.getContext('2d'), img = sctx.createImageData(src.width, src.height);
+  for (let i = 0; i < dz; i++) for (let k = 0; k < nv; k++) {
+    const off = (1 + i * nv + k) * px;
+    for (let p = 0; p < px; p++) {
+      const q = 4 * ((i * side + Math.floor(p / side)) * src.width + k * side + (p % side));
+      const v = grey(xs[off + p]);
+      img.data[q] = img.data[q + 1] = img.data[q + 2] = v; img.data[q + 3] = 255;
+    }
+  }
+  sctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  for (let i = 0; i < dz; i++) {
+    const y = gap + i * (cell + gap);
+    ctx.fillStyle = d.kinds[i] === 'code' ? 'rgb(120,40,160)' : 'rgb(40,40,40)';
+    ctx.fillText(d.names[i], 4, y + cell / 2);
+    let best = 0;
+    for (let k = 1; k < nv; k++) if (Math.abs(d.values[k] - z[i]) < Math.abs(d.values[best] - z[i])) best = k;
+    for (let k = 0; k < nv; k++) {
+      const x = lw + gap + k * (cell + gap);
+      ctx.drawImage(src, k * side, i * side, side, side, x, y, cell, cell);
+      if (k === best) {
+        ctx.strokeStyle = 'rgb(220,40,40)'; ctx.lineWidth = 2;
+        ctx.strokeRect(x - 1, y - 1, cell + 2, cell + 2);
+      }
+    }
+  }
+  stats.push({key: d.key, start: t0, ms: performance.now() - t0});
+  if (stats.length > 500) stats.shift();
+}
+
+function slidersZ(d) {  // the lever sliders' values as the browser shows them right now
+  return d.z.map((v, i) => {
+    const el = document.querySelector('.st-key-' + d.slider_prefix + i + ' input[type=range]');
+    const x = el ? parseFloat(el.value) : NaN;
+    return Number.isFinite(x) ? x : v;
+  });
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  if (data.plan) PLANS.set(data.plan_id, decodePlan(data.plan));
+  if (!PLANS.has(data.plan_id)) { setStateValue('need_plan', data.plan_id); return; }
+  let root = parentElement.querySelector('div.gl-levers');
+  if (!root) {
+    root = document.createElement('div');
+    root.className = 'gl-levers';
+    const cls = data.part === 'strips' ? 'gl-strips' : 'gl-main';
+    root.innerHTML = '<figure><canvas class="' + cls + '"></canvas><figcaption></figcaption></figure>';
+    parentElement.appendChild(root);
+  }
+  root.__data = data;
+  root.querySelector('figcaption').textContent = data.caption || '';
+  // A rerun answering an older slider position must not undo what the user sees now:
+  // right after a lever move the sliders, not the server's z, are the truth.
+  const recent = root.__lastUser && performance.now() - root.__lastUser < 1500;
+  draw(root, Float32Array.from(recent ? slidersZ(data) : data.z));
+  if (!root.__handler) {
+    // Redraw from the sliders as they move, before the server's rerun comes back.
+    // The slider's value lands in the DOM a frame or two after the key or pointer event,
+    // so look for a few frames. The strips wait a tick, so the large G(z) paints first.
+    let frames = 0;
+    const check = () => {
+      const z = slidersZ(root.__data);
+      const shown = root.querySelector('canvas').dataset.z;
+      if (Array.from(z, v => v.toFixed(2)).join(',') !== shown) {
+        frames = 0;
+        if (root.__data.part === 'strips') setTimeout(() => draw(root, Float32Array.from(z)), 0);
+        else draw(root, Float32Array.from(z));
+      } else if (frames > 0) { frames--; requestAnimationFrame(check); }
+    };
+    root.__handler = (ev) => {
+      const t = ev.target;
+      if (!t || !t.closest || !t.closest('[class*="st-key-' + root.__data.slider_prefix + '"]')) return;
+      root.__lastUser = performance.now();
+      if (frames === 0) requestAnimationFrame(check);
+      frames = 6;
+    };
+    for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
+      document.addEventListener(type, root.__handler, true);
+  }
+  return () => {
+    for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
+      document.removeEventListener(type, root.__handler, true);
+  };
+}
+"""
+
+_LEVERS_CSS = """
+div.gl-levers figure { margin: 0 0 0.75rem 0; }
+div.gl-levers canvas { max-width: 100%; display: block; }
+div.gl-levers canvas.gl-main { image-rendering: pixelated; }
+div.gl-levers figcaption { font-size: 0.8rem; opacity: 0.7; margin-top: 0.25rem; }
+"""
+
+
+@lru_cache(maxsize=1)
+def _levers_component():
+    return st.components.v2.component("gan_levers_browser_levers", js=_LEVERS_JS,
+                                      css=_LEVERS_CSS, isolate_styles=False)
+
+
+def _b64(a) -> str:
+    import base64
+
+    import numpy as np
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float32).tobytes()).decode("ascii")
+
+
+def plan_payload(plan: dict) -> tuple[str, dict]:
+    """(id, JSON-ready plan) for `gan_core.levers.mlp_plan`'s output."""
+    import hashlib
+    layers = [{"w": _b64(w), "b": _b64(b), "act": act, "nout": int(w.shape[0]),
+               "nin": int(w.shape[1])} for w, b, act in plan["layers"]]
+    body = {"layers": layers, "suffix": [float(v) for v in plan["suffix"]],
+            "slope": plan["slope"]}
+    digest = hashlib.sha256(repr(body).encode()).hexdigest()[:16]
+    return digest, body
+
+
+def _forget_plan(key: str) -> None:
+    state = st.session_state.get(key)
+    wanted = state.get("need_plan") if isinstance(state, dict) else getattr(state, "need_plan", None)
+    st.session_state.setdefault("_gl_sent_plans", set()).discard(wanted)
+
+
+def browser_levers(plan: dict, z, values, names: list[str], kinds: list[str], side: int,
+                   key: str, slider_prefix: str, part: str, caption: str = "",
+                   width: int | None = None) -> None:
+    """part "main": G(z), large; part "strips": one strip per lever. Computed and drawn
+    by the browser from G's weights (`mlp_plan`). The browser also redraws as the sliders keyed
+    `{slider_prefix}{i}` move, before the server's rerun arrives; the server's z then
+    confirms it. Weights cross the wire once per model and session."""
+    plan_id, body = plan_payload(plan)
+    sent = st.session_state.setdefault("_gl_sent_plans", set())
+    data = {"plan_id": plan_id, "plan": None if plan_id in sent else body,
+            "z": [float(v) for v in z], "values": [float(v) for v in values], "names": list(names),
+            "kinds": list(kinds), "side": int(side), "scale": 32, "strip_scale": 5, "gap": 3,
+            "label_w": 44, "slider_prefix": slider_prefix, "key": key, "part": part,
+            "caption": caption}
+    sent.add(plan_id)
+    _levers_component()(data=data, key=key, on_need_plan_change=lambda: _forget_plan(key))

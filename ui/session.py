@@ -8,6 +8,7 @@ Diagnostics panel (and the browser test that checks a closed tab frees its threa
 """
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 
@@ -69,6 +70,10 @@ DETECTOR_INTERVAL = 3.0
 
 def make_trainer(cfg, points=None):
     """A new Trainer with the mode-collapse detector attached."""
+    # The training thread and the live views share one GIL. Python hands it over every
+    # 5 ms by default, so each of a view's many short Python steps could wait up to 5 ms
+    # behind a training step; 1 ms keeps the views snappy for a small cost in steps/s.
+    sys.setswitchinterval(0.001)
     from gan_core.detector import Detector
     from gan_core.trainer import Trainer
     return Trainer(cfg, points=points, detector=Detector.for_run, snapshot_interval=0.1,
