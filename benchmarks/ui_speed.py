@@ -3,7 +3,9 @@
 Prints:
   1. live refresh rate of the samples view (2,000 generated points) while training;
   2. training steps/s with the page open vs the same Trainer with no UI (ratio);
-  3. lever redraw latency (key press -> probe marker moved in the DOM), p50/p95.
+  3. lever redraw latency, p50/p95: key press -> the browser's preview of the probe and
+     sweeps drawn (G run in the page), and key press -> the server's frame with the
+     moved probe marker.
 Targets (issue 5): >= 4 Hz, >= 70 %, p95 <= 150 ms.
 
     .venv/bin/python benchmarks/ui_speed.py [--seconds 10] [--presses 20]
@@ -101,7 +103,7 @@ def main() -> int:
             page.get_by_role("button", name="▶ Train").wait_for()
             time.sleep(1.5)
             thumb = page.locator(".st-key-pg_lv_0 input")
-            lat = []
+            lat, shown = [], []
             for i in range(args.presses):
                 before = page.evaluate(PROBE_JS)
                 thumb.focus()
@@ -110,13 +112,20 @@ def main() -> int:
                 ms = page.evaluate(WAIT_CHANGE_JS, [before, 5000])
                 if ms >= 0:
                     lat.append(ms)
+                # what the user sees first: the browser's own preview of the probe and sweeps
+                pre = page.evaluate("""() => { const d = (window.__ganLeversDraws || []).find(
+                    e => e.key === 'pg_samples:levers' && e.start >= window.__t0);
+                    return d ? d.start + d.ms - window.__t0 : -1; }""")
+                if pre >= 0:
+                    shown.append(pre)
                 time.sleep(0.3)
-            if lat:
-                p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
-                print(f"lever redraw:             p50 {p50:6.0f} ms, p95 {p95:6.0f} ms over {len(lat)} moves"
-                      f"   (target p95 <= 150)")
-            else:
-                print("lever redraw:             no probe change observed")
+            for label, xs in (("lever redraw (preview):", shown), ("lever redraw (server):", lat)):
+                if xs:
+                    p50, p95 = np.percentile(xs, 50), np.percentile(xs, 95)
+                    print(f"{label:26s}p50 {p50:6.0f} ms, p95 {p95:6.0f} ms over {len(xs)} moves"
+                          f"   (target p95 <= 150)")
+                else:
+                    print(f"{label:26s}no change observed")
             page.screenshot(path=str(ARTIFACTS / "ui_speed_final.png"), full_page=True)
             b.close()
     finally:

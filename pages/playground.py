@@ -12,6 +12,7 @@ import streamlit as st
 import torch
 
 from gan_core import plots, probes
+from gan_core import levers as L
 from gan_core.levers import lever_spec
 from ui import controls as C
 from ui import live_chart
@@ -326,8 +327,15 @@ def samples_panel(trainer) -> None:
             if a is not None:
                 out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
         if z is not None and run.variant.uses_latent:
-            probe, sweeps, _ = probes.probe_and_sweeps(run, z, dims if show_sweeps else [], c=c)
+            probe, sweeps, values = probes.probe_and_sweeps(run, z, dims if show_sweeps else [],
+                                                            c=c)
             out["probe"], out["sweeps"] = probe, sweeps if show_sweeps else None
+            plan = L.mlp_plan(run, c)
+            if plan is not None:
+                t = run.out_target  # G's output in target units: x * scale + center
+                out["levers"] = dict(plan=plan, z=z, dims=dims if show_sweeps else [],
+                                     values=values, prefix="pg_lv_", scale=t.scale_xy,
+                                     center=np.broadcast_to(np.asarray(t.center, float), 2))
         return out
     try:
         extra = trainer.with_models(compute)
@@ -341,7 +349,7 @@ def samples_panel(trainer) -> None:
                                uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}")
     st.session_state["pg_samples_trace"] = fig.layout.meta["fake_trace"]
     live_chart.live_plotly(fig, "pg_samples", select=True,
-                           on_select=lambda: _on_select("pg_samples"))
+                           on_select=lambda: _on_select("pg_samples"), levers=extra.get("levers"))
     if snap.step == 0:
         st.info(T.PRESS_TRAIN)
     else:

@@ -22,7 +22,140 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.io.json import to_json_plotly
 
-_JS = r"""
+# G in the browser: decode the weights `plan_payload` sends, and run them as
+# gan_core.levers.plan_forward does (the Python reference the tests check).
+_SHARED_JS = r"""
+const PLANS = (window.__glPlans = window.__glPlans || new Map());
+
+function floats(b64) {
+  const raw = atob(b64), bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+function decodePlan(p) {
+  return {slope: p.slope, suffix: Float32Array.from(p.suffix),
+          layers: p.layers.map(l => ({w: floats(l.w), b: floats(l.b), act: l.act,
+                                      nin: l.nin, nout: l.nout}))};
+}
+
+// Same arithmetic as gan_core.levers.plan_forward: rows of z (+ suffix) through the MLP.
+function forward(plan, zs, dz) {
+  const n = zs.length / dz, ns = plan.suffix.length;
+  let nin = dz + ns, h = new Float32Array(n * nin);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < dz; j++) h[r * nin + j] = zs[r * dz + j];
+    for (let j = 0; j < ns; j++) h[r * nin + dz + j] = plan.suffix[j];
+  }
+  for (const L of plan.layers) {
+    const out = new Float32Array(n * L.nout), w = L.w, b = L.b, ni = L.nin, no = L.nout;
+    for (let r = 0; r < n; r++) {
+      const off = r * ni, oo = r * no;
+      for (let o = 0; o < no; o++) {
+        let s = b[o]; const wo = o * ni;
+        for (let i = 0; i < ni; i++) s += w[wo + i] * h[off + i];
+        out[oo + o] = s;
+      }
+    }
+    const k = plan.slope;
+    if (L.act === 'relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : 0;
+    else if (L.act === 'leaky_relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : k * out[j];
+    else if (L.act === 'tanh') for (let j = 0; j < out.length; j++) out[j] = Math.tanh(out[j]);
+    h = out; nin = no;
+  }
+  return h;
+}
+
+"""
+
+_JS = _SHARED_JS + r"""
+// Lever preview on a 2-D samples chart: as the sliders move, the browser runs G on the
+// probe and the sweeps and moves those traces, before the server's rerun arrives.
+function leverPreview(div, lv, setStateValue) {
+  if (lv.plan) PLANS.set(lv.plan_id, decodePlan(lv.plan));
+  if (!PLANS.has(lv.plan_id)) { setStateValue('need_plan', lv.plan_id); return; }
+  div.__levers = lv;
+  if (div.__leverHandler) return;
+  let frames = 0, shown = null;
+  const check = () => {
+    const l = div.__levers, plan = PLANS.get(l.plan_id);
+    const z = l.z.map((v, i) => {
+      const el = document.querySelector('.st-key-' + l.prefix + i + ' input[type=range]');
+      const x = el ? parseFloat(el.value) : NaN;
+      return Number.isFinite(x) ? x : v;
+    });
+    const key = z.map(v => v.toFixed(3)).join(',');
+    if (key === shown || !window.Plotly || !div.data) {
+      if (frames > 0) { frames--; requestAnimationFrame(check); }
+      return;
+    }
+    frames = 0; shown = key;
+    const t0 = performance.now(), dz = z.length, nv = l.values.length;
+    const zs = new Float32Array((1 + l.dims.length * nv) * dz);
+    zs.set(z, 0);
+    l.dims.forEach((d, a) => { for (let k = 0; k < nv; k++) {
+      const r = 1 + a * nv + k; zs.set(z, r * dz); zs[r * dz + d] = l.values[k]; } });
+    const out = forward(plan, zs, dz);
+    const X = (r) => out[r * 2] * l.scale[0] + l.center[0];
+    const Y = (r) => out[r * 2 + 1] * l.scale[1] + l.center[1];
+    // Drawn on a canvas over the plot, in the plot's own coordinates: Plotly.restyle
+    // recomputes every trace (~100+ ms with 4,000 WebGL points). The next frame from
+    // the server carries the same probe and sweeps as real traces, and clears this.
+    const fl = div._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
+    const host = div.querySelector('.svg-container');
+    if (!xa || !ya || !host) return;
+    let ov = host.querySelector('canvas.gl-overlay');
+    if (!ov) {
+      ov = document.createElement('canvas');
+      ov.className = 'gl-overlay';
+      ov.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
+      host.appendChild(ov);
+    }
+    ov.width = fl.width; ov.height = fl.height;
+    const ctx = ov.getContext('2d');
+    const px = (x) => xa._offset + xa.l2p(x), py = (y) => ya._offset + ya.l2p(y);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
+    div.data.forEach((t) => {
+      const m = /^z(\d+) sweep$/.exec(t.name || '');
+      const a = m ? l.dims.indexOf(parseInt(m[1]) - 1) : -1;
+      if (a < 0) return;
+      ctx.strokeStyle = (t.line && t.line.color) || '#333'; ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      for (let k = 0; k < nv; k++) {
+        const r = 1 + a * nv + k;
+        if (k === 0) ctx.moveTo(px(X(r)), py(Y(r))); else ctx.lineTo(px(X(r)), py(Y(r)));
+      }
+      ctx.stroke();
+    });
+    const cx = px(X(0)), cy = py(Y(0));
+    ctx.beginPath();
+    for (let k = 0; k < 10; k++) {  // the probe's star
+      const rad = k % 2 ? 4 : 9, ang = -Math.PI / 2 + k * Math.PI / 5;
+      ctx.lineTo(cx + rad * Math.cos(ang), cy + rad * Math.sin(ang));
+    }
+    ctx.closePath();
+    ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
+    ctx.strokeStyle = '#111111'; ctx.lineWidth = 2.5; ctx.stroke();
+    ctx.restore();
+    div.querySelectorAll('.scatterlayer .trace').forEach(g => {
+      const name = g.__data__ && g.__data__[0] && g.__data__[0].trace && g.__data__[0].trace.name;
+      if (name === 'probe G(z)' || /sweep$/.test(name || '')) g.style.opacity = 0;
+    });
+    ov.dataset.probe = X(0).toFixed(4) + ',' + Y(0).toFixed(4);
+    const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
+    stats.push({key: l.key + ':levers', start: t0, ms: performance.now() - t0});
+  };
+  div.__leverHandler = (ev) => {
+    const t = ev.target;
+    if (!t || !t.closest || !t.closest('[class*="st-key-' + div.__levers.prefix + '"]')) return;
+    if (frames === 0) requestAnimationFrame(check);
+    frames = 6;
+  };
+  for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
+    document.addEventListener(type, div.__leverHandler, true);
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let div = parentElement.querySelector('div.gl-live');
@@ -44,6 +177,10 @@ export default function (component) {
     div.__prev = {traces: data.traces, objs: objs, layout: data.layout, layoutObj: layoutObj};
     const config = Object.assign({displaylogo: false, responsive: true}, data.config || {});
     window.Plotly.react(div, objs, layoutObj, config).then(() => {
+      // The server's frame is the truth again: drop the lever preview drawn over it.
+      const ov = div.querySelector('canvas.gl-overlay');
+      if (ov) ov.remove();
+      div.querySelectorAll('.scatterlayer .trace').forEach(g => { g.style.opacity = ''; });
       // Draw timings, read by benchmarks/ui_speed.py.
       const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
       stats.push({key: data.key, start: t0, ms: performance.now() - t0});
@@ -60,6 +197,7 @@ export default function (component) {
       }
     });
   };
+  if (data.levers) leverPreview(div, data.levers, setStateValue);
   if (window.Plotly) draw();
   else {
     // Streamlit's own lazy plotly.js chunk sets window.Plotly when it loads.
@@ -69,7 +207,12 @@ export default function (component) {
   }
   // Called on unmount only (not between updates): free the plot's WebGL context, as
   // browsers allow a page only 8-16 of them.
-  return () => { if (window.Plotly) window.Plotly.purge(div); };
+  return () => {
+    if (div.__leverHandler)
+      for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
+        document.removeEventListener(type, div.__leverHandler, true);
+    if (window.Plotly) window.Plotly.purge(div);
+  };
 }
 """
 
@@ -95,10 +238,14 @@ def _noop() -> None:
 
 
 def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
-                config: dict | None = None) -> list[dict]:
+                config: dict | None = None, levers: dict | None = None) -> list[dict]:
     """Draw `fig` under `key`, patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
-    calls `on_select` (no arguments) when it changes."""
+    calls `on_select` (no arguments) when it changes.
+
+    levers: {"plan": mlp_plan(...), "z", "dims", "values", "center", "scale", "prefix"}
+    lets the browser move the "probe G(z)" and "z<d> sweep" traces itself while the
+    sliders keyed `{prefix}{i}` move (G's output is scaled then shifted to target units)."""
     chunk = plotly_chunk()
     if chunk is None:
         if select:
@@ -112,11 +259,26 @@ def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
             "layout": to_json_plotly(spec.get("layout", {})), "chunk": chunk, "select": select,
             "config": config or {}, "key": key}
     kwargs = {"on_selection_change": on_select or _noop} if select else {}
+    if levers is not None:
+        data["levers"] = _levers_data(levers, key)
+        kwargs["on_need_plan_change"] = lambda: _forget_plan(key)
     result = _component()(data=data, key=key, **kwargs)
     if not select:
         return []
     sel = getattr(result, "selection", None) or {}
     return list(sel.get("points", [])) if isinstance(sel, dict) else []
+
+
+def _levers_data(levers: dict, key: str) -> dict:
+    plan_id, body = plan_payload(levers["plan"])
+    sent = st.session_state.setdefault("_gl_sent_plans", set())
+    out = {"plan_id": plan_id, "plan": None if plan_id in sent else body, "key": key,
+           "z": [float(v) for v in levers["z"]], "dims": [int(d) for d in levers["dims"]],
+           "values": [float(v) for v in levers["values"]], "prefix": levers["prefix"],
+           "center": [float(v) for v in levers["center"]],
+           "scale": [float(v) for v in levers["scale"]]}
+    sent.add(plan_id)
+    return out
 
 
 def selection_points(key: str) -> list[dict]:
@@ -265,47 +427,7 @@ def live_strips(ink, names: list[str], key: str, current: list[int], kinds: list
 
 
 # --------------------------------------------------------------------------- levers in the browser
-_LEVERS_JS = r"""
-const PLANS = (window.__glPlans = window.__glPlans || new Map());
-
-function floats(b64) {
-  const raw = atob(b64), bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
-
-function decodePlan(p) {
-  return {slope: p.slope, suffix: Float32Array.from(p.suffix),
-          layers: p.layers.map(l => ({w: floats(l.w), b: floats(l.b), act: l.act,
-                                      nin: l.nin, nout: l.nout}))};
-}
-
-// Same arithmetic as gan_core.levers.plan_forward: rows of z (+ suffix) through the MLP.
-function forward(plan, zs, dz) {
-  const n = zs.length / dz, ns = plan.suffix.length;
-  let nin = dz + ns, h = new Float32Array(n * nin);
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < dz; j++) h[r * nin + j] = zs[r * dz + j];
-    for (let j = 0; j < ns; j++) h[r * nin + dz + j] = plan.suffix[j];
-  }
-  for (const L of plan.layers) {
-    const out = new Float32Array(n * L.nout), w = L.w, b = L.b, ni = L.nin, no = L.nout;
-    for (let r = 0; r < n; r++) {
-      const off = r * ni, oo = r * no;
-      for (let o = 0; o < no; o++) {
-        let s = b[o]; const wo = o * ni;
-        for (let i = 0; i < ni; i++) s += w[wo + i] * h[off + i];
-        out[oo + o] = s;
-      }
-    }
-    const k = plan.slope;
-    if (L.act === 'relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : 0;
-    else if (L.act === 'leaky_relu') for (let j = 0; j < out.length; j++) out[j] = out[j] > 0 ? out[j] : k * out[j];
-    else if (L.act === 'tanh') for (let j = 0; j < out.length; j++) out[j] = Math.tanh(out[j]);
-    h = out; nin = no;
-  }
-  return h;
-}
+_LEVERS_JS = _SHARED_JS + r"""
 
 function grey(x) {  // [-1, 1] pixel -> grey level, ink dark on white (lever_figures.digit_image)
   const u = Math.min(1, Math.max(0, (x + 1) / 2));
