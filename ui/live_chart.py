@@ -166,6 +166,7 @@ export default function (component) {
   }
   div.__setState = setStateValue;  // the latest one, for handlers bound once below
   const draw = () => {
+    if (!div.isConnected) return;  // unmounted (and purged) meanwhile
     const t0 = performance.now();
     // Traces and layout come as separate JSON strings. One that is the same as last time
     // keeps its parsed object, so Plotly.react sees the same arrays and skips it: a lever
@@ -212,6 +213,9 @@ export default function (component) {
       for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
         document.removeEventListener(type, div.__leverHandler, true);
     if (window.Plotly) window.Plotly.purge(div);
+    // Streamlit may call this function again with the same parent (a full rerun): start
+    // from a fresh div rather than a purged one whose handlers are gone.
+    div.remove();
   };
 }
 """
