@@ -3,6 +3,8 @@
     python benchmarks/detector_validation.py              # synthetic suite (~1 min)
     python benchmarks/detector_validation.py --real       # + short real training runs
     python benchmarks/detector_validation.py --real-only --steps 4000 --seeds 3
+    python benchmarks/detector_validation.py --real-only --seed0 6 --record runs.npz  # held-out seeds
+    python benchmarks/detector_validation.py --replay runs.npz  # re-score a changed detector, no training
 
 Synthetic suite: fake sets with a known answer (perfect sampler, one mode, half the
 modes, hopping between modes, blurred, 1% and 3% uniform junk) plus loss-only cases
@@ -11,11 +13,16 @@ a row (the detector needs a few checks before it speaks) and scored on the alert
 after the last check. Real runs: short trainings of several variants, sizes and
 learning rates on ring8, eight_gaussians and grid25, each labelled at its end from
 20,000 fresh samples (collapsed = a mode under 10% of its fair share), and scored
-on whether `collapse` or `mode_hopping` is active at the detector's last check.
+on whether `collapse` or `mode_hopping` is active at the detector's last check. The
+detector sees only the run's usual eval batch (eval_size, 2,000 by default) every 250
+steps, never the labelling sample. `--record` saves every eval batch, loss and label
+(plain arrays + JSON), so `--replay` scores a changed detector on the very same runs;
+tune on some seeds and confirm on fresh ones (`--seed0`).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import defaultdict
@@ -112,12 +119,13 @@ def synthetic_suite(targets, seeds, n, evals):
 
 
 # --------------------------------------------------------------------------- real runs
-def real_run_cases(steps, seeds):
+def real_run_cases(steps, seeds, seed0=0):
     """Training configs spanning healthy and collapsing runs: (description, Config).
     Their labels are not assumed from the config; `end_label` measures them."""
     from gan_core.variants import config_for
-    small = dict(g_depth=2, g_width=32, d_depth=2, d_width=32, batch_size=128, eval_size=1000)
-    mid = dict(g_depth=3, g_width=64, d_depth=3, d_width=64, batch_size=128, eval_size=1000)
+    # eval_size is left at the app's default (2,000): the detector sees what it sees live.
+    small = dict(g_depth=2, g_width=32, d_depth=2, d_width=32, batch_size=128)
+    mid = dict(g_depth=3, g_width=64, d_depth=3, d_width=64, batch_size=128)
     recipes = [
         ("nsgan small lr1e-3", "nsgan", dict(small, lr_d=1e-3, lr_g=1e-3)),
         ("nsgan small lr3e-3", "nsgan", dict(small, lr_d=3e-3, lr_g=3e-3)),
@@ -128,7 +136,7 @@ def real_run_cases(steps, seeds):
     cases = []
     for target in ("ring8", "eight_gaussians", "grid25"):
         for desc, variant, kw in recipes:
-            for seed in range(seeds):
+            for seed in range(seed0, seed0 + seeds):
                 cases.append((f"{desc} {target}", config_for(variant, target=target, seed=seed, **kw)))
     return cases
 
@@ -146,16 +154,16 @@ def end_label(run, n=20000):
     return ({"collapse"} if collapsed else set()), m
 
 
-def real_runs(steps, seeds, every=250):
+def real_runs(steps, seeds, every=250, seed0=0, record=None):
     """Train each config with gan_core.trainer.Run, run the detector every `every`
     steps on the fixed eval batch, and score the alerts active at the end against
-    the end-of-run label."""
+    the end-of-run label. `record`: a path to save every eval batch, loss and label
+    (npz) so `--replay` can re-score a changed detector on the very same runs."""
     from gan_core.trainer import Run
-    rows = []
-    for desc, cfg in real_run_cases(steps, seeds):
+    rows, saved = [], []
+    for desc, cfg in real_run_cases(steps, seeds, seed0):
         run = Run(cfg, device=torch.device("cpu"))
-        det = Detector.for_run(run)
-        fired, final, t0 = set(), set(), time.perf_counter()
+        evals, t0 = [], time.perf_counter()
         for step in range(1, steps + 1):
             out = run.step()
             if step % every:
@@ -163,15 +171,56 @@ def real_runs(steps, seeds, every=250):
             fake = run.generate(run.eval_latent())
             losses = {k: v for k, v in out.items() if k.endswith("loss")}
             grads = {k[0]: v for k, v in out.items() if k.endswith("grad")}
-            final = {a.kind for a in det.evaluate(step, fake, losses, grads)}
-            fired |= final
+            evals.append((step, fake, losses, grads))
         labels, m = end_label(run)
-        said = {"collapse"} if final & {"collapse", "mode_hopping"} else set()
-        print(f"  {desc:34s} seed {cfg.seed}: {m['captured']}/{m['n_modes']} modes, HQ {m['hq']:.0%} "
-              f"-> {'collapsed' if labels else 'not collapsed'}; detector at the end: "
-              f"{sorted(final) or '-'} ({time.perf_counter() - t0:.0f}s)", flush=True)
-        rows.append((cfg.target, desc, labels, said))
+        case = {"desc": desc, "cfg": cfg, "labels": labels, "end": m, "evals": evals,
+                "seconds": time.perf_counter() - t0}
+        rows.append(score_run(case))
+        if record:
+            saved.append(case)
+            save_runs(record, saved)  # after every run: a long sweep can be cut short
     return rows
+
+
+def score_run(case, verbose=True):
+    """Replay one run's eval batches through a fresh detector; (target, desc, labels, said)."""
+    cfg, m = case["cfg"], case["end"]
+    det = Detector(get_target(cfg.target), cfg)
+    final = set()
+    for step, fake, losses, grads in case["evals"]:
+        final = {a.kind for a in det.evaluate(step, fake, losses, grads)}
+    said = {"collapse"} if final & {"collapse", "mode_hopping"} else set()
+    if verbose:
+        row = det.history[-1] if det.history else {}
+        print(f"  {case['desc']:34s} seed {cfg.seed}: {m['captured']}/{m['n_modes']} modes, "
+              f"HQ {m['hq']:.0%} -> {'collapsed' if case['labels'] else 'not collapsed'}; "
+              f"detector at the end: {sorted(final) or '-'} (sees {row.get('captured', '?')}/"
+              f"{m['n_modes']}, HQ {row.get('hq', 0):.0%}, spread {row.get('spread_ratio', 0):.2f}, "
+              f"KL {row.get('reverse_kl', 0):.2f}) ({case.get('seconds', 0):.0f}s)", flush=True)
+    return (cfg.target, case["desc"], case["labels"], said)
+
+
+def save_runs(path, cases):
+    """Plain arrays + JSON (no pickle): configs, labels, end stats, eval batches."""
+    meta, arrays = [], {}
+    for i, c in enumerate(cases):
+        meta.append({"desc": c["desc"], "cfg": c["cfg"].to_json(), "labels": sorted(c["labels"]),
+                     "end": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in c["end"].items()},
+                     "seconds": c["seconds"],
+                     "evals": [(step, losses, grads) for step, _, losses, grads in c["evals"]]})
+        arrays[f"fake_{i}"] = np.stack([e[1] for e in c["evals"]]).astype(np.float32)  # (E, N, 2)
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def load_runs(path):
+    data = np.load(path, allow_pickle=False)
+    cases = []
+    for i, c in enumerate(json.loads(str(data["meta"]))):
+        fakes = data[f"fake_{i}"]
+        cases.append({"desc": c["desc"], "cfg": Config.from_json(c["cfg"]), "labels": set(c["labels"]),
+                      "end": c["end"], "seconds": c["seconds"],
+                      "evals": [(s, f, l, g) for (s, l, g), f in zip(c["evals"], fakes)]})
+    return cases
 
 
 # --------------------------------------------------------------------------- scoring
@@ -206,17 +255,25 @@ def main():
     ap.add_argument("--real", action="store_true")
     ap.add_argument("--real-only", action="store_true")
     ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--seed0", type=int, default=0, help="first real-run seed (held-out checks)")
+    ap.add_argument("--record", help="save the real runs' eval batches to this .npz")
+    ap.add_argument("--replay", help="re-score real runs saved by --record (no training)")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    if not args.real_only:
+    if not (args.real_only or args.replay):
         t0 = time.perf_counter()
         rows = synthetic_suite(args.targets.split(","), args.seeds, args.n, args.evals)
         print(f"synthetic suite: {len(rows)} cases, {time.perf_counter() - t0:.0f}s")
         score(rows, KINDS)
         print_misses(rows)
-    if args.real or args.real_only:
+    if args.replay:
+        print(f"\nreal runs replayed from {args.replay}:")
+        rows = [score_run(case) for case in load_runs(args.replay)]
+        score(rows, ("collapse",))
+        print_misses(rows)
+    elif args.real or args.real_only:
         print(f"\nreal runs ({args.steps} steps each):")
-        rows = real_runs(args.steps, args.seeds)
+        rows = real_runs(args.steps, args.seeds, seed0=args.seed0, record=args.record)
         score(rows, ("collapse",))
         print_misses(rows)
 

@@ -19,6 +19,7 @@ from torch import nn
 from gan_core import metrics as M
 from gan_core.config import Config
 from gan_core.detector import Detector
+from gan_core.device import configure_threads
 from gan_core.distributions import get_target
 
 
@@ -38,7 +39,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--targets", default="eight_gaussians,ring8,grid25,spiral,quadratic")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    configure_threads(args.threads)  # as the app does: torch and the BLAS/OpenMP pools
     print(f"N={args.n}, torch threads={args.threads}; median of {args.repeats} (ms)")
     print(f"{'target':16s} {'ref build':>9s} {'floor':>7s} {'metrics':>8s} {'detector':>9s}"
           f" {'+jacobian':>9s}")

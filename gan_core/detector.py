@@ -45,15 +45,21 @@ class Alert:
 @dataclass(frozen=True)
 class Thresholds:
     warmup_steps: int = 500  # early G is a small blob near 0: not a collapse yet
-    patience: int = 3  # evaluations in a row before collapse/off_target/D-wins fire
+    patience: int = 3  # evaluations in a row before off_target/D-wins fire
+    # Collapse: now and in at least 2 of the last 3 checks. A hopping generator can flash all
+    # modes for one check between collapses; a strict streak would restart at each flash.
+    collapse_patience: int = 2
+    collapse_window: int = 3
     hop_patience: int = 2  # jumps in a row before mode_hopping fires
-    coverage_modes: float = 0.75  # captured / K below this is low (8 modes: 5 or fewer)
+    coverage_modes: float = 1.0  # captured / K below this is low: any mode under a tenth of its
+    # fair share is missing (the VEEGAN/PacGAN count; 8 modes: 7 or fewer)
     coverage_regions: float = 0.5  # k-means cells are softer: a healthy run misses a few
     coverage_prdc: float = 0.6  # PRDC coverage / a perfect sampler's (regions targets)
     on_target: float = 0.5  # HQ >= this x the perfect HQ: samples sit on the data, just few places
     spread_low: float = 0.5  # generated spread / real spread
     crowded_min_hq: float = 0.03  # enough HQ samples (60 of 2,000) for their histogram to mean something
-    crowded_kl: float = 0.15  # KL(HQ histogram || uniform): 0.29 is 6 of 8 modes evenly; a blur ~0.01
+    crowded_kl: float = 0.15  # KL(HQ histogram || uniform), less its chance level (K-1)/(2 n_HQ):
+    # 0.29 is 6 of 8 modes evenly; a blur ~0
     spread_collapsed: float = 0.25  # below this it is collapse whatever the coverage
     hop_js: float = 0.25  # JS (bits) between successive histograms
     hop_min_hq: int = 100  # HQ samples needed on both sides of a comparison
@@ -86,7 +92,7 @@ class Detector:
         self.map_grid = map_grid
         self.history: deque[dict] = deque(maxlen=history_size)
         self.alerts: list[Alert] = []
-        self._streak: dict[str, int] = {}
+        self._recent: dict[str, deque] = {}  # kind -> hits (bool) of the last few checks
         self._prev_hist = None
         self._g_grad_max = 0.0
         self._last_step = None
@@ -102,7 +108,7 @@ class Detector:
 
     def reset(self) -> None:
         self.history.clear()
-        self.alerts, self._streak, self._prev_hist = [], {}, None
+        self.alerts, self._recent, self._prev_hist = [], {}, None
         self._g_grad_max, self._last_step = 0.0, None
 
     # ----- the pass
@@ -132,6 +138,7 @@ class Detector:
         row = {"step": step, **{k: v for k, v in m.items() if np.isscalar(v)}}
         row.update({f"floor_{k}": v for k, v in floor.items()})
         row["coverage_modes"] = m["captured"] / m["n_modes"]
+        row["n_hq"] = int(round(m["hq"] * len(fake)))
         row["hist"] = m["hist"].tolist()
         # A histogram of a handful of HQ samples jumps by chance: compare only solid ones.
         solid = m["hq"] * len(fake) >= self.th.hop_min_hq
@@ -165,27 +172,40 @@ class Detector:
         }
         alerts = []
         for kind, hit in found.items():
-            self._streak[kind] = self._streak.get(kind, 0) + 1 if hit else 0
-            need = self.th.hop_patience if kind == "mode_hopping" else self.th.patience
-            if self._streak[kind] >= need:
+            need, window = self._persistence(kind)
+            recent = self._recent.setdefault(kind, deque(maxlen=window))
+            recent.append(bool(hit))
+            if hit and sum(recent) >= need:
                 alerts.append(getattr(self, f"_{kind}")(step, row))
         if warm and "tear_score" in row:  # only when a generator was given
             if row["tear_score"] > self.th.tear_score or row.get("width_ratio", 1.0) < self.th.width_ratio:
                 alerts.append(self._thin_or_torn(step, row))
         return alerts
 
+    def _persistence(self, kind: str) -> tuple[int, int]:
+        """(hits needed, out of this many latest checks); the latest check must be a hit."""
+        if kind == "collapse":
+            return self.th.collapse_patience, max(self.th.collapse_window, self.th.collapse_patience)
+        need = self.th.hop_patience if kind == "mode_hopping" else self.th.patience
+        return need, need  # in a row
+
     def _low_coverage(self, row) -> bool:
         if self.ref.has_modes:
             return row["coverage_modes"] < self.th.coverage_modes
         # k-means cells straddle gaps, so also ask PRDC how much of the real data is reached.
+        # Only for samples that sit on the data: on a thin target (quadratic) the real k-NN
+        # balls are slivers that a slightly blurred fake misses, so PRDC coverage then drops
+        # from blur, not from missing regions (which the cells and their KL still catch).
+        precise = row["precision"] >= row["floor_precision"] - self.th.precision_drop
         return (row["coverage_modes"] < self.th.coverage_regions
-                or row["coverage"] < self.th.coverage_prdc * row["floor_coverage"])
+                or (precise and row["coverage"] < self.th.coverage_prdc * row["floor_coverage"]))
 
     def _is_collapse(self, row) -> bool:
         on_target = row["hq"] >= self.th.on_target * self.ref.real_stats["hq"]
         # Blurred AND collapsed: the few on-target samples crowd into a few modes (a pure
         # blur spreads them evenly, so its histogram KL stays near 0).
-        crowded = row["hq"] >= self.th.crowded_min_hq and row.get("reverse_kl", 0.0) >= self.th.crowded_kl
+        crowded = (row["hq"] >= self.th.crowded_min_hq
+                   and excess_kl(row.get("reverse_kl", 0.0), row["n_hq"], row["n_modes"]) >= self.th.crowded_kl)
         concentrated = on_target or crowded or row["spread_ratio"] < self.th.spread_low
         return (self._low_coverage(row) and concentrated) or row["spread_ratio"] < self.th.spread_collapsed
 
@@ -213,12 +233,13 @@ class Detector:
     def _collapse(self, step, row) -> Alert:
         cells = "modes" if self.ref.has_modes else "regions of the target"
         n, k = row["captured"], row["n_modes"]
-        title = f"Mode collapse: {n} of {k} {cells} covered"
-        why = (f"For {self.th.patience} checks in a row the generator has put its samples on "
-               f"only {n} of the {k} {cells} (a mode counts when it gets at least a tenth of "
+        partial = "Partial mode collapse" if 2 * n >= k else "Mode collapse"
+        title = f"{partial}: {n} of {k} {cells} covered"
+        why = (f"In {self.th.collapse_patience} of the last {self.th.collapse_window} checks, "
+               f"this one included, the generator has put its samples on only {n} of the {k} {cells} (a mode counts when it gets at least a tenth of "
                f"its fair share), and its spread is {row['spread_ratio']:.0%} of the real "
                "spread. The generator has found a few outputs that fool the discriminator and "
-               "sends most of the latent space there. This is mode collapse.")
+               "sends most of the latent space there, starving the rest. This is mode collapse.")
         return Alert("collapse", "warning", title, why, self._remedies([
             ("Switch to WGAN-GP (its critic keeps gradients on the missing modes)", _wgan_gp()),
             ("PacGAN: let D judge samples in pairs, so a lack of variety is visible", {"pack": 2}),
@@ -259,8 +280,14 @@ class Detector:
         title = "Samples are blurred or stray off the target"
         why = (f"{row['hq']:.1%} of samples are within 3 sigma of a {'mode' if self.ref.has_modes else 'region'}; "
                f"a perfect sampler gets {perfect:.1%} (not 100%), and {max(row['far'], row['stray']):.1%} "
-               "land far from all the data. This is not collapse: the generator covers the target but "
-               "smears it. It often fades with more training or a smaller step size.")
+               "land far from all the data. ")
+        if row["precision"] < row["floor_precision"] - self.th.precision_drop:
+            # the HQ share can look perfect on a thin target while the fakes miss it by a hair
+            why += (f"Only {row['precision']:.0%} of samples lie inside the real data's own "
+                    f"neighbourhoods (PRDC precision; a fresh real sample scores "
+                    f"{row['floor_precision']:.0%}), so they sit beside the data, not on it. ")
+        why += ("This is not collapse: the generator covers the target but smears it. It often "
+                "fades with more training or a smaller step size.")
         cfg = self.config
         return Alert("off_target", "info", title, why, self._remedies([
             ("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
@@ -334,6 +361,15 @@ def _useful(cfg: Config, changes: dict) -> bool:
     except (ConfigError, ImportError):
         return False
     return True
+
+
+def excess_kl(kl: float, n: int, k: int) -> float:
+    """KL(histogram of n samples over k cells || uniform) above its chance level: for n
+    draws from the uniform itself 2n KL ~ chi2(k - 1), so the plug-in KL averages
+    (k - 1) / (2n) (0.2 for 60 samples over grid25's 25 modes). nan KL (no samples) -> 0."""
+    if not _finite(kl) or n <= 0:
+        return 0.0
+    return kl - (k - 1) / (2 * n)
 
 
 def _finite(v) -> bool:

@@ -27,4 +27,16 @@ def configure_threads(limit: int | None = None) -> int:
     limit = max(1, limit)
     if torch.get_num_threads() != limit:
         torch.set_num_threads(limit)
+    _limit_native_pools(limit)
     return limit
+
+
+def _limit_native_pools(limit: int) -> None:
+    """The same bound for the thread pools of numpy/scipy (OpenBLAS) and scikit-learn/POT
+    (OpenMP), which the detector's metrics use. Each starts one thread per core; beside
+    the training thread on 2 busy cores a detector pass took 320 ms instead of 60."""
+    import ot  # noqa: F401 -- load every pool first: only loaded libraries are limited
+    import scipy.linalg  # noqa: F401
+    import sklearn.neighbors  # noqa: F401
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=limit)

@@ -46,9 +46,10 @@ def test_perfect_sampler_raises_nothing(det):
 
 def test_single_mode_collapse_fires_after_patience(det):
     kinds = run(det, [one_mode(s) for s in range(5)])
-    assert [("collapse" in k) for k in kinds] == [False, False, True, True, True]
+    assert det.th.collapse_patience == 2
+    assert [("collapse" in k) for k in kinds] == [False, True, True, True, True]
     alert = next(a for a in det.alerts if a.kind == "collapse")
-    assert alert.severity == "warning" and "1 of 8" in alert.title
+    assert alert.severity == "warning" and alert.title.startswith("Mode collapse") and "1 of 8" in alert.title
     assert alert.remedies and all(isinstance(r, Remedy) for r in alert.remedies)
     for r in alert.remedies:
         Config().replace(**r.changes)  # every remedy is a real Config change
@@ -63,6 +64,82 @@ def test_half_the_modes_is_collapse(det):
     rng = np.random.default_rng(0)
     half = [E8.mode_centers[rng.integers(0, 4, N)] + 0.2 * rng.standard_normal((N, 2)) for _ in range(3)]
     assert "collapse" in run(det, half)[-1]
+
+
+def modes(weights, seed, n=N, blur=0.2):
+    """n points over E8's modes with the given mode weights (normalised), mode sigma `blur`."""
+    rng = np.random.default_rng(seed)
+    k = rng.choice(8, n, p=np.asarray(weights, float) / np.sum(weights))
+    return E8.mode_centers[k] + blur * rng.standard_normal((n, 2))
+
+
+def test_one_missing_mode_is_partial_collapse(det):
+    kinds = run(det, [modes([1] * 7 + [0], s) for s in range(3)])
+    assert "collapse" in kinds[-1]
+    assert det.history[-1]["captured"] == 7
+    alert = next(a for a in det.alerts if a.kind == "collapse")
+    assert alert.title == "Partial mode collapse: 7 of 8 modes covered"
+
+
+def test_an_underweight_mode_is_not_missing(det):
+    # 40% of its fair share is uneven, not missing (a mode counts from 10%).
+    kinds = run(det, [modes([1] * 7 + [0.4], s) for s in range(4)])
+    assert all("collapse" not in k and "mode_hopping" not in k for k in kinds)
+    assert det.history[-1]["captured"] == 8
+
+
+def test_a_missing_mode_for_one_check_is_not_collapse(det):
+    sets = [real(E8, 0), modes([1] * 7 + [0], 1), real(E8, 2), real(E8, 3), modes([1] * 7 + [0], 4)]
+    assert all("collapse" not in k for k in run(det, sets))
+
+
+def test_collapse_flashing_full_cover_for_one_check_still_counts(det):
+    # 2 of the last 3 checks, this one included: one full-cover check between two
+    # collapsed ones does not restart the count, and a recovered run is quiet at once.
+    sets = [one_mode(0), real(E8, 1), one_mode(2), real(E8, 3), real(E8, 4)]
+    assert [("collapse" in k) for k in run(det, sets)] == [False, False, True, False, False]
+
+
+def test_blurred_ring_crowding_on_two_modes_is_collapse():
+    # ring8 (sigma 0.02): a blurry ring whose few sharp samples all sit on two modes.
+    ring = get_target("ring8")
+    det = Detector(ring, Config(target="ring8"))
+    sets = []
+    for s in range(3):
+        rng = np.random.default_rng(s)
+        ang = rng.uniform(0, 2 * np.pi, N)
+        x = np.stack([np.cos(ang), np.sin(ang)], 1) * (2 + 0.3 * rng.standard_normal((N, 1)))
+        x[:150] = ring.mode_centers[rng.integers(0, 2, 150)] + 0.02 * rng.standard_normal((150, 2))
+        sets.append(x)
+    kinds = run(det, sets)[-1]
+    row = det.history[-1]
+    assert row["hq"] < 0.5 * det.ref.real_stats["hq"]  # not "on target": only the crowding tells
+    assert "collapse" in kinds and "off_target" in kinds
+
+
+def test_few_sharp_samples_of_a_blur_are_not_crowded():
+    # A blur over grid25 leaves ~40 of 1,000 samples within 3 sigma of a mode. Spread over
+    # 25 modes by chance their histogram's KL to uniform is ~0.3 (chance level 24/80):
+    # judged raw that looks crowded; above chance it is not.
+    grid = get_target("grid25")
+    det = Detector(grid, Config(target="grid25"))
+    sets = [real(grid, s) + 0.5 * np.random.default_rng(s).standard_normal((N, 2)) for s in range(4)]
+    kinds = run(det, sets)
+    assert all("collapse" not in k for k in kinds) and "off_target" in kinds[-1]
+    row = det.history[-1]
+    assert 0.03 <= row["hq"] < 0.06 and row["reverse_kl"] > det.th.crowded_kl
+
+
+def test_excess_kl_is_zero_on_average_for_uniform_draws():
+    from gan_core.detector import excess_kl
+    from gan_core.metrics import reverse_kl
+    rng = np.random.default_rng(0)
+    for k, n in ((8, 60), (25, 60), (25, 400)):
+        ex = [excess_kl(reverse_kl(np.bincount(rng.integers(0, k, n), minlength=k)), n, k)
+              for _ in range(400)]
+        assert abs(np.mean(ex)) < 0.25 * (k - 1) / (2 * n)
+    assert excess_kl(math.log(8), 1000, 8) == pytest.approx(math.log(8) - 7 / 2000)  # one mode
+    assert excess_kl(math.nan, 0, 8) == 0.0
 
 
 def test_remedies_already_applied_are_skipped():
@@ -152,6 +229,20 @@ def test_region_target_collapse():
     blob = [x[np.argsort(x[:, 0])[:50]][np.random.default_rng(s).integers(0, 50, N)] for s in range(3)]
     assert "collapse" in run(det, blob)[-1]
     assert run(Detector(spiral, Config(target="spiral")), [real(spiral, s) for s in range(3)])[-1] == []
+
+
+def test_a_thin_target_slightly_blurred_is_off_target_not_collapse():
+    # quadratic: every region covered evenly, but the fakes sit a hair beside the curve,
+    # so PRDC coverage is low from blur alone. That once raised "collapse: 16 of 16 covered".
+    quad = get_target("quadratic")
+    det = Detector(quad, Config(target="quadratic"))
+    blur = 0.08 * np.array(quad.scale_xy)
+    rng = np.random.default_rng(0)
+    kinds = run(det, [real(quad, s) + blur * rng.standard_normal((N, 2)) for s in range(3)])[-1]
+    assert "collapse" not in kinds and "off_target" in kinds
+    assert det.history[-1]["captured"] == det.history[-1]["n_modes"]
+    why = next(a for a in det.alerts if a.kind == "off_target").explanation
+    assert "PRDC precision" in why
 
 
 def test_arm_curve_only_for_the_spiral():
