@@ -7,6 +7,8 @@ snapshot; the training thread never calls Streamlit.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import streamlit as st
 import torch
@@ -292,7 +294,32 @@ def levers_ui(spec, dims) -> np.ndarray:
     return z
 
 
-def samples_panel(trainer) -> None:
+FIELD_EVERY = 0.5  # s between D-field recomputes while training (each is a 60x60 D pass)
+PLAN_EVERY = 2.0  # s between G-weight exports for the browser's lever preview while training
+
+
+def _shown_dims(spec) -> list[int]:
+    """The levers on show, as chosen by `lever_dims`' widget, without drawing it."""
+    if spec.dim <= MAX_LEVERS:
+        return list(range(spec.dim))
+    chosen = st.session_state.get("pg_lever_pick", spec.names[:8])
+    return [spec.names.index(n) for n in chosen if n in spec.names]
+
+
+def _aged(key: str, ident, step: int, max_age: float | None, make):
+    """A per-session cache of `make()` for `ident`, rebuilt when the training step moved,
+    but with `max_age` (while training) only once it is that many seconds old."""
+    cached, now = st.session_state.get(key), time.perf_counter()
+    if (cached is None or cached[0] != ident
+            or cached[2] != step and (max_age is None or now - cached[1] >= max_age)):
+        cached = (ident, now, step, make())
+        st.session_state[key] = cached
+    return cached[3]
+
+
+def samples_panel(trainer, with_levers: bool = True) -> None:
+    """The live chart. While training it runs several times a second, so it holds the chart
+    alone (`levers_panel` runs apart); paused, the levers rerun it to redraw the probe."""
     snap = trainer.latest()
     if snap is None:
         st.info("Building the run…")
@@ -303,7 +330,7 @@ def samples_panel(trainer) -> None:
     show_arrows = st.session_state.get("pg_show_arrows", False) and not static["field_note"]
     show_sweeps = st.session_state.get("pg_show_sweeps", True)
     spec = static["spec"]
-    dims = lever_dims(spec) if spec is not None else []
+    dims = _shown_dims(spec) if spec is not None else []
     z = None
     if spec is not None:
         for i in range(spec.dim):  # levers start at the prior's centre, inside its range
@@ -312,16 +339,14 @@ def samples_panel(trainer) -> None:
         z = np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
     c = st.session_state.get("pg_lv_class") if spec is not None and spec.n_classes else None
     bounds = static["bounds"]
+    running = _running(trainer)
 
     def compute(run):
         out = {}
-        if show_field:  # D only changes with a step: a lever move or a quiet tick reuses it
-            key = (id(run), run.step_count)
-            cached = st.session_state.get("pg_field_cache")
-            if cached is None or cached[0] != key:
-                cached = (key, probes.d_field(run, bounds))
-                st.session_state["pg_field_cache"] = cached
-            out["field"] = cached[1]
+        step = run.step_count
+        if show_field:  # D only changes with a step; while training, a few times a second
+            out["field"] = _aged("pg_field_cache", id(run), step, FIELD_EVERY if running else None,
+                                 lambda: probes.d_field(run, bounds))
         if show_arrows:
             a = probes.g_arrows(run, run.eval_latent())
             if a is not None:
@@ -330,7 +355,10 @@ def samples_panel(trainer) -> None:
             probe, sweeps, values = probes.probe_and_sweeps(run, z, dims if show_sweeps else [],
                                                             c=c)
             out["probe"], out["sweeps"] = probe, sweeps if show_sweeps else None
-            plan = L.mlp_plan(run, c)
+            # The weights cross the wire whenever they change: while training, only
+            # every PLAN_EVERY s (the server's frames carry the exact probe meanwhile).
+            plan = _aged("pg_plan_cache", (id(run), c), step, PLAN_EVERY if running else None,
+                         lambda: L.mlp_plan(run, c))
             if plan is not None:
                 t = run.out_target  # G's output in target units: x * scale + center
                 out["levers"] = dict(plan=plan, z=z, dims=dims if show_sweeps else [],
@@ -342,28 +370,55 @@ def samples_panel(trainer) -> None:
     except Exception as err:  # a view must never take the page down
         extra = {}
         st.caption(f"(field/probe unavailable: {type(err).__name__}: {err})")
-    fig = plots.samples_figure(static["real"], snap.fake, static["colours"], bounds,
+    fig = plots.samples_spec(static["real"], snap.fake, static["colours"], bounds,
                                field=extra.get("field"), arrows=extra.get("arrows"),
                                probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                                sweep_dims=dims, highlight=sel or None,
-                               uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}")
-    st.session_state["pg_samples_trace"] = fig.layout.meta["fake_trace"]
+                               uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}",
+                               colorbar=False)
+    st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
     live_chart.live_plotly(fig, "pg_samples", select=True,
                            on_select=lambda: _on_select("pg_samples"), levers=extra.get("levers"))
+    if with_levers:
+        levers_panel(trainer)
+
+
+def samples_notes(trainer) -> None:
+    """Banners under the chart's heading; they change only with a full rerun."""
+    snap = trainer.latest()
+    if snap is None:
+        return
     if snap.step == 0:
         st.info(T.PRESS_TRAIN)
     else:
         opened_banner(snap.step)
-    if static["field_note"]:
-        st.caption(f"D's field is not drawn: {static['field_note']}.")
-    if spec is not None and trainer.run.variant.uses_latent:
-        st.markdown("**Levers** · " + T.VIEWS["levers"][0])
-        if spec.n_classes:
-            st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
-                         key="pg_lv_class")
-        levers_ui(spec, dims)
-        with st.expander("More about the levers"):
-            st.markdown(T.VIEWS["levers"][1])
+    note = _static(trainer)["field_note"]
+    if note:
+        st.caption(f"D's field is not drawn: {note}.")
+    elif st.session_state.get("pg_show_field", True):
+        st.caption(field_legend(trainer.run))
+
+
+def field_legend(run) -> str:
+    """The field's colour key, in words: the live chart has no colorbar."""
+    if run.variant.uses_labels:  # as probes.d_field decides: D outputs P(real)
+        return ("Background: D's verdict, purple where it says fake (D = 0), white at 0.5, "
+                "green where it says real (D = 1).")
+    return (f"Background: {probes.score_label(run)}, from purple (lowest on this view, looks "
+            "fake) through white to green (highest, looks real); the scale is relative.")
+
+
+def levers_panel(trainer) -> None:
+    spec = _static(trainer)["spec"]
+    if spec is None or not trainer.run.variant.uses_latent:
+        return
+    st.markdown("**Levers** · " + T.VIEWS["levers"][0])
+    if spec.n_classes:
+        st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
+                     key="pg_lv_class")
+    levers_ui(spec, lever_dims(spec))
+    with st.expander("More about the levers"):
+        st.markdown(T.VIEWS["levers"][1])
 
 
 def latent_panel(trainer) -> None:
@@ -407,22 +462,25 @@ def _true_map_data(name: str):
     return pts, plots.hex_colours(prior.colours(z))
 
 
-def charts_panel(trainer) -> None:
-    if st.session_state.pop("pg_need_full_rerun", False):
-        st.rerun()
+def losses_panel(trainer) -> None:
+    cols = trainer.history_columns()
+    if len(cols.get("step", [])):
+        live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
+    else:
+        st.caption("Nothing yet: the curves start with the first training step.")
+
+
+def charts_ui(trainer) -> None:
+    """Headings and explanations stay put; only the two small fragments refresh."""
     left, right = st.columns([1, 1], gap="medium")
     with left:
         st.markdown("#### Losses and gradient norms")
         explain("losses")
-        cols = trainer.history_columns()
-        if len(cols.get("step", [])):
-            live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
-        else:
-            st.caption("Nothing yet: the curves start with the first training step.")
+        st.fragment(run_every=_every(trainer, 2.0))(losses_panel)(trainer)
     with right:
         st.markdown("#### Mode-collapse detector")
         explain("detector")
-        detector_ui(trainer)
+        st.fragment(run_every=_every(trainer, 2.0))(detector_ui)(trainer)
 
 
 def _apply_remedy(trainer, changes: dict) -> None:
@@ -441,6 +499,8 @@ def _apply_remedy(trainer, changes: dict) -> None:
 
 
 def detector_ui(trainer) -> None:
+    if st.session_state.pop("pg_need_full_rerun", False):
+        st.rerun()  # a remedy restarted the run with a new config: redraw the sidebar
     if trainer.detector is None:
         st.caption("No detector on this run.")
         return
@@ -466,8 +526,7 @@ def detector_ui(trainer) -> None:
                       on_click=_apply_remedy, args=(trainer, dict(remedy.changes)),
                       help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))
     if len(rows) > 1:
-        st.plotly_chart(plots.detector_history_figure(rows), key="pg_dethist",
-                        config={"displaylogo": False})
+        live_chart.live_plotly(plots.detector_history_figure(rows), "pg_dethist")
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -501,7 +560,7 @@ def main() -> None:
             st.toggle("D's field behind the samples", value=True, key="pg_show_field")
             st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows")
             st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps")
-            st.select_slider("Live refresh (s)", [0.1, 0.25, 0.5, 1.0], value=0.1,
+            st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.2,
                              key="pg_refresh")
         diagnostics_ui()
     trainer = sync_trainer()
@@ -509,12 +568,16 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
-    refresh = float(st.session_state.get("pg_refresh", 0.1))
+    refresh = float(st.session_state.get("pg_refresh", 0.2))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown("#### Samples: real and generated")
         explain("samples")
-        st.fragment(run_every=_every(trainer, refresh))(samples_panel)(trainer)
+        samples_notes(trainer)
+        running = _running(trainer)
+        st.fragment(run_every=_every(trainer, refresh))(samples_panel)(trainer, not running)
+        if running:  # a lever moved while training reruns only its own fragment
+            st.fragment(levers_panel)(trainer)
     with right:
         true_map_ui(trainer)
         st.markdown("#### Latent space")
@@ -524,7 +587,7 @@ def main() -> None:
         moving = isinstance(trainer.run.nets.prior, torch.nn.Module)
         st.fragment(run_every=_every(trainer, max(refresh, 0.5)) if moving else None)(
             latent_panel)(trainer)
-    st.fragment(run_every=_every(trainer, 2.0))(charts_panel)(trainer)
+    charts_ui(trainer)
 
 
 from ui.session import through_app  # noqa: E402

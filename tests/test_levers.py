@@ -357,3 +357,18 @@ def test_mlp_plan_refuses_what_it_cannot_express():
     run = Run(config_for("nsgan", target="spiral", g_width=16, d_width=16))
     run.nets.G.body.append(nn.Dropout(0.1))
     assert L.mlp_plan(run) is None
+
+
+def test_live_chart_sends_only_what_changed():
+    from ui.live_chart import only_changes
+    sent = set()
+    first = only_changes(sent, ["real", "fake0", "layout"])
+    assert [it.get("t") for it in first] == ["real", "fake0", "layout"]
+    second = only_changes(sent, ["real", "fake1", "layout"])
+    assert [it.get("t") for it in second] == [None, "fake1", None]
+    assert second[0]["h"] == first[0]["h"] and second[1]["h"] != first[1]["h"]
+    # only the last frame counts: a text last sent two frames ago is sent again
+    only_changes(sent, ["fake2"])
+    assert only_changes(sent, ["real"])[0]["t"] == "real"
+    sent.clear()  # the browser lacked one (`need_full`): everything goes again
+    assert all("t" in it for it in only_changes(sent, ["real", "fake1"]))

@@ -15,6 +15,7 @@ be found (another Streamlit build), it falls back to `st.plotly_chart`.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 from functools import lru_cache
 
@@ -165,28 +166,49 @@ export default function (component) {
     parentElement.appendChild(div);
   }
   div.__setState = setStateValue;  // the latest one, for handlers bound once below
+  // Traces and layout arrive as {h: hash, t: JSON text}, or as {h} alone when the last
+  // frame already brought that text (the real points, an unchanged field): the server
+  // sends only what changed. One whose hash is unchanged keeps its parsed object, so
+  // Plotly.react sees the same arrays and skips it. The cache outlives a remount.
+  const caches = (window.__glTraceCache = window.__glTraceCache || new Map());
+  const cache = caches.get(data.key) || new Map();
+  caches.set(data.key, cache);
+  const items = data.traces.concat([data.layout]);
+  const missing = items.find(it => it.t === undefined && !cache.has(it.h));
+  // A frame that was never drawn here (a remount, a skipped frame): ask for all of it.
+  if (missing) setStateValue('need_full', missing.h + ':' + Date.now());
+  const used = new Set(items.map(it => it.h));
+  for (const it of items) if (it.t !== undefined && !cache.has(it.h)) cache.set(it.h, {t: it.t});
+  for (const h of Array.from(cache.keys())) if (!used.has(h) && cache.size > 4 * used.size) cache.delete(h);
+  const obj = (it) => { const e = cache.get(it.h); if (!e.o) e.o = JSON.parse(e.t); return e.o; };
+  if (!missing) div.__next = {traces: data.traces, layout: data.layout, config: data.config,
+                select: data.select, key: data.key, obj: obj};
+  // Frames can come faster than Plotly draws them: draw the newest once per animation frame.
   const draw = () => {
-    if (!div.isConnected) return;  // unmounted (and purged) meanwhile
+    div.__queued = false;
+    if (!div.isConnected || !div.__next) return;  // unmounted (and purged) meanwhile
+    if (div.__drawing) { div.__again = true; return; }
+    const d = div.__next; div.__next = null; div.__drawing = true;
     const t0 = performance.now();
-    // Traces and layout come as separate JSON strings. One that is the same as last time
-    // keeps its parsed object, so Plotly.react sees the same arrays and skips it: a lever
-    // move while paused redraws the probe and sweeps, not the 4,000 sample points.
-    const prev = div.__prev || {traces: [], objs: [], layout: null, layoutObj: null};
-    const objs = data.traces.map((text, i) =>
-      prev.traces[i] === text ? prev.objs[i] : JSON.parse(text));
-    const layoutObj = prev.layout === data.layout ? prev.layoutObj : JSON.parse(data.layout);
-    div.__prev = {traces: data.traces, objs: objs, layout: data.layout, layoutObj: layoutObj};
-    const config = Object.assign({displaylogo: false, responsive: true}, data.config || {});
+    const objs = d.traces.map(d.obj), layoutObj = d.obj(d.layout);
+    const config = Object.assign({displaylogo: false, responsive: true}, d.config || {});
+    div.style.height = (layoutObj.height || 450) + 'px';  // strict containment needs a size
+    // Plotly's default 'hide past div' measures every tick label on every draw (a fifth
+    // of a frame in the profile); the axes here have fixed ranges, so labels fit anyway.
+    for (const k of Object.keys(layoutObj))
+      if (/^[xy]axis\d*$/.test(k) && layoutObj[k].ticklabeloverflow === undefined)
+        layoutObj[k].ticklabeloverflow = 'allow';
     window.Plotly.react(div, objs, layoutObj, config).then(() => {
+      div.__drawing = false;
       // The server's frame is the truth again: drop the lever preview drawn over it.
       const ov = div.querySelector('canvas.gl-overlay');
       if (ov) ov.remove();
       div.querySelectorAll('.scatterlayer .trace').forEach(g => { g.style.opacity = ''; });
       // Draw timings, read by benchmarks/ui_speed.py.
       const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
-      stats.push({key: data.key, start: t0, ms: performance.now() - t0});
+      stats.push({key: d.key, start: t0, ms: performance.now() - t0});
       if (stats.length > 500) stats.shift();
-      if (data.select && !div.__bound) {
+      if (d.select && !div.__bound) {
         div.__bound = true;
         const send = (ev) => {
           const points = ev && ev.points ? ev.points.map(p => ({
@@ -196,14 +218,21 @@ export default function (component) {
         div.on('plotly_selected', send);
         div.on('plotly_deselect', () => send(null));
       }
-    });
+      if (div.__again || div.__next) { div.__again = false; schedule(); }
+    }, () => { div.__drawing = false; });
+  };
+  const schedule = () => {
+    if (div.__queued) return;
+    div.__queued = true;
+    requestAnimationFrame(draw);
   };
   if (data.levers) leverPreview(div, data.levers, setStateValue);
-  if (window.Plotly) draw();
+  if (missing) {}
+  else if (window.Plotly) schedule();
   else {
     // Streamlit's own lazy plotly.js chunk sets window.Plotly when it loads.
     import(new URL(data.chunk, window.location.origin).href).then(() => {
-      if (window.Plotly) draw();
+      if (window.Plotly) schedule();
     });
   }
   // Called on unmount only (not between updates): free the plot's WebGL context, as
@@ -220,7 +249,9 @@ export default function (component) {
 }
 """
 
-_CSS = "div.gl-live { width: 100%; }"
+# Containment: Plotly measures its text (getBoundingClientRect) many times per draw, and
+# each measurement would otherwise lay out the whole page around the plot.
+_CSS = "div.gl-live { width: 100%; contain: strict; }"
 
 
 @lru_cache(maxsize=1)
@@ -241,9 +272,10 @@ def _noop() -> None:
     """A state callback must exist for the selection to be kept as component state."""
 
 
-def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
+def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select=None,
                 config: dict | None = None, levers: dict | None = None) -> list[dict]:
-    """Draw `fig` under `key`, patching the previous frame in place. With `select`,
+    """Draw `fig` (a go.Figure, or its plain {"data", "layout"} dicts) under `key`,
+    patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
     calls `on_select` (no arguments) when it changes.
 
@@ -252,17 +284,21 @@ def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
     sliders keyed `{prefix}{i}` move (G's output is scaled then shifted to target units)."""
     chunk = plotly_chunk()
     if chunk is None:
+        fig = go.Figure(fig) if isinstance(fig, dict) else fig
         if select:
             st.plotly_chart(fig, key=key, on_select=on_select or "rerun",
                             selection_mode=("box", "lasso"), config=config or {})
             return []
         st.plotly_chart(fig, key=key, config=config or {})
         return []
-    spec = fig.to_dict()
-    data = {"traces": [to_json_plotly(t) for t in spec.get("data", [])],
-            "layout": to_json_plotly(spec.get("layout", {})), "chunk": chunk, "select": select,
+    spec = fig if isinstance(fig, dict) else fig.to_dict()
+    items = only_changes(_sent(key), [to_json_plotly(t) for t in spec.get("data", [])]
+                         + [to_json_plotly(spec.get("layout", {}))])
+    data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
             "config": config or {}, "key": key}
-    kwargs = {"on_selection_change": on_select or _noop} if select else {}
+    kwargs = {"on_need_full_change": lambda: _sent(key).clear()}
+    if select:
+        kwargs["on_selection_change"] = on_select or _noop
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
         kwargs["on_need_plan_change"] = lambda: _forget_plan(key)
@@ -273,8 +309,29 @@ def live_plotly(fig: go.Figure, key: str, select: bool = False, on_select=None,
     return list(sel.get("points", [])) if isinstance(sel, dict) else []
 
 
+def _sent(key: str) -> set:
+    """Hashes of the JSON texts the browser got in the last frame of chart `key`."""
+    return st.session_state.setdefault("_gl_sent_traces", {}).setdefault(key, set())
+
+
+def only_changes(sent: set, texts: list[str]) -> list[dict]:
+    """[{h, t}] with the text left out where the last frame (hashes in `sent`, updated
+    here) already carried it: the 2,000 real points and an unchanged field stay in the
+    browser instead of crossing the wire (and being parsed) several times a second. The
+    browser asks again (`need_full`, which empties `sent`) when it lacks one."""
+    hashes = [hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in texts]
+    items = [{"h": h} if h in sent else {"h": h, "t": t} for h, t in zip(hashes, texts)]
+    sent.clear()
+    sent.update(hashes)
+    return items
+
+
 def _levers_data(levers: dict, key: str) -> dict:
-    plan_id, body = plan_payload(levers["plan"])
+    memo = st.session_state.get("_gl_plan_payload")
+    if memo is None or memo[0] is not levers["plan"]:  # the page reuses a plan for seconds
+        memo = (levers["plan"], *plan_payload(levers["plan"]))
+        st.session_state["_gl_plan_payload"] = memo
+    _, plan_id, body = memo
     sent = st.session_state.setdefault("_gl_sent_plans", set())
     out = {"plan_id": plan_id, "plan": None if plan_id in sent else body, "key": key,
            "z": [float(v) for v in levers["z"]], "dims": [int(d) for d in levers["dims"]],

@@ -17,18 +17,27 @@ def _hl_marker(size: float) -> dict:
     return dict(size=size, color="rgba(0,0,0,0)", line=dict(width=1.5, color="#000"))
 
 
-def samples_figure(real, fake, fake_colours, bounds, *, uirevision: str = "samples",
-                   field=None, arrows=None, probe=None, sweeps=None, sweep_dims=None,
-                   highlight=None, title: str = "", height: int = 480) -> go.Figure:
-    """Real points grey, fakes in their latent colours, on D's field.
+def samples_figure(real, fake, fake_colours, bounds, **kw) -> go.Figure:
+    """Real points grey, fakes in their latent colours, on D's field (see `samples_spec`)."""
+    spec = samples_spec(real, fake, fake_colours, bounds, **kw)
+    return figure(spec["data"], spec["layout"])
+
+
+def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples",
+                 field=None, arrows=None, probe=None, sweeps=None, sweep_dims=None,
+                 highlight=None, title: str = "", height: int = 480,
+                 colorbar: bool = True) -> dict:
+    """The samples figure as plain {"data", "layout"} dicts: the live view sends it
+    several times a second, and a go.Figure deep-copies every array twice on the way.
 
     real (R, 2), fake (N, 2); fake_colours: N colour strings; field: gan_core.probes.Field
     or None; arrows: (start (M, 2), vector (M, 2)) already scaled; probe (2,);
     sweeps (L, S, 2) with sweep_dims naming each lever's index (for its colour);
-    highlight: indices into fake to ring (linked selection)."""
+    highlight: indices into fake to ring (linked selection); colorbar: False leaves the
+    field's scale to a caption (a colorbar is redrawn, and measured, on every live frame)."""
     data = []
     if field is not None:
-        data.append(_field_trace(field))
+        data.append(_field_trace(field, colorbar))
     data.append(dict(type="scattergl", x=f32(real[:, 0]), y=f32(real[:, 1]), mode="markers",
                      name="real", hoverinfo="skip",
                      marker=dict(size=3, color=REAL_GREY)))
@@ -55,8 +64,10 @@ def samples_figure(real, fake, fake_colours, bounds, *, uirevision: str = "sampl
                          marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
                                      line=dict(width=2.5, color=PROBE))))
     layout = square_axes(bounds, uirevision, title, height)
-    # a fake's index survives the shift when the field trace is present
-    return _tag(figure(data, layout), fake_trace=1 + (field is not None))
+    # read back by the page to map selections onto trace numbers: a fake's index
+    # survives the shift when the field trace is present
+    layout["meta"] = {"fake_trace": 1 + (field is not None)}
+    return {"data": data, "layout": layout}
 
 
 def _tag(fig: go.Figure, **meta) -> go.Figure:
@@ -64,7 +75,7 @@ def _tag(fig: go.Figure, **meta) -> go.Figure:
     return fig
 
 
-def _field_trace(field) -> dict:
+def _field_trace(field, colorbar: bool = True) -> dict:
     zmin, zmax = (0.0, 1.0) if field.probability else (float(np.nanmin(field.values)),
                                                         float(np.nanmax(field.values)))
     if not np.isfinite(zmin) or not np.isfinite(zmax) or zmin == zmax:
@@ -73,6 +84,7 @@ def _field_trace(field) -> dict:
                 zmin=zmin, zmax=zmax, zsmooth="fast", opacity=0.55, hoverinfo="skip",
                 # purple: D says fake, green: D says real (GAN Lab's convention)
                 colorscale=[[0, "#8e44ad"], [0.5, "#f7f7f7"], [1, "#27ae60"]],
+                showscale=colorbar,
                 colorbar=dict(title=dict(text=field.label, side="right"), thickness=10, len=0.7))
 
 
