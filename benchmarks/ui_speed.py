@@ -13,6 +13,7 @@ Targets (issue 5): >= 4 Hz, >= 70 %, p95 <= 150 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -47,6 +48,30 @@ WAIT_CHANGE_JS = """async ([before, ms]) => {
     await new Promise(r => requestAnimationFrame(r));
   }
   return -1; }"""
+
+
+def cpu_ticks(server_pid: int) -> dict:
+    """CPU ticks so far of the server and of each kind of Chromium process (renderer,
+    gpu-process, ...): where the 2 cores go while the page is live."""
+    import glob
+    out: dict = {}
+    for path in glob.glob("/proc/[0-9]*"):
+        try:
+            with open(path + "/stat") as f:
+                stat = f.read()
+            with open(path + "/cmdline") as f:
+                cmd = f.read().replace("\0", " ").split()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if int(path.rsplit("/", 1)[1]) == server_pid:
+            kind = "streamlit server (+ training thread)"
+        elif name.startswith("chrom"):
+            kind = "chromium " + next((c[7:] for c in cmd if c.startswith("--type=")), "browser")
+        else:
+            continue
+        out[kind] = out.get(kind, 0) + int(fields[11]) + int(fields[12])
+    return out
 
 
 def steps(page) -> int:
@@ -92,13 +117,16 @@ def main() -> int:
                 return (p._fullData || p.data).find(d => d.name === 'generated').x.length; }""")
             page.get_by_role("button", name="▶ Train").click()
             time.sleep(3)
-            s0, t0 = steps(page), time.perf_counter()
+            s0, t0, c0 = steps(page), time.perf_counter(), cpu_ticks(proc.pid)
             changes = page.evaluate(COUNT_JS, args.seconds * 1000)
-            elapsed = time.perf_counter() - t0
+            elapsed, c1 = time.perf_counter() - t0, cpu_ticks(proc.pid)
             ui_rate = (steps(page) - s0) / elapsed
             hz = changes / args.seconds
             print(f"live refresh (samples):   {hz:8.2f} Hz with {n_fake} generated points   (target >= 4)")
             print(f"training with UI open:    {ui_rate:8.1f} steps/s = {ui_rate / base:.0%} of no-UI   (target >= 70%)")
+            tick = os.sysconf("SC_CLK_TCK") * elapsed
+            print("CPU while live (cores):   " + ", ".join(
+                f"{k} {(c1[k] - c0.get(k, 0)) / tick:.2f}" for k in sorted(c1) if c1[k] > c0.get(k, 0)))
             page.get_by_role("button", name="⏸ Pause").click()
             page.get_by_role("button", name="▶ Train").wait_for()
             time.sleep(1.5)

@@ -105,7 +105,7 @@ def feature_section(source) -> None:
     with c1:
         k = st.number_input("G steps", 1, 200, 1, key="disc_k",
                             help="How many generator updates to take between before and after.")
-        d_first = st.number_input("D steps first", 0, 200, 20, key="disc_dfirst",
+        d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst",
                                   help="Let D catch up with G before 'before' is captured, as the "
                                        "tutorial alternates D and G: then D separates real from "
                                        "fake and G's step visibly closes the gap.")

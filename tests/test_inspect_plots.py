@@ -336,3 +336,12 @@ def test_mp4_when_ffmpeg_is_available():
 def test_export_refuses_empty():
     with pytest.raises(X.ExportError):
         X.gif_bytes([], np.zeros((0, 5, 2)), np.zeros((5, 3)), (0, 1, 0, 1))
+
+
+def test_feature_space_names_before_and_after_only_when_both_are_shown():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((20, 2)), rng.standard_normal((20, 2))
+    one = PD.feature_space_figure(a, b)
+    assert not any("before" in (t.name or "") for t in one.data)
+    two = PD.feature_space_figure(a, b, a + 1, b + 1)
+    assert any(t.name == "fake (after)" for t in two.data)

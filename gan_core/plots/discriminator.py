@@ -45,10 +45,11 @@ def feature_space_figure(real_before, fake_before, real_after=None, fake_after=N
     series = [("real_before", real_before), ("fake_before", fake_before),
               ("real_after", real_after), ("fake_after", fake_after)]
     data = []
+    single = real_after is None and fake_after is None  # one state: "(before)" would confuse
     for key, pts in series:
         if pts is None:
             continue
-        label = key.replace("_", " (") + ")"
+        label = key.split("_")[0] if single else key.replace("_", " (") + ")"
         data.append(dict(type="scatter", x=f32(pts[:, 0]), y=f32(pts[:, 1]), mode="markers",
                          name=label, legendgroup=key, hoverinfo="name",
                          marker=dict(size=4, color=SERIES[key],
@@ -57,9 +58,10 @@ def feature_space_figure(real_before, fake_before, real_after=None, fake_after=N
         if pts is None:
             continue
         c = np.asarray(pts, np.float64).mean(0)
+        cname = "centroid " + (key.split("_")[0] if single else key.replace("_", " "))
         data.append(dict(type="scatter", x=[float(c[0])], y=[float(c[1])], mode="markers",
-                         name=f"centroid {key.replace('_', ' ')}", legendgroup=key,
-                         hovertemplate=f"centroid {key.replace('_', ' ')}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+                         name=cname, legendgroup=key,
+                         hovertemplate=f"{cname}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
                          marker=dict(size=16, symbol="x" if "real" in key else "diamond",
                                      color=SERIES[key], line=dict(width=2, color="#111"))))
     if fake_after is not None:
