@@ -52,7 +52,7 @@ class Config:
     seed: int = 0
     dataset_size: int = 0  # 0: fresh samples every batch; N: a fixed set of N points
     # variant knobs (each variant reads only its own)
-    gp_lambda: float = 10.0
+    gp_lambda: float = 0.1  # WGAN-GP's toy value (see gan_core/variants/wgan_gp.py)
     clip_value: float = 0.01
     unroll_steps: int = 5
     pack: int = 1  # PacGAN: samples packed per D input

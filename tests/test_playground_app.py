@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gan_core.variants import config_for
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -91,7 +93,7 @@ def test_one_lever_per_latent_dim(at):
 def test_variant_change_applies_its_defaults(at):
     at.selectbox(key="cfg_variant").set_value("wgan_gp").run()
     assert at.number_input(key="cfg_k_d").value == 5
-    assert at.number_input(key="cfg_gp_lambda").value == 10.0
+    assert at.number_input(key="cfg_gp_lambda").value == config_for("wgan_gp").gp_lambda
     at.selectbox(key="cfg_variant").set_value("nsgan").run()
     assert at.number_input(key="cfg_k_d").value == 1
     _stop_all()

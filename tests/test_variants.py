@@ -74,7 +74,26 @@ def test_unknown_variant_is_a_clear_error():
 
 def test_wgan_gp_defaults_follow_the_paper():
     cfg = config_for("wgan_gp")
-    assert (cfg.k_d, cfg.gp_lambda, cfg.beta1, cfg.beta2) == (5, 10.0, 0.5, 0.9)
+    # the paper's n_critic and Adam; lambda is the authors' toy value (gan_toy.py), not 10
+    assert (cfg.k_d, cfg.gp_lambda, cfg.lr_d, cfg.beta1, cfg.beta2) == (5, 0.1, 1e-4, 0.5, 0.9)
+
+
+def test_toy_defaults_give_d_the_faster_rate():
+    # equal rates collapsed these on eight_gaussians (benchmarks/variants_smoke.py)
+    for name in ("nsgan", "minimax", "lsgan", "hinge", "rsgan", "rasgan", "deligan", "pacgan"):
+        cfg = config_for(name)
+        assert (cfg.lr_d, cfg.lr_g) == (4e-4, 1e-4), name
+    cfg = config_for("unrolled")  # lr_d is also its look-ahead step: a faster D wins outright
+    assert cfg.lr_d == cfg.lr_g
+
+
+def test_gradient_penalty_shares_eps_within_a_pack():
+    from gan_core.variants.wgan_gp import interpolate
+    real, fake = torch.ones(12, 2), torch.zeros(12, 2)
+    x_hat = interpolate(real, fake, 3, torch.Generator().manual_seed(0))  # eps itself, per row
+    packs = x_hat[:, 0].reshape(4, 3)  # (N / pack, pack): one critic input per row
+    assert torch.equal(packs, packs[:, :1].expand(4, 3))
+    assert len(set(packs[:, 0].tolist())) == 4  # but a fresh eps for every pack
 
 
 # ---- hand-computed losses: D(x) = x0, real scores [0, 2], fake scores [-1, 1]

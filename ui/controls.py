@@ -23,7 +23,7 @@ BATCHES = [32, 64, 128, 256, 512, 1024]
 WIDTHS = [8, 16, 32, 64, 128, 256, 512]
 # Variant knobs: shown only for variants whose defaults mention them.
 KNOBS = {
-    "gp_lambda": ("Gradient penalty λ", 0.0, 100.0, 1.0),
+    "gp_lambda": ("Gradient penalty λ", 0.0, 100.0, 0.05),  # 0.1 on the toys, 10 for images
     "clip_value": ("Weight clip c", 0.001, 1.0, 0.005),
     "unroll_steps": ("Unrolled D steps", 1, 20, 1),
     "pack": ("Pack size (samples per D input)", 1, 8, 1),

@@ -1,18 +1,26 @@
 """WGAN-GP (Gulrajani et al. 2017, "Improved Training of Wasserstein GANs").
 
 Critic: min  E C(G(z)) - E C(x) + lambda * E (||grad_x^ C(x^)||_2 - 1)^2,
-        x^ = eps x + (1 - eps) G(z), eps ~ U(0, 1) per sample.
+        x^ = eps x + (1 - eps) G(z), eps ~ U(0, 1) per critic input (per pack).
 G:      min  -E C(G(z))
-Defaults from the paper: lambda = 10, n_critic = 5, Adam(lr 1e-4, betas 0.5, 0.9).
+Defaults from the paper: n_critic = 5, Adam(lr 1e-4, betas 0.5, 0.9). lambda = 0.1, the
+authors' toy value (gan_toy.py): the paper's 10 is for images; on our toys it oscillated.
 """
 import torch
 
 from .base import UNLABELLED_LIVE_FIELDS, Batch, Variant
 
 
+def interpolate(real, fake, pack, rng):  # (N, dim), (N, dim) -> (N, dim)
+    """x^ on the segment from fake to real, with one eps per critic input: a pack of m
+    samples is one point of D's input space, so all m share one eps."""
+    eps = torch.rand(real.shape[0] // pack, 1, generator=rng).to(real.device)
+    eps = eps.repeat_interleave(pack, dim=0)  # (N, 1)
+    return eps * real + (1 - eps) * fake
+
+
 def gradient_penalty(nets, real, fake):
-    eps = torch.rand(real.x.shape[0], 1, generator=nets.rng).to(real.x.device)
-    x_hat = (eps * real.x + (1 - eps) * fake.x).requires_grad_(True)
+    x_hat = interpolate(real.x, fake.x, nets.pack, nets.rng).requires_grad_(True)
     scores = nets.score(Batch(x_hat, real.c))
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
     grad = grad.reshape(scores.shape[0], -1)  # packed samples share one critic score
@@ -25,7 +33,7 @@ class WGANGP(Variant):
     summary = "Wasserstein critic with a gradient penalty keeping it 1-Lipschitz: smooth, stable gradients."
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9,
-                "k_d": 5, "k_g": 1, "gp_lambda": 10.0}
+                "k_d": 5, "k_g": 1, "gp_lambda": 0.1}
     uses_labels = False
     live_fields = UNLABELLED_LIVE_FIELDS + ("gp_lambda",)
 
