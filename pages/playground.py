@@ -200,8 +200,11 @@ def sync_trainer():
 
 
 # --------------------------------------------------------------------------- controls
-def _toggle(trainer) -> None:
-    if _running(trainer):
+def _toggle(trainer, action: str) -> None:
+    """The action the button showed, not a flip of the current state: with fragments
+    rerunning several times a second, Streamlit can deliver one click twice, and a flip
+    would undo it (Pause, then Train again)."""
+    if action == "pause":
         trainer.pause()
     else:
         trainer.start()
@@ -216,7 +219,8 @@ def controls_ui(trainer) -> None:
     running = _running(trainer)
     cols = st.columns([1.3, 1, 1, 1.1, 1, 4.6], vertical_alignment="center")
     cols[0].button("⏸ Pause" if running else "▶ Train", key="pg_train", type="primary",
-                   on_click=_toggle, args=(trainer,), width="stretch")
+                   on_click=_toggle, args=(trainer, "pause" if running else "start"),
+                   width="stretch")
     cols[1].button("Step D", key="pg_step_d", on_click=trainer.single_step, args=("d",),
                    help="One discriminator update (pauses training)", width="stretch")
     cols[2].button("Step G", key="pg_step_g", on_click=trainer.single_step, args=("g",),
@@ -294,8 +298,9 @@ def levers_ui(spec, dims) -> np.ndarray:
     return z
 
 
-FIELD_EVERY = 0.5  # s between D-field recomputes while training (each is a 60x60 D pass)
-PLAN_EVERY = 2.0  # s between G-weight exports for the browser's lever preview while training
+FIELD_EVERY = 1.0  # s between D-field recomputes while training: a new field needs a full
+# Plotly redraw in the browser (~150 ms), while moving points alone take the fast path
+PLAN_EVERY = 5.0  # s between G-weight exports for the browser's lever preview while training
 
 
 def _shown_dims(spec) -> list[int]:
@@ -377,7 +382,10 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                                uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}",
                                colorbar=False)
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
-    live_chart.live_plotly(fig, "pg_samples", select=True,
+    # Paused, every change (a lever) is drawn in full, so the probe's trace is exact.
+    fast = (("generated", "selected", "probe G(z)", *(f"z{d + 1} sweep" for d in dims))
+            if running else ())
+    live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast,
                            on_select=lambda: _on_select("pg_samples"), levers=extra.get("levers"))
     if with_levers:
         levers_panel(trainer)
@@ -560,7 +568,7 @@ def main() -> None:
             st.toggle("D's field behind the samples", value=True, key="pg_show_field")
             st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows")
             st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps")
-            st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.2,
+            st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
                              key="pg_refresh")
         diagnostics_ui()
     trainer = sync_trainer()
@@ -568,7 +576,7 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
-    refresh = float(st.session_state.get("pg_refresh", 0.2))
+    refresh = float(st.session_state.get("pg_refresh", 0.1))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown("#### Samples: real and generated")
