@@ -322,6 +322,30 @@ def _aged(key: str, ident, step: int, max_age: float | None, make):
     return cached[3]
 
 
+def _probe_z(spec) -> np.ndarray:
+    """The levers' probe z; levers start at the prior's centre, inside its range."""
+    for i in range(spec.dim):
+        key = f"pg_lv_{i}"
+        st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), spec.lo, spec.hi))
+    return np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
+
+
+def _lever_extras(run, z, dims: list[int], c, running: bool) -> dict:
+    """Probe G(z), the sweeps along `dims` (None when none are shown), and G's weights for
+    the browser's lever preview. Call with the run's lock held."""
+    probe, sweeps, values = probes.probe_and_sweeps(run, z, dims, c=c)
+    out = {"probe": probe, "sweeps": sweeps if dims else None}
+    # The weights cross the wire whenever they change: while training, only
+    # every PLAN_EVERY s (the server's frames carry the exact probe meanwhile).
+    plan = _aged("pg_plan_cache", (id(run), c), run.step_count, PLAN_EVERY if running else None,
+                 lambda: L.mlp_plan(run, c))
+    if plan is not None:
+        t = run.out_target  # G's output in target units: x * scale + center
+        out["levers"] = dict(plan=plan, z=z, dims=dims, values=values, prefix="pg_lv_",
+                             scale=t.scale_xy, center=np.broadcast_to(np.asarray(t.center, float), 2))
+    return out
+
+
 def samples_panel(trainer, with_levers: bool = True) -> None:
     """The live chart. While training it runs several times a second, so it holds the chart
     alone (`levers_panel` runs apart); paused, the levers rerun it to redraw the probe."""
@@ -336,12 +360,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     show_sweeps = st.session_state.get("pg_show_sweeps", True)
     spec = static["spec"]
     dims = _shown_dims(spec) if spec is not None else []
-    z = None
-    if spec is not None:
-        for i in range(spec.dim):  # levers start at the prior's centre, inside its range
-            key = f"pg_lv_{i}"
-            st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), spec.lo, spec.hi))
-        z = np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
+    z = _probe_z(spec) if spec is not None else None
     c = st.session_state.get("pg_lv_class") if spec is not None and spec.n_classes else None
     bounds = static["bounds"]
     running = _running(trainer)
@@ -357,18 +376,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
             if a is not None:
                 out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
         if z is not None and run.variant.uses_latent:
-            probe, sweeps, values = probes.probe_and_sweeps(run, z, dims if show_sweeps else [],
-                                                            c=c)
-            out["probe"], out["sweeps"] = probe, sweeps if show_sweeps else None
-            # The weights cross the wire whenever they change: while training, only
-            # every PLAN_EVERY s (the server's frames carry the exact probe meanwhile).
-            plan = _aged("pg_plan_cache", (id(run), c), step, PLAN_EVERY if running else None,
-                         lambda: L.mlp_plan(run, c))
-            if plan is not None:
-                t = run.out_target  # G's output in target units: x * scale + center
-                out["levers"] = dict(plan=plan, z=z, dims=dims if show_sweeps else [],
-                                     values=values, prefix="pg_lv_", scale=t.scale_xy,
-                                     center=np.broadcast_to(np.asarray(t.center, float), 2))
+            out.update(_lever_extras(run, z, dims if show_sweeps else [], c, running))
         return out
     try:
         extra = trainer.with_models(compute)

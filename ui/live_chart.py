@@ -102,47 +102,19 @@ function leverPreview(div, lv, setStateValue) {
     // Drawn on a canvas over the plot, in the plot's own coordinates: Plotly.restyle
     // recomputes every trace (~100+ ms with 4,000 WebGL points). The next frame from
     // the server carries the same probe and sweeps as real traces, and clears this.
-    const fl = div._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
-    const host = div.querySelector('.svg-container');
-    if (!xa || !ya || !host) return;
-    let ov = host.querySelector('canvas.gl-overlay');
-    if (!ov) {
-      ov = document.createElement('canvas');
-      ov.className = 'gl-overlay';
-      ov.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
-      host.appendChild(ov);
-    }
-    ov.width = fl.width; ov.height = fl.height;
-    const ctx = ov.getContext('2d');
-    const px = (x) => xa._offset + xa.l2p(x), py = (y) => ya._offset + ya.l2p(y);
-    ctx.save();
-    ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
+    const overlay = [];
     div.data.forEach((t) => {
       const m = /^z(\d+) sweep$/.exec(t.name || '');
       const a = m ? l.dims.indexOf(parseInt(m[1]) - 1) : -1;
       if (a < 0) return;
-      ctx.strokeStyle = (t.line && t.line.color) || '#333'; ctx.lineWidth = 2.5;
-      ctx.beginPath();
-      for (let k = 0; k < nv; k++) {
-        const r = 1 + a * nv + k;
-        if (k === 0) ctx.moveTo(px(X(r)), py(Y(r))); else ctx.lineTo(px(X(r)), py(Y(r)));
-      }
-      ctx.stroke();
+      const rows = Array.from({length: nv}, (_, k) => 1 + a * nv + k);
+      overlay.push(Object.assign({}, t, {xs: rows.map(X), ys: rows.map(Y)}));
     });
-    const cx = px(X(0)), cy = py(Y(0));
-    ctx.beginPath();
-    for (let k = 0; k < 10; k++) {  // the probe's star
-      const rad = k % 2 ? 4 : 9, ang = -Math.PI / 2 + k * Math.PI / 5;
-      ctx.lineTo(cx + rad * Math.cos(ang), cy + rad * Math.sin(ang));
-    }
-    ctx.closePath();
-    ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
-    ctx.strokeStyle = '#111111'; ctx.lineWidth = 2.5; ctx.stroke();
-    ctx.restore();
-    div.querySelectorAll('.scatterlayer .trace').forEach(g => {
-      const name = g.__data__ && g.__data__[0] && g.__data__[0].trace && g.__data__[0].trace.name;
-      if (name === 'probe G(z)' || /sweep$/.test(name || '')) g.style.opacity = 0;
-    });
+    const probe = div.data.find(t => t.name === 'probe G(z)') ||
+      {name: 'probe G(z)', mode: 'markers', marker: {size: 18, symbol: 'star'}};
+    overlay.push(Object.assign({}, probe, {xs: [X(0)], ys: [Y(0)]}));
+    if (!drawOverlay(div, overlay)) return;
+    const ov = div.querySelector('canvas.gl-overlay');
     ov.dataset.probe = X(0).toFixed(4) + ',' + Y(0).toFixed(4);
     const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
     stats.push({key: l.key + ':levers', start: t0, ms: performance.now() - t0});
@@ -693,109 +665,6 @@ function slidersZ(d) {  // the lever sliders' values as the browser shows them r
     const x = el ? parseFloat(el.value) : NaN;
     return Number.isFinite(x) ? x : v;
   });
-}
-
-// Fast path, for frames where only the named `fast` traces moved (training): the WebGL
-// points are handed straight to Plotly's regl scene, and small SVG traces (probe, sweeps)
-// are drawn on a canvas over the plot. A full Plotly.react costs 110-160 ms a frame in
-// headless Chromium even for one 2,000-point trace (a full recalc and replot); this costs
-// ~30. Hover and box selection use the last full draw until the next one (the field
-// changes about once a second, which forces one).
-function layoutKey(lay) { return JSON.stringify(Object.assign({}, lay, {title: null})); }  // all but the title
-
-function drawOverlay(div, traces) {
-  const fl = div._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
-  const host = div.querySelector('.svg-container');
-  if (!xa || !ya || !host) return false;
-  let ov = host.querySelector('canvas.gl-overlay');
-  if (!ov) {
-    ov = document.createElement('canvas');
-    ov.className = 'gl-overlay';
-    ov.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
-    host.appendChild(ov);
-  }
-  ov.width = fl.width; ov.height = fl.height;
-  const ctx = ov.getContext('2d');
-  const px = (x) => xa._offset + xa.l2p(x), py = (y) => ya._offset + ya.l2p(y);
-  ctx.save();
-  ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
-  for (const t of traces) {
-    const xs = t.xs, ys = t.ys;
-    if ((t.mode || '').includes('lines')) {
-      ctx.strokeStyle = (t.line && t.line.color) || '#333';
-      ctx.lineWidth = (t.line && t.line.width) || 2;
-      ctx.beginPath();
-      for (let k = 0; k < xs.length; k++)
-        if (k === 0) ctx.moveTo(px(xs[k]), py(ys[k])); else ctx.lineTo(px(xs[k]), py(ys[k]));
-      ctx.stroke();
-    } else {
-      const m = t.marker || {}, ln = m.line || {};
-      for (let k = 0; k < xs.length; k++) {
-        const cx = px(xs[k]), cy = py(ys[k]), r = (m.size || 8) / 2;
-        ctx.beginPath();
-        if (m.symbol === 'star') {
-          for (let j = 0; j < 10; j++) {
-            const rad = j % 2 ? r * 0.45 : r, ang = -Math.PI / 2 + j * Math.PI / 5;
-            ctx.lineTo(cx + rad * Math.cos(ang), cy + rad * Math.sin(ang));
-          }
-          ctx.closePath();
-        } else ctx.arc(cx, cy, r, 0, 2 * Math.PI);
-        ctx.fillStyle = m.color || '#333'; ctx.fill();
-        if (ln.width) { ctx.strokeStyle = ln.color || '#111'; ctx.lineWidth = ln.width; ctx.stroke(); }
-      }
-    }
-  }
-  ctx.restore();
-  const names = new Set(traces.map(t => t.name));
-  div.querySelectorAll('.scatterlayer .trace').forEach(g => {
-    const tr = g.__data__ && g.__data__[0] && g.__data__[0].trace;
-    if (tr && names.has(tr.name)) g.style.opacity = 0;
-  });
-  return true;
-}
-
-function column(v) {  // a trace's x or y: a plain array, or plotly.py's {dtype, bdata}
-  if (Array.isArray(v)) return v;
-  if (v && v.dtype === 'f4' && typeof v.bdata === 'string') return floats(v.bdata);
-  return null;
-}
-
-function fastDraw(div, d) {
-  const full = div.__full, fast = d.fast || [];
-  if (!full || !fast.length || !window.Plotly) return false;
-  const objs = d.traces.map(d.obj), names = objs.map(o => o.name || '');
-  if (names.join('\u0001') !== full.names.join('\u0001')) return false;
-  if (layoutKey(JSON.parse(d.text(d.layout))) !== full.layoutKey) return false;
-  for (let i = 0; i < objs.length; i++)
-    if (d.traces[i].h !== full.hashes[i] && !fast.includes(names[i])) return false;
-  const plot = div._fullLayout && div._fullLayout._plots && div._fullLayout._plots.xy;
-  const sc = plot && plot._scene;
-  if (!sc || !sc.scatter2d || !sc.markerOptions) return false;
-  if ((div.data || []).some(t => t.selectedpoints)) return false;  // a box selection is drawn by Plotly
-  const gl = [];
-  objs.forEach((o, i) => { if (o.type === 'scattergl') gl.push(i); });
-  if (gl.length !== sc.markerOptions.length) return false;
-  const upd = sc.markerOptions.map(() => null), svg = [];
-  for (let i = 0; i < objs.length; i++) {
-    if (!fast.includes(names[i])) continue;
-    const xs = column(objs[i].x), ys = column(objs[i].y);
-    if (!xs || !ys || xs.length !== ys.length) return false;
-    if (objs[i].type === 'scattergl') {
-      const pos = new Float32Array(xs.length * 2);
-      for (let k = 0; k < xs.length; k++) { pos[2 * k] = xs[k]; pos[2 * k + 1] = ys[k]; }
-      const j = gl.indexOf(i);
-      if (sc.markerOptions[j].positions.length !== pos.length) return false;
-      upd[j] = {positions: pos};
-    } else svg.push(Object.assign({}, objs[i], {xs: xs, ys: ys}));
-  }
-  upd.forEach((u, j) => { if (u) sc.markerOptions[j].positions = u.positions; });  // pan/zoom redraw these
-  sc.scatter2d.update(upd);
-  sc.draw();
-  if (svg.length) drawOverlay(div, svg);
-  const lay = d.obj(d.layout), title = div.querySelector('.gtitle');
-  const text = lay.title && (lay.title.text !== undefined ? lay.title.text : lay.title);
-  if (title && typeof text === 'string') title.textContent = text;
-  return true;
 }
 
 export default function (component) {
