@@ -1,7 +1,9 @@
 """UI speed of the Playground, measured in headless Chromium against `streamlit run`.
 
 Prints:
-  1. live refresh rate of the samples view (2,000 generated points) while training;
+  1. live refresh rate of the samples view (2,000 generated points) while training, and
+     how its frames were drawn: from the live feed (ui/live_feed.py, no rerun), Streamlit
+     frames patched in place, and full Plotly redraws (D's field, about once a second);
   2. training steps/s with the page open vs the same Trainer with no UI (ratio);
   3. lever redraw latency, p50/p95: key press -> the browser's preview of the probe and
      sweeps drawn (G run in the page), and key press -> the server's frame with the
@@ -123,6 +125,13 @@ def main() -> int:
             ui_rate = (steps(page) - s0) / elapsed
             hz = changes / args.seconds
             print(f"live refresh (samples):   {hz:8.2f} Hz with {n_fake} generated points   (target >= 4)")
+            kinds = page.evaluate("""(ms) => { const t = performance.now() - ms, c = {};
+                for (const d of window.__ganLeversDraws || []) if (d.key === 'pg_samples' && d.start >= t) {
+                  const k = d.live ? 'live feed' : d.fast ? 'patched' : 'full redraw';
+                  c[k] = (c[k] || [0, 0]); c[k][0]++; c[k][1] += d.ms; }
+                return c; }""", args.seconds * 1000)
+            print("  frames drawn:           " + ", ".join(
+                f"{k} {n / args.seconds:.1f}/s ({ms / n:.0f} ms each)" for k, (n, ms) in sorted(kinds.items())))
             print(f"training with UI open:    {ui_rate:8.1f} steps/s = {ui_rate / base:.0%} of no-UI   (target >= 70%)")
             tick = os.sysconf("SC_CLK_TCK") * elapsed
             print("CPU while live (cores):   " + ", ".join(

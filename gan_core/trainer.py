@@ -338,6 +338,7 @@ class Snapshot:
     steps_per_s: float
     alerts: list = field(default_factory=list)
     metrics: dict = field(default_factory=dict)
+    extra: object = None  # what `Trainer.snapshot_extra(run)` returned at this step
 
 
 @dataclass
@@ -441,6 +442,9 @@ class Trainer:
         self._max_snapshots = max_snapshots
         self._thread = None
         self._readers = 0
+        # callable(run) -> anything, run by the training thread with each snapshot: a
+        # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
+        self.snapshot_extra = None
         self._build(cfg)
 
     # ----- construction / reset
@@ -653,6 +657,16 @@ class Trainer:
                 pass  # the error state itself already tells the user
         self._publish()
 
+    def _extra(self):
+        hook = self.snapshot_extra
+        if hook is None:
+            return None
+        try:
+            with torch.no_grad():
+                return hook(self.run)
+        except Exception:  # a viewer's hook must never stop training
+            return None
+
     def _update_rate(self, steps: int, seconds: float) -> None:
         if steps and seconds > 0:
             rate = steps / seconds
@@ -671,7 +685,7 @@ class Trainer:
         snap = Snapshot(self.run.step_count, time.perf_counter() - self._t0, fake,
                         {k: v for k, v in self._last.items() if k.endswith("loss")},
                         {k[0]: v for k, v in self._last.items() if k.endswith("grad")},
-                        self._rate, list(self.alerts))
+                        self._rate, list(self.alerts), extra=self._extra())
         self._maybe_detect(snap)
         self.snapshots.append(snap)
         # No keyframe in the error state: the weights are an earlier step's, restored.

@@ -17,7 +17,7 @@ from gan_core import plots, probes
 from gan_core import levers as L
 from gan_core.levers import lever_spec
 from ui import controls as C
-from ui import live_chart
+from ui import live_chart, live_feed
 from ui import session as S
 from ui import texts as T
 
@@ -346,6 +346,17 @@ def _lever_extras(run, z, dims: list[int], c, running: bool) -> dict:
     return out
 
 
+def _feed(z, dims: list[int], c) -> dict | None:
+    """Point this session's live feed (ui.live_feed) at the current probe and selection;
+    returns the chart's `live` argument, or None where the feed's route is not served."""
+    if not live_feed.mounted():
+        return None
+    token = live_feed.register(S.box())
+    live_feed.update(token, z=z, dims=dims if st.session_state.get("pg_show_sweeps", True) else [],
+                     c=c, highlight=st.session_state.get("pg_sel") or [])
+    return {"url": live_feed.url(token), "every": float(st.session_state.get("pg_refresh", 0.1))}
+
+
 def samples_panel(trainer, with_levers: bool = True) -> None:
     """The live chart. While training it runs several times a second, so it holds the chart
     alone (`levers_panel` runs apart); paused, the levers rerun it to redraw the probe."""
@@ -387,13 +398,16 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                                field=extra.get("field"), arrows=extra.get("arrows"),
                                probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                                sweep_dims=dims, highlight=sel or None,
-                               uirevision=f"samples-{static['cfg']}", title=f"Samples · step {snap.step:,}",
+                               uirevision=f"samples-{static['cfg']}", title=live_feed.title(snap.step),
                                colorbar=False)
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
     # Paused, every change (a lever) is drawn in full, so the probe's trace is exact.
     fast = (("generated", "selected", "probe G(z)", *(f"z{d + 1} sweep" for d in dims))
             if running else ())
-    live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast,
+    live = _feed(z, dims, c) if running else None
+    if live is not None:
+        live["step"] = snap.step
+    live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast, live=live,
                            on_select=lambda: _on_select("pg_samples"), levers=extra.get("levers"))
     if with_levers:
         levers_panel(trainer)
@@ -432,7 +446,10 @@ def levers_panel(trainer) -> None:
     if spec.n_classes:
         st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
                      key="pg_lv_class")
-    levers_ui(spec, lever_dims(spec))
+    dims = lever_dims(spec)
+    z = levers_ui(spec, dims)
+    if _running(trainer):  # the chart's feed draws the probe while training
+        _feed(z, dims, st.session_state.get("pg_lv_class") if spec.n_classes else None)
     with st.expander("More about the levers"):
         st.markdown(T.VIEWS["levers"][1])
 
@@ -591,7 +608,9 @@ def main() -> None:
         explain("samples")
         samples_notes(trainer)
         running = _running(trainer)
-        st.fragment(run_every=_every(trainer, refresh))(samples_panel)(trainer, not running)
+        # With the live feed the fragment only brings D's field (and the rest) each second.
+        every = max(refresh, FIELD_EVERY) if live_feed.mounted() else refresh
+        st.fragment(run_every=_every(trainer, every))(samples_panel)(trainer, not running)
         if running:  # a lever moved while training reruns only its own fragment
             st.fragment(levers_panel)(trainer)
     with right:

@@ -30,6 +30,19 @@ TRACE_JS = """([key, name]) => {
 }"""
 
 
+# The live feed (ui/live_feed.py): frames drawn without a rerun, and the WebGL groups
+# (real points, fakes) with their point counts and opacity.
+LIVE_JS = """() => {
+  const d = document.querySelector('.st-key-pg_samples div.gl-live');
+  const plot = d && d._fullLayout && d._fullLayout._plots && d._fullLayout._plots.xy;
+  const sc = plot && plot._scene, f = d && d.__liveFrame;
+  return {draws: (window.__ganLeversDraws || []).filter(e => e.live).length,
+          step: f ? f.step : -1, z: f && f.z ? f.z : null,
+          overlay: !!(d && d.querySelector('canvas.gl-overlay')),
+          groups: sc ? sc.scatter2d.groups.map(g => g ? [g.count, g.opacity] : null) : null};
+}"""
+
+
 def _step(page) -> int:
     text = page.locator('[data-testid="stMain"]').inner_text()
     m = STEP_RE.search(text)
@@ -88,6 +101,14 @@ def test_playground_train_lever_and_close(browser, app_url):
     fake = _wait(lambda: (page.evaluate(TRACE_JS, ["pg_samples", "generated"]) or {}).get("n"),
                  90, "generated points in the samples chart", poll=0.2)
     assert fake >= 1000
+    # Between reruns the feed moves the points: several frames a second, real points kept.
+    live0 = page.evaluate(LIVE_JS)
+    live = _wait(lambda: (lambda v: v if v["draws"] >= live0["draws"] + 3 and v["step"] > live0["step"]
+                          else None)(page.evaluate(LIVE_JS)), 30, "live frames from the feed", poll=0.2)
+    assert live["overlay"], "live frames are drawn on the overlay canvas"
+    (real_n, _), (fake_n, fake_opacity) = live["groups"][:2]
+    assert real_n == 2000 and fake_n >= 1000, live["groups"]  # nothing emptied
+    assert fake_opacity == 0, "the stale WebGL copy of the fakes must be hidden under the overlay"
     shot(page, "playground_training")
 
     before = _wait(lambda: page.evaluate(TRACE_JS, ["pg_samples", "probe G(z)"]), 30, "probe marker")
@@ -97,7 +118,14 @@ def test_playground_train_lever_and_close(browser, app_url):
     moved = _wait(lambda: (lambda t: t if t and (t["x"], t["y"]) != (before["x"], before["y"]) else None)(
         page.evaluate(TRACE_JS, ["pg_samples", "probe G(z)"])), 20, "the probe marker to move")
     assert moved["x"] != before["x"] or moved["y"] != before["y"]
+    # ...and the feed's frames follow the lever while training
+    _wait(lambda: (page.evaluate(LIVE_JS)["z"] or [None])[0] != (live["z"] or [None])[0], 20,
+          "the feed's probe to follow the lever", poll=0.2)
     shot(page, "playground_lever_moved")
+    page.get_by_role("button", name="⏸ Pause").click()
+    paused = _wait(lambda: (lambda v: v if not v["overlay"] and v["groups"] and v["groups"][1][1] > 0
+                            else None)(page.evaluate(LIVE_JS)), 30, "Plotly's own points back after Pause")
+    assert paused["groups"][1][0] >= 1000
 
     page_for_shot = None
     page.close()  # closing the tab ends the session: on_release stops the trainer

@@ -55,6 +55,24 @@ def test_samples_figure_layers_and_float32():
     assert d["layout"]["uirevision"] == "samples"
 
 
+def test_moving_traces_are_the_samples_figure_traces():
+    """The live feed sends `moving_traces` alone; the browser matches them to the drawn
+    figure by name, so names and arrays must be those `samples_spec` draws."""
+    fake = RNG.normal(size=(30, 2)).astype(np.float32)
+    sweeps = RNG.normal(size=(2, 5, 2)).astype(np.float32)
+    kw = dict(probe=np.array([0.3, -0.4]), sweeps=sweeps, sweep_dims=[2, 0], highlight=[4, 9])
+    moving = plots.moving_traces(fake, **kw)
+    spec = plots.samples_spec(fake, fake, ["#000000"] * 30, BOUNDS, **kw)
+    drawn = {t["name"]: t for t in spec["data"]}
+    assert list(moving) == ["generated", "selected", "z3 sweep", "z1 sweep", "probe G(z)"]
+    for name, cols in moving.items():
+        np.testing.assert_array_equal(np.asarray(drawn[name]["x"]), np.asarray(cols["x"]))
+        np.testing.assert_array_equal(np.asarray(drawn[name]["y"]), np.asarray(cols["y"]))
+    np.testing.assert_array_equal(moving["selected"]["x"], fake[[4, 9], 0])
+    assert drawn["z3 sweep"]["line"]["color"] == plots.lever_colour(2)
+    assert list(plots.moving_traces(fake)) == ["generated"]
+
+
 def test_samples_figure_without_field_keeps_fake_trace_index():
     fake = RNG.normal(size=(10, 2)).astype(np.float32)
     fig = plots.samples_figure(fake, fake, ["#000000"] * 10, BOUNDS)

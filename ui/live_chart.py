@@ -67,6 +67,16 @@ function forward(plan, zs, dz) {
   return h;
 }
 
+// The lever sliders keyed `${prefix}${i}` as the browser shows them now (their value lands
+// in the DOM before the server hears of it); `fallback[i]` where one is not on the page.
+function sliderZ(prefix, fallback) {
+  return fallback.map((v, i) => {
+    const el = document.querySelector('.st-key-' + prefix + i + ' input[type=range]');
+    const x = el ? parseFloat(el.value) : NaN;
+    return Number.isFinite(x) ? x : v;
+  });
+}
+
 """
 
 _JS = _SHARED_JS + r"""
@@ -80,11 +90,7 @@ function leverPreview(div, lv, setStateValue) {
   let frames = 0, shown = null;
   const check = () => {
     const l = div.__levers, plan = PLANS.get(l.plan_id);
-    const z = l.z.map((v, i) => {
-      const el = document.querySelector('.st-key-' + l.prefix + i + ' input[type=range]');
-      const x = el ? parseFloat(el.value) : NaN;
-      return Number.isFinite(x) ? x : v;
-    });
+    const z = sliderZ(l.prefix, l.z);
     const key = z.map(v => v.toFixed(3)).join(',');
     if (key === shown || !window.Plotly || !div.data) {
       if (frames > 0) { frames--; requestAnimationFrame(check); }
@@ -113,7 +119,8 @@ function leverPreview(div, lv, setStateValue) {
     const probe = div.data.find(t => t.name === 'probe G(z)') ||
       {name: 'probe G(z)', mode: 'markers', marker: {size: 18, symbol: 'star'}};
     overlay.push(Object.assign({}, probe, {xs: [X(0)], ys: [Y(0)]}));
-    if (!drawOverlay(div, overlay)) return;
+    div.__preview = overlay;  // the live feed keeps these while the sliders lead
+    if (!drawOverlay(div, (div.__liveItems || []).concat(overlay))) return;
     const ov = div.querySelector('canvas.gl-overlay');
     ov.dataset.probe = X(0).toFixed(4) + ',' + Y(0).toFixed(4);
     const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
@@ -148,8 +155,11 @@ function drawOverlay(div, traces) {
     ov.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
     host.appendChild(ov);
   }
-  ov.width = fl.width; ov.height = fl.height;
+  const dpr = window.devicePixelRatio || 1;
+  ov.width = fl.width * dpr; ov.height = fl.height * dpr;
+  ov.style.width = fl.width + 'px'; ov.style.height = fl.height + 'px';
   const ctx = ov.getContext('2d');
+  ctx.scale(dpr, dpr);
   const px = (x) => xa._offset + xa.l2p(x), py = (y) => ya._offset + ya.l2p(y);
   ctx.save();
   ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
@@ -163,9 +173,14 @@ function drawOverlay(div, traces) {
         if (k === 0) ctx.moveTo(px(xs[k]), py(ys[k])); else ctx.lineTo(px(xs[k]), py(ys[k]));
       ctx.stroke();
     } else {
-      const m = t.marker || {}, ln = m.line || {};
+      const m = t.marker || {}, ln = m.line || {}, colours = Array.isArray(m.color) ? m.color : null;
       for (let k = 0; k < xs.length; k++) {
         const cx = px(xs[k]), cy = py(ys[k]), r = (m.size || 8) / 2;
+        if (colours && !ln.width) {  // a cloud of small dots (the fakes): one arc each
+          ctx.fillStyle = colours[k];
+          ctx.beginPath(); ctx.arc(cx, cy, r, 0, 2 * Math.PI); ctx.fill();
+          continue;
+        }
         ctx.beginPath();
         if (m.symbol === 'star') {
           for (let j = 0; j < 10; j++) {
@@ -194,6 +209,39 @@ function column(v) {  // a trace's x or y: a plain array, or plotly.py's {dtype,
   return null;
 }
 
+// Moves the drawn traces `items` ([{i: index in div.data, xs, ys}]) and sets the title.
+function patchTraces(div, items, title) {
+  const plot = div._fullLayout && div._fullLayout._plots && div._fullLayout._plots.xy;
+  const sc = plot && plot._scene, drawn = div.data || [];
+  if (!sc || !sc.scatter2d || !sc.markerOptions) return false;
+  if (drawn.some(t => t.selectedpoints)) return false;  // a box selection is drawn by Plotly
+  const gl = [];
+  drawn.forEach((t, i) => { if (t.type === 'scattergl') gl.push(i); });
+  if (gl.length !== sc.markerOptions.length) return false;
+  // undefined keeps a group as it is; null would empty it (regl-scatter2d)
+  const upd = sc.markerOptions.map(() => undefined), svg = [];
+  for (const it of items) {
+    if (!it.xs || !it.ys || it.xs.length !== it.ys.length) return false;
+    if (drawn[it.i].type === 'scattergl') {
+      const pos = new Float32Array(it.xs.length * 2);
+      for (let k = 0; k < it.xs.length; k++) { pos[2 * k] = it.xs[k]; pos[2 * k + 1] = it.ys[k]; }
+      const j = gl.indexOf(it.i);
+      if (sc.markerOptions[j].positions.length !== pos.length) return false;
+      upd[j] = {positions: pos};
+    } else svg.push(Object.assign({}, drawn[it.i], {xs: it.xs, ys: it.ys}));
+  }
+  upd.forEach((u, j) => { if (u) sc.markerOptions[j].positions = u.positions; });  // pan/zoom redraw these
+  sc.scatter2d.update(upd);
+  // Plotly's WebGL canvas keeps its buffer between draws: clear it as Plotly does
+  // (clear_gl_canvases) or every frame leaves its points behind.
+  div._fullLayout._glcanvas.each(c => { if (c.regl) c.regl.clear({color: true, depth: true}); });
+  sc.draw();
+  if (svg.length) drawOverlay(div, svg);
+  const el = div.querySelector('.gtitle');
+  if (el && typeof title === 'string') el.textContent = title;
+  return true;
+}
+
 function fastDraw(div, d) {
   const full = div.__full, fast = d.fast || [];
   if (!full || !fast.length || !window.Plotly) return false;
@@ -202,33 +250,85 @@ function fastDraw(div, d) {
   if (layoutKey(JSON.parse(d.text(d.layout))) !== full.layoutKey) return false;
   for (let i = 0; i < objs.length; i++)
     if (d.traces[i].h !== full.hashes[i] && !fast.includes(names[i])) return false;
+  const items = [];
+  for (let i = 0; i < objs.length; i++)
+    if (fast.includes(names[i])) items.push({i: i, xs: column(objs[i].x), ys: column(objs[i].y)});
+  const lay = d.obj(d.layout);
+  return patchTraces(div, items, lay.title && (lay.title.text !== undefined ? lay.title.text : lay.title));
+}
+
+// The live feed (ui/live_feed.py): while training, the moving traces come straight from
+// the server every `live.every` s, without a Streamlit rerun. Streamlit's own frames
+// (about one a second, for D's field) still redraw everything.
+function liveFeed(div, live, key) {
+  div.__live = live || null;
+  if (!live || div.__polling) return;
+  div.__polling = true;
+  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+  (async () => {
+    let tag = '';
+    while (div.isConnected && div.__live) {
+      const t0 = performance.now(), l = div.__live;
+      try {
+        const u = new URL(l.url, window.location.origin);
+        u.searchParams.set('since', tag);
+        const r = await fetch(u, {cache: 'no-store'});
+        if (r.status === 404 || r.status === 410) break;  // the session is gone
+        if (r.status === 200) {
+          const f = await r.json();
+          tag = f.tag; div.__liveFrame = f;
+          requestAnimationFrame(() => liveDraw(div, f, key));
+        } else if (r.status !== 204) await sleep(1000);
+      } catch (e) { await sleep(1000); }  // the server restarts, the network drops: retry
+      await sleep(Math.max(10, l.every * 1000 - (performance.now() - t0)));
+    }
+    div.__polling = false;
+  })();
+}
+
+// A live frame is drawn on the 2-D overlay, fakes included, and Plotly's WebGL copies of
+// the moving traces are hidden until the next full draw. Redrawing the WebGL canvas
+// instead made the browser read it back on every frame (software compositing, as in
+// headless Chromium or on a machine without a GPU): ~45 ms of main-thread stall a frame.
+function liveDraw(div, f, key) {
+  if (div.__drawing || !div.__full || div.__liveFrame !== f || !div.isConnected) return;
+  const t0 = performance.now(), lv = div.__levers;
+  // The sliders moved since the server last heard of them: the lever preview has drawn the
+  // probe and sweeps for where they are now, so keep those.
+  const stale = lv && f.z && sliderZ(lv.prefix, lv.z).some((v, i) => Math.abs(v - f.z[i]) > 1e-3);
+  const points = [], curves = [];
+  (div.data || []).forEach((t) => {
+    const tr = f.traces[t.name || ''];
+    if (!tr) return;
+    const item = Object.assign({}, t, {xs: column(tr.x), ys: column(tr.y)});
+    (t.type === 'scattergl' ? points : curves).push(item);
+  });
+  if (!hideGl(div, new Set(points.map(t => t.name)))) return;
+  div.__liveItems = points;
+  if (!drawOverlay(div, points.concat(stale && div.__preview ? div.__preview : curves))) return;
+  const el = div.querySelector('.gtitle');
+  if (el) el.textContent = f.title;
+  div.__liveStep = f.step;
+  const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
+  stats.push({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
+  if (stats.length > 500) stats.shift();
+}
+
+// Sets the WebGL groups of the traces named in `names` to opacity 0 (the others back to
+// their own), redrawing the WebGL canvas only when that changes something.
+function hideGl(div, names) {
   const plot = div._fullLayout && div._fullLayout._plots && div._fullLayout._plots.xy;
   const sc = plot && plot._scene;
   if (!sc || !sc.scatter2d || !sc.markerOptions) return false;
-  if ((div.data || []).some(t => t.selectedpoints)) return false;  // a box selection is drawn by Plotly
   const gl = [];
-  objs.forEach((o, i) => { if (o.type === 'scattergl') gl.push(i); });
+  (div.data || []).forEach((t) => { if (t.type === 'scattergl') gl.push(t.name || ''); });
   if (gl.length !== sc.markerOptions.length) return false;
-  const upd = sc.markerOptions.map(() => null), svg = [];
-  for (let i = 0; i < objs.length; i++) {
-    if (!fast.includes(names[i])) continue;
-    const xs = column(objs[i].x), ys = column(objs[i].y);
-    if (!xs || !ys || xs.length !== ys.length) return false;
-    if (objs[i].type === 'scattergl') {
-      const pos = new Float32Array(xs.length * 2);
-      for (let k = 0; k < xs.length; k++) { pos[2 * k] = xs[k]; pos[2 * k + 1] = ys[k]; }
-      const j = gl.indexOf(i);
-      if (sc.markerOptions[j].positions.length !== pos.length) return false;
-      upd[j] = {positions: pos};
-    } else svg.push(Object.assign({}, objs[i], {xs: xs, ys: ys}));
-  }
-  upd.forEach((u, j) => { if (u) sc.markerOptions[j].positions = u.positions; });  // pan/zoom redraw these
-  sc.scatter2d.update(upd);
+  const key = gl.map(n => names.has(n) ? 0 : 1).join(',');
+  if (sc.__glHidden === key) return true;
+  sc.scatter2d.update(gl.map((n, j) => ({opacity: names.has(n) ? 0 : (sc.markerOptions[j].opacity ?? 1)})));
+  div._fullLayout._glcanvas.each(c => { if (c.regl) c.regl.clear({color: true, depth: true}); });
   sc.draw();
-  if (svg.length) drawOverlay(div, svg);
-  const lay = d.obj(d.layout), title = div.querySelector('.gtitle');
-  const text = lay.title && (lay.title.text !== undefined ? lay.title.text : lay.title);
-  if (title && typeof text === 'string') title.textContent = text;
+  sc.__glHidden = key;
   return true;
 }
 
@@ -257,7 +357,7 @@ export default function (component) {
   for (const h of Array.from(cache.keys())) if (!used.has(h) && cache.size > 4 * used.size) cache.delete(h);
   const obj = (it) => { const e = cache.get(it.h); if (!e.o) e.o = JSON.parse(e.t); return e.o; };
   if (!missing) div.__next = {traces: data.traces, layout: data.layout, config: data.config,
-                select: data.select, key: data.key, obj: obj, fast: data.fast,
+                select: data.select, key: data.key, obj: obj, fast: data.fast, live: data.live,
                 text: (it) => cache.get(it.h).t};
   // Frames can come faster than Plotly draws them: draw the newest once per animation frame.
   const draw = () => {
@@ -270,6 +370,7 @@ export default function (component) {
       const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
       stats.push({key: d.key, start: t0, ms: performance.now() - t0, fast: true});
       if (stats.length > 500) stats.shift();
+      newerLive(d);
       if (div.__next) schedule();
       return;
     }
@@ -290,11 +391,16 @@ export default function (component) {
       // The server's frame is the truth again: drop the lever preview drawn over it.
       const ov = div.querySelector('canvas.gl-overlay');
       if (ov) ov.remove();
+      div.__liveItems = null; div.__preview = null;
+      const plot = div._fullLayout._plots && div._fullLayout._plots.xy;
+      if (plot && plot._scene) plot._scene.__glHidden = null;  // Plotly may have reset them
+      if (!d.live) hideGl(div, new Set());  // paused: Plotly's own points are the truth
       div.querySelectorAll('.scatterlayer .trace').forEach(g => { g.style.opacity = ''; });
       // Draw timings, read by benchmarks/ui_speed.py.
       const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
       stats.push({key: d.key, start: t0, ms: performance.now() - t0});
       if (stats.length > 500) stats.shift();
+      newerLive(d);
       if (d.select && !div.__bound) {
         div.__bound = true;
         const send = (ev) => {
@@ -308,12 +414,18 @@ export default function (component) {
       if (div.__again || div.__next) { div.__again = false; schedule(); }
     }, () => { div.__drawing = false; });
   };
+  // Streamlit's frame can be older than the feed's last one: put the newer points back.
+  const newerLive = (d) => {
+    const f = div.__liveFrame;
+    if (f && d.live && f.step > d.live.step) liveDraw(div, f, d.key);
+  };
   const schedule = () => {
     if (div.__queued) return;
     div.__queued = true;
     requestAnimationFrame(draw);
   };
   if (data.levers) leverPreview(div, data.levers, setStateValue);
+  liveFeed(div, data.live, data.key);
   if (missing) {}
   else if (window.Plotly) schedule();
   else {
@@ -325,6 +437,7 @@ export default function (component) {
   // Called on unmount only (not between updates): free the plot's WebGL context, as
   // browsers allow a page only 8-16 of them.
   return () => {
+    div.__live = null;  // stops the feed's loop
     if (div.__leverHandler)
       for (const type of ['input', 'change', 'keydown', 'keyup', 'pointermove', 'pointerup'])
         document.removeEventListener(type, div.__leverHandler, true);
@@ -361,7 +474,7 @@ def _noop() -> None:
 
 def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select=None,
                 config: dict | None = None, levers: dict | None = None,
-                fast: tuple[str, ...] = ()) -> list[dict]:
+                fast: tuple[str, ...] = (), live: dict | None = None) -> list[dict]:
     """Draw `fig` (a go.Figure, or its plain {"data", "layout"} dicts) under `key`,
     patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
@@ -373,7 +486,11 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
 
     fast: names of traces that may move without a full redraw (while training): when only
     they and the title changed, the browser patches the WebGL points and draws the small
-    SVG traces on a canvas (see `fastDraw`), about 4x cheaper than Plotly.react."""
+    SVG traces on a canvas (see `fastDraw`), about 4x cheaper than Plotly.react.
+
+    live: {"url", "every" (s), "step"} while training: the browser also fetches those
+    traces from `ui.live_feed` at `url` every `every` s (see `liveFeed`); `step` is this
+    frame's, so an older frame does not move the points back."""
     chunk = plotly_chunk()
     if chunk is None:
         fig = go.Figure(fig) if isinstance(fig, dict) else fig
@@ -387,7 +504,7 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     items = only_changes(_sent(key), [to_json_plotly(t) for t in spec.get("data", [])]
                          + [to_json_plotly(spec.get("layout", {}))])
     data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
-            "config": config or {}, "key": key, "fast": list(fast)}
+            "config": config or {}, "key": key, "fast": list(fast), "live": live}
     kwargs = {"on_need_full_change": lambda: _sent(key).clear()}
     if select:
         kwargs["on_selection_change"] = on_select or _noop
@@ -659,13 +776,7 @@ function draw(root, z) {
   if (stats.length > 500) stats.shift();
 }
 
-function slidersZ(d) {  // the lever sliders' values as the browser shows them right now
-  return d.z.map((v, i) => {
-    const el = document.querySelector('.st-key-' + d.slider_prefix + i + ' input[type=range]');
-    const x = el ? parseFloat(el.value) : NaN;
-    return Number.isFinite(x) ? x : v;
-  });
-}
+function slidersZ(d) { return sliderZ(d.slider_prefix, d.z); }
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;

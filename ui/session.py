@@ -37,6 +37,8 @@ class TrainerBox:
 def release_box(box: TrainerBox) -> None:
     """Session ended: stop the training thread (never raises)."""
     box.released = True
+    from ui import live_feed
+    live_feed.drop(getattr(box, "feed_token", None))
     if box.trainer is not None:
         try:
             box.trainer.stop(timeout=5.0)

@@ -37,7 +37,7 @@ VIEWS = {
         "stops learning), or gradients exploding before the run diverges. The gradient norms "
         "are on a log scale."),
     "detector": (
-        "The mode-collapse detector measures the samples every second and raises an alert, with "
+        "The mode-collapse detector measures the samples every few seconds and raises an alert, with "
         "one-click remedies, when a pattern persists.",
         "It compares G's samples with the target: how many modes (or regions) get their share "
         "(**modes captured**), how many samples sit within 3σ of a mode (**HQ**), and how much of "

@@ -35,31 +35,28 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     sweeps (L, S, 2) with sweep_dims naming each lever's index (for its colour);
     highlight: indices into fake to ring (linked selection); colorbar: False leaves the
     field's scale to a caption (a colorbar is redrawn, and measured, on every live frame)."""
+    moving = moving_traces(fake, probe=probe, sweeps=sweeps, sweep_dims=sweep_dims,
+                           highlight=highlight)
     data = []
     if field is not None:
         data.append(_field_trace(field, colorbar))
     data.append(dict(type="scattergl", x=f32(real[:, 0]), y=f32(real[:, 1]), mode="markers",
                      name="real", hoverinfo="skip",
                      marker=dict(size=3, color=REAL_GREY)))
-    data.append(dict(type="scattergl", x=f32(fake[:, 0]), y=f32(fake[:, 1]), mode="markers",
+    data.append(dict(type="scattergl", **moving.pop("generated"), mode="markers",
                      name="generated", marker=dict(size=4, color=list(fake_colours)),
                      hovertemplate="G(z%{pointNumber})<br>(%{x:.3g}, %{y:.3g})<extra></extra>"))
-    if highlight is not None and len(highlight):
-        idx = np.asarray(highlight, np.int64)
-        data.append(dict(type="scattergl", x=f32(fake[idx, 0]), y=f32(fake[idx, 1]),
-                         mode="markers", name="selected", hoverinfo="skip",
-                         marker=_hl_marker(8)))
+    if "selected" in moving:
+        data.append(dict(type="scattergl", **moving.pop("selected"), mode="markers",
+                         name="selected", hoverinfo="skip", marker=_hl_marker(8)))
     if arrows is not None:
         data.append(_arrow_trace(*arrows))
-    if sweeps is not None:
-        for k, curve in enumerate(sweeps):
-            d = sweep_dims[k] if sweep_dims is not None else k
-            data.append(dict(type="scatter", x=f32(curve[:, 0]), y=f32(curve[:, 1]),
-                             mode="lines", name=f"z{d + 1} sweep", hoverinfo="name",
-                             line=dict(color=lever_colour(d), width=2.5)))
+    for k, name in enumerate(n for n in moving if n.endswith(" sweep")):
+        d = sweep_dims[k] if sweep_dims is not None else k
+        data.append(dict(type="scatter", **moving[name], mode="lines", name=name,
+                         hoverinfo="name", line=dict(color=lever_colour(d), width=2.5)))
     if probe is not None:
-        data.append(dict(type="scatter", x=[float(probe[0])], y=[float(probe[1])],
-                         mode="markers", name="probe G(z)",
+        data.append(dict(type="scatter", **moving["probe G(z)"], mode="markers", name="probe G(z)",
                          hovertemplate="probe G(z)<br>(%{x:.3g}, %{y:.3g})<extra></extra>",
                          marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
                                      line=dict(width=2.5, color=PROBE))))
@@ -68,6 +65,22 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     # survives the shift when the field trace is present
     layout["meta"] = {"fake_trace": 1 + (field is not None)}
     return {"data": data, "layout": layout}
+
+
+def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=None) -> dict:
+    """{trace name: {"x", "y"}} for the samples figure's traces that move while G trains
+    (the fakes, the ringed selection, the lever sweeps and probe), in `samples_spec`'s
+    order. The live feed sends these alone between full redraws."""
+    out = {"generated": dict(x=f32(fake[:, 0]), y=f32(fake[:, 1]))}
+    if highlight is not None and len(highlight):
+        idx = np.asarray(highlight, np.int64)
+        out["selected"] = dict(x=f32(fake[idx, 0]), y=f32(fake[idx, 1]))
+    for k, curve in enumerate(sweeps if sweeps is not None else []):
+        d = sweep_dims[k] if sweep_dims is not None else k
+        out[f"z{d + 1} sweep"] = dict(x=f32(curve[:, 0]), y=f32(curve[:, 1]))
+    if probe is not None:
+        out["probe G(z)"] = dict(x=[float(probe[0])], y=[float(probe[1])])
+    return out
 
 
 def _tag(fig: go.Figure, **meta) -> go.Figure:

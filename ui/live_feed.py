@@ -1,0 +1,181 @@
+"""The live samples chart's fast lane: while a run trains, the browser fetches the traces
+that move (fakes, ringed selection, lever sweeps and probe) from `GET /gl-live/<token>`
+several times a second, instead of waiting for a fragment rerun to send them.
+
+Why: each `st.fragment(run_every=...)` rerun cost the server 60-100 ms of Python, shared
+with the training thread's GIL, and the browser a React pass over ~6 messages; the
+fragment then waits for that before the next, so the chart refreshed at 2.5-3.7 Hz. A
+request here is one snapshot read, one small G pass for the probe, and ~20 KB of JSON.
+The fragment still runs about once a second, for D's field and everything else.
+
+`app.py` mounts the route through `st.App`, which `streamlit run app.py` picks up. Where it
+is not mounted (AppTest, a page run on its own) `mounted()` is False and the page keeps
+to fragment reruns. A feed belongs to one session's TrainerBox; its token is random, and
+the session's end (`ui.session.release_box`) drops it.
+"""
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+import weakref
+
+import numpy as np
+
+from gan_core import plots, probes
+
+PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
+MAX_FEEDS = 512  # one per open session; dead ones are pruned before this bites
+_FEEDS: dict[str, "Feed"] = {}
+_LOCK = threading.Lock()
+_MOUNTED = False
+_BASE = ""
+
+
+class Feed:
+    """One session's chart: its trainer (through the session's box, which outlives a
+    reset) and what the levers and the selection ask to be drawn."""
+
+    def __init__(self, box):
+        self._box = weakref.ref(box)
+        self.settings = {"z": None, "dims": (), "c": None, "highlight": ()}
+
+    def trainer(self):
+        box = self._box()
+        return None if box is None or box.released else box.trainer
+
+    def attach(self, trainer) -> None:
+        """Have `trainer` compute this feed's probe with each snapshot."""
+        if trainer.snapshot_extra != self._extra:  # bound methods: equal, never identical
+            trainer.snapshot_extra = self._extra
+
+    def _extra(self, run):
+        return probe_extra(self.settings, run)
+
+    def update(self, z, dims, c, highlight) -> None:
+        new = {"z": None if z is None else tuple(float(v) for v in z),
+               "dims": tuple(int(d) for d in dims), "c": None if c is None else int(c),
+               "highlight": tuple(int(i) for i in highlight)}
+        self.settings = new  # one assignment: the training thread sees old or new
+        trainer = self.trainer()
+        if trainer is not None:
+            self.attach(trainer)
+
+
+def title(step: int) -> str:
+    return f"Samples · step {step:,}"
+
+
+def register(box) -> str:
+    """The token of `box`'s feed, made on first use."""
+    token = getattr(box, "feed_token", None)
+    with _LOCK:
+        if token in _FEEDS:
+            return token
+        if len(_FEEDS) >= MAX_FEEDS:
+            for key in [k for k, f in _FEEDS.items() if f.trainer() is None]:
+                del _FEEDS[key]
+        token = secrets.token_urlsafe(18)
+        _FEEDS[token] = Feed(box)
+    box.feed_token = token
+    return token
+
+
+def update(token: str, **settings) -> None:
+    feed = _FEEDS.get(token)
+    if feed is not None:
+        feed.update(**settings)
+
+
+def drop(token: str | None) -> None:
+    with _LOCK:
+        _FEEDS.pop(token, None)
+
+
+def url(token: str) -> str:
+    return _BASE + PATH.format(token=token)
+
+
+def mounted() -> bool:
+    return _MOUNTED
+
+
+def _f4(a) -> dict:
+    """plotly.js's typed-array form, which the chart's JS already decodes."""
+    raw = np.ascontiguousarray(a, dtype=np.float32).tobytes()
+    return {"dtype": "f4", "bdata": base64.b64encode(raw).decode("ascii")}
+
+
+def probe_extra(settings: dict, run) -> dict | None:
+    """The levers' probe and sweeps with G as it is now: run by the training thread with
+    each snapshot (`Trainer.snapshot_extra`), so a request never waits for the run's lock."""
+    if settings["z"] is None or not run.variant.uses_latent:
+        return None
+    z = np.asarray(settings["z"], np.float32)
+    dims = list(settings["dims"])
+    probe, sweeps, _ = probes.probe_and_sweeps(run, z, dims, c=settings["c"])
+    return {"z": settings["z"], "dims": dims, "probe": probe, "sweeps": sweeps if dims else None}
+
+
+def _tag(snap) -> str:
+    return f"{snap.step}.{snap.time:.4f}"
+
+
+def frame(feed: Feed, since: str = "") -> dict | None:
+    """The newest snapshot's moving traces, or None when the browser already has them
+    (`since` is the tag it last got). Raises LookupError once the session's trainer is gone."""
+    trainer = feed.trainer()
+    if trainer is None:
+        raise LookupError("session ended")
+    feed.attach(trainer)
+    snap = trainer.latest()
+    if snap is None or _tag(snap) == since:
+        return None
+    extra = snap.extra if isinstance(snap.extra, dict) else {}
+    highlight = [i for i in feed.settings["highlight"] if i < len(snap.fake)]
+    moving = plots.moving_traces(snap.fake, probe=extra.get("probe"), sweeps=extra.get("sweeps"),
+                                 sweep_dims=extra.get("dims"), highlight=highlight)
+    return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step),
+            "z": extra.get("z"),
+            "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()}}
+
+
+WAIT = 2.0  # s a request waits for a new snapshot before answering 204 (long poll)
+
+
+async def _serve(request):
+    import asyncio
+
+    from starlette.responses import JSONResponse, Response
+    token = request.path_params["token"]
+    since = request.query_params.get("since", "")[:64]
+    headers = {"Cache-Control": "no-store"}
+    # Held until the trainer publishes a snapshot the browser lacks, so each one is drawn
+    # as soon as it exists (about every 0.1 s) rather than on the browser's own beat.
+    deadline = time.monotonic() + WAIT
+    while True:
+        feed = _FEEDS.get(token)
+        if feed is None:
+            return Response(status_code=404, headers=headers)
+        try:
+            out = frame(feed, since)  # a few ms: no lock, the snapshot is already made
+        except LookupError:
+            drop(token)
+            return Response(status_code=410, headers=headers)
+        if out is not None:
+            return JSONResponse(out, headers=headers)
+        if time.monotonic() > deadline or await request.is_disconnected():
+            return Response(status_code=204, headers=headers)
+        await asyncio.sleep(0.02)
+
+
+def routes() -> list:
+    """The feed's route, for `st.App(routes=...)`; marks the feed as served."""
+    global _MOUNTED, _BASE
+    from starlette.routing import Route
+    from streamlit import config
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    _BASE = f"/{base}" if base else ""
+    _MOUNTED = True
+    return [Route(_BASE + PATH, _serve, methods=["GET"])]
