@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -101,7 +102,9 @@ def _get(token: str, since: str = "") -> int:
         await asyncio.sleep(10)
         return {"type": "http.disconnect"}
     from starlette.requests import Request
-    return asyncio.run(live_feed._serve(Request(scope, receive))).status_code
+    # its own thread: the browser tests' Playwright keeps an event loop on this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, live_feed._serve(Request(scope, receive))).result().status_code
 
 
 def test_route_answers_404_204_410(box, monkeypatch):

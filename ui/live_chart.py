@@ -250,6 +250,7 @@ function fastDraw(div, d) {
   if (layoutKey(JSON.parse(d.text(d.layout))) !== full.layoutKey) return false;
   for (let i = 0; i < objs.length; i++)
     if (d.traces[i].h !== full.hashes[i] && !fast.includes(names[i])) return false;
+  if (d.live && div.__liveItems) return true;  // the feed draws these, and newer ones
   const items = [];
   for (let i = 0; i < objs.length; i++)
     if (fast.includes(names[i])) items.push({i: i, xs: column(objs[i].x), ys: column(objs[i].y)});
