@@ -277,6 +277,7 @@ function liveFeed(div, live, key) {
         if (r.status === 404 || r.status === 410) break;  // the session is gone
         if (r.status === 200) {
           const f = await r.json();
+          if (!div.__live) break;  // paused meanwhile: Streamlit's frame is the truth
           tag = f.tag; div.__liveFrame = f;
           requestAnimationFrame(() => liveDraw(div, f, key));
         } else if (r.status !== 204) await sleep(1000);
@@ -292,7 +293,7 @@ function liveFeed(div, live, key) {
 // instead made the browser read it back on every frame (software compositing, as in
 // headless Chromium or on a machine without a GPU): ~45 ms of main-thread stall a frame.
 function liveDraw(div, f, key) {
-  if (div.__drawing || !div.__full || div.__liveFrame !== f || !div.isConnected) return;
+  if (div.__drawing || !div.__full || div.__liveFrame !== f || !div.isConnected || !div.__live) return;
   const t0 = performance.now(), lv = div.__levers;
   // The sliders moved since the server last heard of them: the lever preview has drawn the
   // probe and sweeps for where they are now, so keep those.
