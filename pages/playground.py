@@ -122,7 +122,7 @@ def pretrained_ui() -> None:
         st.caption("Trained ahead of time (`python -m gan_core.zoo build`): opens paused, "
                    "ready to probe or to train further.")
         key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
-                           key="pg_zoo_pick", label_visibility="collapsed")
+                           key="pg_zoo_pick", **C.KEPT, label_visibility="collapsed")
         st.button("Open", key="pg_zoo_open", on_click=open_pretrained, args=(key,),
                   width="stretch")
 
@@ -276,8 +276,10 @@ def _clear_selection() -> None:
 def lever_dims(spec) -> list[int]:
     if spec.dim <= MAX_LEVERS:
         return list(range(spec.dim))
+    kept = [n for n in st.session_state.get("pg_lever_pick", spec.names[:8]) if n in spec.names]
+    st.session_state["pg_lever_pick"] = kept[:MAX_LEVERS]  # a new run may have other names
     chosen = st.multiselect(f"Levers to show (at most {MAX_LEVERS} of {spec.dim})", spec.names,
-                            default=spec.names[:8], max_selections=MAX_LEVERS, key="pg_lever_pick")
+                            max_selections=MAX_LEVERS, key="pg_lever_pick", **C.KEPT)
     return [spec.names.index(n) for n in chosen]
 
 
@@ -294,7 +296,7 @@ def levers_ui(spec, dims) -> np.ndarray:
                 st.markdown(f"<span style='color:{plots.lever_colour(i)};font-weight:600'>"
                             f"■ {spec.names[i]}</span>", unsafe_allow_html=True)
                 z[i] = st.slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"pg_lv_{i}",
-                                 label_visibility="collapsed")
+                                 label_visibility="collapsed", **C.KEPT)
     return z
 
 
@@ -445,7 +447,7 @@ def levers_panel(trainer) -> None:
     st.markdown("**Levers** · " + T.VIEWS["levers"][0])
     if spec.n_classes:
         st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
-                     key="pg_lv_class")
+                     key="pg_lv_class", **C.KEPT)
     dims = lever_dims(spec)
     z = levers_ui(spec, dims)
     if _running(trainer):  # the chart's feed draws the probe while training
@@ -590,11 +592,13 @@ def main() -> None:
         C.options_ui(variant)
         budget = C.budget_ui()
         with st.expander("Display", expanded=False):
-            st.toggle("D's field behind the samples", value=True, key="pg_show_field")
-            st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows")
-            st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps")
+            st.toggle("D's field behind the samples", value=True, key="pg_show_field",
+                      **C.KEPT)
+            st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows",
+                      **C.KEPT)
+            st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps", **C.KEPT)
             st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
-                             key="pg_refresh")
+                             key="pg_refresh", **C.KEPT)
         diagnostics_ui()
     trainer = sync_trainer()
     if trainer is None:

@@ -52,3 +52,26 @@ def test_app_boots_and_every_page_renders(page, app_url):
         _assert_no_exception(page, f"page {name!r} ({href})")
         slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "page"
         shot(page, f"smoke_{slug}")
+
+
+def test_playground_settings_survive_a_visit_to_another_page(page, app_url):
+    """Streamlit drops an undrawn widget's value: without persist_state, a visit to the
+    Levers page reset the Playground's sidebar (the variant fell back to the first one) and
+    the page then failed on a missing key."""
+    page.goto(app_url, wait_until="networkidle")
+    _settle(page)
+    page.get_by_role("button", name="WGAN-GP fixes it").click()
+    _settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    variant = sidebar.locator(".st-key-cfg_variant input")
+    target = sidebar.locator(".st-key-cfg_target input")
+    page.wait_for_function("() => { const e = document.querySelector('.st-key-cfg_variant input');"
+                           " return e && e.value.startsWith('wgan_gp'); }", timeout=30_000)
+    for name in ("Levers", "Playground"):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True).click()
+        _settle(page)
+        _assert_no_exception(page, f"after opening {name}")
+    page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=60_000)
+    assert variant.input_value().startswith("wgan_gp"), variant.input_value()
+    assert target.input_value() == "ring8", target.input_value()
+    shot(page, "smoke_playground_after_a_visit")

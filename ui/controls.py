@@ -16,6 +16,9 @@ from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
 
+# Widget values outlive a visit to another page (Streamlit drops an undrawn widget's value).
+KEPT = {"persist_state": "session"}
+
 CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
@@ -160,7 +163,7 @@ def presets_ui() -> None:
 
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
-    name = st.selectbox("Target", names, key="cfg_target",
+    name = st.selectbox("Target", names, key="cfg_target", **KEPT,
                         format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
                         help="The distribution the GAN must learn to draw.")
     if name in TARGETS:
@@ -182,7 +185,8 @@ def target_ui() -> str:
 
 def variant_ui() -> str:
     names = list(VARIANTS)
-    name = st.selectbox("GAN variant", names, key="cfg_variant", on_change=on_variant_change,
+    name = st.selectbox("GAN variant", names, key="cfg_variant", **KEPT,
+                        on_change=on_variant_change,
                         format_func=lambda n: f"{n} — {VARIANTS[n].summary[:48]}…"
                         if len(VARIANTS[n].summary) > 48 else f"{n} — {VARIANTS[n].summary}",
                         help="Changing the variant loads its paper defaults.")
@@ -195,43 +199,46 @@ def options_ui(variant: str) -> None:
     """Latent, networks, optimiser, remedies and the variant's own knobs."""
     s = st.session_state
     with st.expander("Latent and networks", expanded=False):
-        st.number_input("Latent dimension", 1, 64, key="cfg_latent_dim",
+        st.number_input("Latent dimension", 1, 64, key="cfg_latent_dim", **KEPT,
                         help="How many numbers G gets; one lever each.")
-        st.selectbox("Prior", PRIORS, key="cfg_prior")
+        st.selectbox("Prior", PRIORS, key="cfg_prior", **KEPT)
         c1, c2 = st.columns(2)
-        c1.number_input("G depth", 1, 8, key="cfg_g_depth")
-        c2.select_slider("G width", _options_with(WIDTHS, s["cfg_g_width"]), key="cfg_g_width")
-        c1.number_input("D depth", 1, 8, key="cfg_d_depth")
-        c2.select_slider("D width", _options_with(WIDTHS, s["cfg_d_width"]), key="cfg_d_width")
-        st.selectbox("Activation", ACTIVATIONS, key="cfg_activation")
-        st.number_input("Seed", 0, 10_000, key="cfg_seed")
+        c1.number_input("G depth", 1, 8, key="cfg_g_depth", **KEPT)
+        c2.select_slider("G width", _options_with(WIDTHS, s["cfg_g_width"]), key="cfg_g_width",
+                         **KEPT)
+        c1.number_input("D depth", 1, 8, key="cfg_d_depth", **KEPT)
+        c2.select_slider("D width", _options_with(WIDTHS, s["cfg_d_width"]), key="cfg_d_width",
+                         **KEPT)
+        st.selectbox("Activation", ACTIVATIONS, key="cfg_activation", **KEPT)
+        st.number_input("Seed", 0, 10_000, key="cfg_seed", **KEPT)
     with st.expander("Optimiser (live)", expanded=True):
         st.caption("Learning rates and kD / kG apply at once, without a restart.")
-        st.selectbox("Optimiser", OPTIMIZERS, key="cfg_optimizer")
+        st.selectbox("Optimiser", OPTIMIZERS, key="cfg_optimizer", **KEPT)
         st.select_slider("D learning rate", _options_with(LRS, s["cfg_lr_d"]), key="cfg_lr_d",
-                         format_func=lambda v: f"{v:.0e}")
+                         format_func=lambda v: f"{v:.0e}", **KEPT)
         st.select_slider("G learning rate", _options_with(LRS, s["cfg_lr_g"]), key="cfg_lr_g",
-                         format_func=lambda v: f"{v:.0e}")
+                         format_func=lambda v: f"{v:.0e}", **KEPT)
         c1, c2 = st.columns(2)
-        c1.number_input("kD (D steps)", 0, 20, key="cfg_k_d")
-        c2.number_input("kG (G steps)", 0, 20, key="cfg_k_g")
+        c1.number_input("kD (D steps)", 0, 20, key="cfg_k_d", **KEPT)
+        c2.number_input("kG (G steps)", 0, 20, key="cfg_k_g", **KEPT)
         st.select_slider("Batch size", _options_with(BATCHES, s["cfg_batch_size"]),
-                         key="cfg_batch_size")
+                         key="cfg_batch_size", **KEPT)
     with st.expander("Remedies", expanded=False):
         st.slider("Label smoothing (real label = 1 − s)", 0.0, 0.3, step=0.05,
-                  key="cfg_label_smoothing")
-        st.slider("Instance noise σ", 0.0, 0.5, step=0.05, key="cfg_instance_noise")
-        st.checkbox("Spectral norm on D", key="cfg_spectral_norm")
-        st.checkbox("Minibatch std feature in D", key="cfg_minibatch_std")
-        st.checkbox("Feature matching loss for G", key="cfg_feature_matching")
+                  key="cfg_label_smoothing", **KEPT)
+        st.slider("Instance noise σ", 0.0, 0.5, step=0.05, key="cfg_instance_noise", **KEPT)
+        st.checkbox("Spectral norm on D", key="cfg_spectral_norm", **KEPT)
+        st.checkbox("Minibatch std feature in D", key="cfg_minibatch_std", **KEPT)
+        st.checkbox("Feature matching loss for G", key="cfg_feature_matching", **KEPT)
     knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
     if knobs:
         with st.expander(f"{variant} settings", expanded=False):
             for k in knobs:
                 label, lo, hi, step = KNOBS[k]
-                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}")
+                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
 
 
 def budget_ui() -> int:
     return int(st.number_input("Step budget (0 = no limit)", 0, 1_000_000, step=500,
-                               key="pg_budget", help="Training pauses by itself at this step."))
+                               key="pg_budget", help="Training pauses by itself at this step.",
+                               **KEPT))
