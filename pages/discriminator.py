@@ -10,6 +10,7 @@ import streamlit as st
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
+from ui.controls import KEPT
 from ui.model_source import explain, memo, model_source_ui
 
 TEXT = {
@@ -103,9 +104,9 @@ def feature_section(source) -> None:
         return
     c1, c2 = st.columns([1, 3])
     with c1:
-        k = st.number_input("G steps", 1, 200, 1, key="disc_k",
+        k = st.number_input("G steps", 1, 200, 1, key="disc_k", **KEPT,
                             help="How many generator updates to take between before and after.")
-        d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst",
+        d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst", **KEPT,
                                   help="Let D catch up with G before 'before' is captured, as the "
                                        "tutorial alternates D and G: then D separates real from "
                                        "fake and G's step visibly closes the gap.")
@@ -185,7 +186,8 @@ def main() -> None:
     if source is None:
         return
     with st.sidebar:
-        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="disc_arrows")
+        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="disc_arrows",
+                           **KEPT)
         auto = source.live and st.toggle("Follow training (refresh every 2 s)", False,
                                          key="disc_follow")
 

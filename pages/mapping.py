@@ -9,6 +9,7 @@ import streamlit as st
 
 from gan_core import inspect as I
 from gan_core.plots import mapping as PM
+from ui.controls import KEPT
 from ui.model_source import explain, memo, model_source_ui, probe_values
 
 TEXT = {
@@ -57,9 +58,9 @@ TEXT = {
 def settings_ui(source, dim: int) -> dict:
     with st.sidebar:
         st.markdown("**Grid**")
-        n = st.slider("Grid lines per side", 5, 40, 20, key="map_grid_n")
+        n = st.slider("Grid lines per side", 5, 40, 20, key="map_grid_n", **KEPT)
         factor = st.slider("Tear threshold (× median stretch)", 2.0, 40.0, 10.0, 1.0,
-                           key="map_tear_factor")
+                           key="map_tear_factor", **KEPT)
         dims = (0, 1)
         if dim > 2:
             names = [f"z{i + 1}" for i in range(dim)]
@@ -73,7 +74,8 @@ def settings_ui(source, dim: int) -> dict:
                        "(set on the Playground/Levers pages; zeros otherwise).")
         auto = False
         if source.live:
-            auto = st.toggle("Follow training (refresh every 2 s)", False, key="map_follow")
+            auto = st.toggle("Follow training (refresh every 2 s)", False, key="map_follow",
+                             **KEPT)
     return dict(n=n, factor=factor, dims=dims, auto=auto)
 
 

@@ -18,6 +18,7 @@ from gan_core.metrics import width_ratio
 from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
+from ui.controls import KEPT
 from ui.model_source import explain, model_source_ui, probe_values
 
 TEXT = {
@@ -193,10 +194,11 @@ VIEW_CACHE = "tl_views"
 def weights_ui(dim: int) -> dict:
     with st.sidebar:
         st.markdown("**Views at a step**")
-        n = st.slider("Grid lines per side", 5, 40, 20, key="tl_grid_n")
+        n = st.slider("Grid lines per side", 5, 40, 20, key="tl_grid_n", **KEPT)
         factor = st.slider("Tear threshold (× median stretch)", 2.0, 40.0, 10.0, 1.0,
-                           key="tl_tear_factor")
-        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows")
+                           key="tl_tear_factor", **KEPT)
+        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows",
+                           **KEPT)
         if dim > 2:
             st.caption("The grid spans z1 and z2; other latent dims stay at the lever probe values.")
     return dict(n=n, factor=factor, arrows=arrows)
@@ -333,7 +335,8 @@ def _export_key(source, data, kind: str, size: int) -> tuple:
 def export_ui(source, data: dict, i: int) -> None:
     st.subheader("Export")
     explain(*TEXT["export"])
-    size = st.select_slider("Movie size (pixels)", [320, 400, 480, 640], 480, key="tl_size")
+    size = st.select_slider("Movie size (pixels)", [320, 400, 480, 640], 480, key="tl_size",
+                            **KEPT)
     store = st.session_state.setdefault("tl_exports", {})
     args = (data["steps"], data["fakes"], data["colours"], data["bounds"])
     kw = dict(real=data["real"], title=data["title"])
