@@ -325,12 +325,13 @@ function hideGl(div, names) {
   const gl = [];
   (div.data || []).forEach((t) => { if (t.type === 'scattergl') gl.push(t.name || ''); });
   if (gl.length !== sc.markerOptions.length) return false;
-  const key = gl.map(n => names.has(n) ? 0 : 1).join(',');
-  if (sc.__glHidden === key) return true;
-  sc.scatter2d.update(gl.map((n, j) => ({opacity: names.has(n) ? 0 : (sc.markerOptions[j].opacity ?? 1)})));
+  // Read the groups themselves: a pan or zoom re-applies Plotly's own options to them.
+  const want = gl.map((n, j) => names.has(n) ? 0 : (sc.markerOptions[j].opacity ?? 1));
+  const groups = sc.scatter2d.groups || [];
+  if (want.every((o, j) => !groups[j] || groups[j].opacity === o)) return true;
+  sc.scatter2d.update(want.map(o => ({opacity: o})));
   div._fullLayout._glcanvas.each(c => { if (c.regl) c.regl.clear({color: true, depth: true}); });
   sc.draw();
-  sc.__glHidden = key;
   return true;
 }
 
@@ -394,8 +395,6 @@ export default function (component) {
       const ov = div.querySelector('canvas.gl-overlay');
       if (ov) ov.remove();
       div.__liveItems = null; div.__preview = null;
-      const plot = div._fullLayout._plots && div._fullLayout._plots.xy;
-      if (plot && plot._scene) plot._scene.__glHidden = null;  // Plotly may have reset them
       if (!d.live) hideGl(div, new Set());  // paused: Plotly's own points are the truth
       div.querySelectorAll('.scatterlayer .trace').forEach(g => { g.style.opacity = ''; });
       // Draw timings, read by benchmarks/ui_speed.py.
