@@ -78,7 +78,7 @@ def make_trainer(cfg, points=None):
     sys.setswitchinterval(0.001)
     from gan_core.detector import Detector
     from gan_core.trainer import Trainer
-    return Trainer(cfg, points=points, detector=Detector.for_run, snapshot_interval=0.1,
+    return Trainer(cfg, points=points, detector=Detector.for_run, snapshot_interval=0.07,
                    detector_interval=DETECTOR_INTERVAL)
 
 
