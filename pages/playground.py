@@ -351,12 +351,22 @@ def _lever_extras(run, z, dims: list[int], c, running: bool) -> dict:
 def _feed(z, dims: list[int], c) -> dict | None:
     """Point this session's live feed (ui.live_feed) at the current probe and selection;
     returns the chart's `live` argument, or None where the feed's route is not served."""
-    if not live_feed.mounted():
+    if not live_feed.mounted() or st.session_state.get("pg_feed_failed"):
         return None
     token = live_feed.register(S.box())
     live_feed.update(token, z=z, dims=dims if st.session_state.get("pg_show_sweeps", True) else [],
                      c=c, highlight=st.session_state.get("pg_sel") or [])
     return {"url": live_feed.url(token), "every": float(st.session_state.get("pg_refresh", 0.1))}
+
+
+def _feed_failed() -> None:
+    """The browser never reached the live feed (a proxy that forwards only Streamlit's own
+    paths?): this session goes back to refreshing the chart through reruns."""
+    st.session_state["pg_feed_failed"] = True
+
+
+def _live_mode() -> bool:
+    return live_feed.mounted() and not st.session_state.get("pg_feed_failed")
 
 
 def samples_panel(trainer, with_levers: bool = True) -> None:
@@ -366,6 +376,9 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     if snap is None:
         st.info("Building the run…")
         return
+    if st.session_state.get("pg_feed_failed") and not st.session_state.get("pg_feed_fallback"):
+        st.session_state["pg_feed_fallback"] = True
+        st.rerun()  # the whole page, so that this fragment takes the faster run_every
     static = _static(trainer)
     sel = _selection_sync()
     show_field = st.session_state.get("pg_show_field", True) and not static["field_note"]
@@ -410,7 +423,8 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     if live is not None:
         live["step"] = snap.step
     live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast, live=live,
-                           on_select=lambda: _on_select("pg_samples"), levers=extra.get("levers"))
+                           on_live_failed=_feed_failed, on_select=lambda: _on_select("pg_samples"),
+                           levers=extra.get("levers"))
     if with_levers:
         levers_panel(trainer)
 
@@ -613,7 +627,7 @@ def main() -> None:
         samples_notes(trainer)
         running = _running(trainer)
         # With the live feed the fragment only brings D's field (and the rest) each second.
-        every = max(refresh, FIELD_EVERY) if live_feed.mounted() else refresh
+        every = max(refresh, FIELD_EVERY) if _live_mode() else refresh
         st.fragment(run_every=_every(trainer, every))(samples_panel)(trainer, not running)
         if running:  # a lever moved while training reruns only its own fragment
             st.fragment(levers_panel)(trainer)

@@ -267,21 +267,28 @@ function liveFeed(div, live, key) {
   div.__polling = true;
   const sleep = (ms) => new Promise(r => setTimeout(r, ms));
   (async () => {
-    let tag = '';
+    let tag = '', ok = false, errors = 0;
+    // A feed never reached (a proxy that forwards only Streamlit's own paths): say so, and
+    // the page goes back to refreshing through reruns.
+    const failed = () => { if (!ok) div.__setState('live_failed', Date.now()); };
     while (div.isConnected && div.__live) {
       const t0 = performance.now(), l = div.__live;
       try {
         const u = new URL(l.url, window.location.origin);
         u.searchParams.set('since', tag);
         const r = await fetch(u, {cache: 'no-store'});
-        if (r.status === 404 || r.status === 410) break;  // the session is gone
+        if (r.status === 404 || r.status === 410) { failed(); break; }  // or the session is gone
+        if (r.status === 200 || r.status === 204) { ok = true; errors = 0; }
         if (r.status === 200) {
           const f = await r.json();
           if (!div.__live) break;  // paused meanwhile: Streamlit's frame is the truth
           tag = f.tag; div.__liveFrame = f;
           requestAnimationFrame(() => liveDraw(div, f, key));
         } else if (r.status !== 204) await sleep(1000);
-      } catch (e) { await sleep(1000); }  // the server restarts, the network drops: retry
+      } catch (e) {  // the server restarts, the network drops: retry
+        if (++errors >= 3) { failed(); if (!ok) break; }
+        await sleep(1000);
+      }
       await sleep(Math.max(10, l.every * 1000 - (performance.now() - t0)));
     }
     div.__polling = false;
@@ -475,7 +482,8 @@ def _noop() -> None:
 
 def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select=None,
                 config: dict | None = None, levers: dict | None = None,
-                fast: tuple[str, ...] = (), live: dict | None = None) -> list[dict]:
+                fast: tuple[str, ...] = (), live: dict | None = None,
+                on_live_failed=None) -> list[dict]:
     """Draw `fig` (a go.Figure, or its plain {"data", "layout"} dicts) under `key`,
     patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
@@ -491,7 +499,8 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
 
     live: {"url", "every" (s), "step"} while training: the browser also fetches those
     traces from `ui.live_feed` at `url` every `every` s (see `liveFeed`); `step` is this
-    frame's, so an older frame does not move the points back."""
+    frame's, so an older frame does not move the points back. `on_live_failed` (no
+    arguments) is called when the browser never got an answer from `url`."""
     chunk = plotly_chunk()
     if chunk is None:
         fig = go.Figure(fig) if isinstance(fig, dict) else fig
@@ -509,6 +518,8 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     kwargs = {"on_need_full_change": lambda: _sent(key).clear()}
     if select:
         kwargs["on_selection_change"] = on_select or _noop
+    if on_live_failed is not None:
+        kwargs["on_live_failed_change"] = on_live_failed
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
         kwargs["on_need_plan_change"] = lambda: _forget_plan(key)
