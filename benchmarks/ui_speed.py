@@ -96,6 +96,67 @@ def headless_rate(seconds: float) -> float:
     return rate
 
 
+KINDS_JS = """(ms) => { const t = performance.now() - ms, c = {};
+  for (const d of window.__ganLeversDraws || []) if (d.key === 'pg_samples' && d.start >= t) {
+    const k = d.live ? 'live feed' : d.fast ? 'patched' : 'full redraw';
+    c[k] = (c[k] || [0, 0]); c[k][0]++; c[k][1] += d.ms; }
+  return c; }"""
+
+PREVIEW_JS = """() => { const d = (window.__ganLeversDraws || []).find(
+  e => e.key === 'pg_samples:levers' && e.start >= window.__t0);
+  return d ? d.start + d.ms - window.__t0 : -1; }"""
+
+
+def measure_live(page, proc, seconds: float) -> float:
+    """Prints the refresh rate, how frames were drawn and where the CPU went while the
+    page trains; returns the training steps/s meanwhile."""
+    n_fake = page.evaluate("""() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
+        return (p._fullData || p.data).find(d => d.name === 'generated').x.length; }""")
+    page.get_by_role("button", name="▶ Train").click()
+    time.sleep(3)
+    s0, t0, c0 = steps(page), time.perf_counter(), cpu_ticks(proc.pid)
+    changes = page.evaluate(COUNT_JS, seconds * 1000)
+    elapsed, c1 = time.perf_counter() - t0, cpu_ticks(proc.pid)
+    ui_rate = (steps(page) - s0) / elapsed
+    print(f"live refresh (samples):   {changes / seconds:8.2f} Hz with {n_fake} generated points"
+          "   (target >= 4)")
+    kinds = page.evaluate(KINDS_JS, seconds * 1000)
+    print("  frames drawn:           " + ", ".join(
+        f"{k} {n / seconds:.1f}/s ({ms / n:.0f} ms each)" for k, (n, ms) in sorted(kinds.items())))
+    tick = os.sysconf("SC_CLK_TCK") * elapsed
+    print("CPU while live (cores):   " + ", ".join(
+        f"{k} {(c1[k] - c0.get(k, 0)) / tick:.2f}" for k in sorted(c1) if c1[k] > c0.get(k, 0)))
+    return ui_rate
+
+
+def measure_levers(page, presses: int) -> None:
+    """Paused: lever key presses, timed to the browser's preview and to the server's frame."""
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Train").wait_for()
+    time.sleep(1.5)
+    thumb = page.locator(".st-key-pg_lv_0 input")
+    lat, shown = [], []
+    for i in range(presses):
+        before = page.evaluate(PROBE_JS)
+        thumb.focus()
+        page.evaluate("() => { window.__t0 = performance.now(); }")
+        page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
+        ms = page.evaluate(WAIT_CHANGE_JS, [before, 5000])
+        if ms >= 0:
+            lat.append(ms)
+        pre = page.evaluate(PREVIEW_JS)  # what the user sees first: the browser's own preview
+        if pre >= 0:
+            shown.append(pre)
+        time.sleep(0.3)
+    for label, xs in (("lever redraw (preview):", shown), ("lever redraw (server):", lat)):
+        if xs:
+            p50, p95 = np.percentile(xs, 50), np.percentile(xs, 95)
+            print(f"{label:26s}p50 {p50:6.0f} ms, p95 {p95:6.0f} ms over {len(xs)} moves"
+                  f"   (target p95 <= 150)")
+        else:
+            print(f"{label:26s}no change observed")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10.0)
@@ -117,53 +178,8 @@ def main() -> int:
             page.set_default_timeout(90_000)
             page.goto(url)
             page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
-            n_fake = page.evaluate("""() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
-                return (p._fullData || p.data).find(d => d.name === 'generated').x.length; }""")
-            page.get_by_role("button", name="▶ Train").click()
-            time.sleep(3)
-            s0, t0, c0 = steps(page), time.perf_counter(), cpu_ticks(proc.pid)
-            changes = page.evaluate(COUNT_JS, args.seconds * 1000)
-            elapsed, c1 = time.perf_counter() - t0, cpu_ticks(proc.pid)
-            ui_rate = (steps(page) - s0) / elapsed
-            hz = changes / args.seconds
-            print(f"live refresh (samples):   {hz:8.2f} Hz with {n_fake} generated points   (target >= 4)")
-            kinds = page.evaluate("""(ms) => { const t = performance.now() - ms, c = {};
-                for (const d of window.__ganLeversDraws || []) if (d.key === 'pg_samples' && d.start >= t) {
-                  const k = d.live ? 'live feed' : d.fast ? 'patched' : 'full redraw';
-                  c[k] = (c[k] || [0, 0]); c[k][0]++; c[k][1] += d.ms; }
-                return c; }""", args.seconds * 1000)
-            print("  frames drawn:           " + ", ".join(
-                f"{k} {n / args.seconds:.1f}/s ({ms / n:.0f} ms each)" for k, (n, ms) in sorted(kinds.items())))
-            tick = os.sysconf("SC_CLK_TCK") * elapsed
-            print("CPU while live (cores):   " + ", ".join(
-                f"{k} {(c1[k] - c0.get(k, 0)) / tick:.2f}" for k in sorted(c1) if c1[k] > c0.get(k, 0)))
-            page.get_by_role("button", name="⏸ Pause").click()
-            page.get_by_role("button", name="▶ Train").wait_for()
-            time.sleep(1.5)
-            thumb = page.locator(".st-key-pg_lv_0 input")
-            lat, shown = [], []
-            for i in range(args.presses):
-                before = page.evaluate(PROBE_JS)
-                thumb.focus()
-                page.evaluate("() => { window.__t0 = performance.now(); }")
-                page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
-                ms = page.evaluate(WAIT_CHANGE_JS, [before, 5000])
-                if ms >= 0:
-                    lat.append(ms)
-                # what the user sees first: the browser's own preview of the probe and sweeps
-                pre = page.evaluate("""() => { const d = (window.__ganLeversDraws || []).find(
-                    e => e.key === 'pg_samples:levers' && e.start >= window.__t0);
-                    return d ? d.start + d.ms - window.__t0 : -1; }""")
-                if pre >= 0:
-                    shown.append(pre)
-                time.sleep(0.3)
-            for label, xs in (("lever redraw (preview):", shown), ("lever redraw (server):", lat)):
-                if xs:
-                    p50, p95 = np.percentile(xs, 50), np.percentile(xs, 95)
-                    print(f"{label:26s}p50 {p50:6.0f} ms, p95 {p95:6.0f} ms over {len(xs)} moves"
-                          f"   (target p95 <= 150)")
-                else:
-                    print(f"{label:26s}no change observed")
+            ui_rate = measure_live(page, proc, args.seconds)
+            measure_levers(page, args.presses)
             page.screenshot(path=str(ARTIFACTS / "ui_speed_final.png"), full_page=True)
             b.close()
     finally:

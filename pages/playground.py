@@ -365,6 +365,12 @@ def _feed_failed() -> None:
     st.session_state["pg_feed_failed"] = True
 
 
+def _fall_back_once() -> None:
+    if st.session_state.get("pg_feed_failed") and not st.session_state.get("pg_feed_fallback"):
+        st.session_state["pg_feed_fallback"] = True
+        st.rerun()  # the whole page, so that the chart's fragment takes the faster run_every
+
+
 def _live_mode() -> bool:
     return live_feed.mounted() and not st.session_state.get("pg_feed_failed")
 
@@ -376,9 +382,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     if snap is None:
         st.info("Building the run…")
         return
-    if st.session_state.get("pg_feed_failed") and not st.session_state.get("pg_feed_fallback"):
-        st.session_state["pg_feed_fallback"] = True
-        st.rerun()  # the whole page, so that this fragment takes the faster run_every
+    _fall_back_once()
     static = _static(trainer)
     sel = _selection_sync()
     show_field = st.session_state.get("pg_show_field", True) and not static["field_note"]
@@ -416,17 +420,25 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                                uirevision=f"samples-{static['cfg']}", title=live_feed.title(snap.step),
                                colorbar=False)
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
-    # Paused, every change (a lever) is drawn in full, so the probe's trace is exact.
-    fast = (("generated", "selected", "probe G(z)", *(f"z{d + 1} sweep" for d in dims))
-            if running else ())
-    live = _feed(z, dims, c) if running else None
-    if live is not None:
-        live["step"] = snap.step
-    live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast, live=live,
-                           on_live_failed=_feed_failed, on_select=lambda: _on_select("pg_samples"),
-                           levers=extra.get("levers"))
+    _draw_samples(fig, snap.step, extra.get("levers"), (z, dims, c) if running else None)
     if with_levers:
         levers_panel(trainer)
+
+
+def _draw_samples(fig, step: int, levers, probe) -> None:
+    """`probe` (z, dims, class) while training, None when paused: paused, every change (a
+    lever) is drawn in full, so the probe's trace is exact; training, the moving traces
+    take the fast path and, with the live feed, come from it between reruns."""
+    fast, live = (), None
+    if probe is not None:
+        z, dims, c = probe
+        fast = ("generated", "selected", "probe G(z)", *(f"z{d + 1} sweep" for d in dims))
+        live = _feed(z, dims, c)
+        if live is not None:
+            live["step"] = step
+    live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast, live=live,
+                           on_live_failed=_feed_failed, on_select=lambda: _on_select("pg_samples"),
+                           levers=levers)
 
 
 def samples_notes(trainer) -> None:
@@ -590,6 +602,17 @@ def diagnostics_ui() -> None:
 
 
 # --------------------------------------------------------------------------- page
+def display_ui() -> None:
+    with st.expander("Display", expanded=False):
+        st.toggle("D's field behind the samples", value=True, key="pg_show_field",
+                  **C.KEPT)
+        st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows",
+                  **C.KEPT)
+        st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps", **C.KEPT)
+        st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
+                         key="pg_refresh", **C.KEPT)
+
+
 def main() -> None:
     st.title("GAN Levers · Playground")
     st.markdown(T.INTRO)
@@ -605,14 +628,7 @@ def main() -> None:
         variant = C.variant_ui()
         C.options_ui(variant)
         budget = C.budget_ui()
-        with st.expander("Display", expanded=False):
-            st.toggle("D's field behind the samples", value=True, key="pg_show_field",
-                      **C.KEPT)
-            st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows",
-                      **C.KEPT)
-            st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps", **C.KEPT)
-            st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
-                             key="pg_refresh", **C.KEPT)
+        display_ui()
         diagnostics_ui()
     trainer = sync_trainer()
     if trainer is None:

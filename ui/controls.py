@@ -223,6 +223,16 @@ def options_ui(variant: str) -> None:
         c2.number_input("kG (G steps)", 0, 20, key="cfg_k_g", **KEPT)
         st.select_slider("Batch size", _options_with(BATCHES, s["cfg_batch_size"]),
                          key="cfg_batch_size", **KEPT)
+    remedies_ui()
+    knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
+    if knobs:
+        with st.expander(f"{variant} settings", expanded=False):
+            for k in knobs:
+                label, lo, hi, step = KNOBS[k]
+                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
+
+
+def remedies_ui() -> None:
     with st.expander("Remedies", expanded=False):
         st.slider("Label smoothing (real label = 1 − s)", 0.0, 0.3, step=0.05,
                   key="cfg_label_smoothing", **KEPT)
@@ -230,12 +240,6 @@ def options_ui(variant: str) -> None:
         st.checkbox("Spectral norm on D", key="cfg_spectral_norm", **KEPT)
         st.checkbox("Minibatch std feature in D", key="cfg_minibatch_std", **KEPT)
         st.checkbox("Feature matching loss for G", key="cfg_feature_matching", **KEPT)
-    knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
-    if knobs:
-        with st.expander(f"{variant} settings", expanded=False):
-            for k in knobs:
-                label, lo, hi, step = KNOBS[k]
-                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
 
 
 def budget_ui() -> int:

@@ -503,31 +503,43 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     arguments) is called when the browser never got an answer from `url`."""
     chunk = plotly_chunk()
     if chunk is None:
-        fig = go.Figure(fig) if isinstance(fig, dict) else fig
-        if select:
-            st.plotly_chart(fig, key=key, on_select=on_select or "rerun",
-                            selection_mode=("box", "lasso"), config=config or {})
-            return []
-        st.plotly_chart(fig, key=key, config=config or {})
+        _plain_chart(fig, key, select, on_select, config)
         return []
     spec = fig if isinstance(fig, dict) else fig.to_dict()
     items = only_changes(_sent(key), [to_json_plotly(t) for t in spec.get("data", [])]
                          + [to_json_plotly(spec.get("layout", {}))])
     data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
             "config": config or {}, "key": key, "fast": list(fast), "live": live}
-    kwargs = {"on_need_full_change": lambda: _sent(key).clear()}
-    if select:
-        kwargs["on_selection_change"] = on_select or _noop
-    if on_live_failed is not None:
-        kwargs["on_live_failed_change"] = on_live_failed
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
-        kwargs["on_need_plan_change"] = lambda: _forget_plan(key)
-    result = _component()(data=data, key=key, **kwargs)
+    result = _component()(data=data, key=key, **_callbacks(key, select, on_select,
+                                                           on_live_failed, levers is not None))
     if not select:
         return []
     sel = getattr(result, "selection", None) or {}
     return list(sel.get("points", [])) if isinstance(sel, dict) else []
+
+
+def _callbacks(key: str, select: bool, on_select, on_live_failed, levers: bool) -> dict:
+    """The component's state callbacks (one per state value its JS may set)."""
+    out = {"on_need_full_change": lambda: _sent(key).clear()}
+    if select:
+        out["on_selection_change"] = on_select or _noop
+    if on_live_failed is not None:
+        out["on_live_failed_change"] = on_live_failed
+    if levers:
+        out["on_need_plan_change"] = lambda: _forget_plan(key)
+    return out
+
+
+def _plain_chart(fig, key: str, select: bool, on_select, config) -> None:
+    """st.plotly_chart, where this Streamlit's plotly.js chunk cannot be found."""
+    fig = go.Figure(fig) if isinstance(fig, dict) else fig
+    if select:
+        st.plotly_chart(fig, key=key, on_select=on_select or "rerun",
+                        selection_mode=("box", "lasso"), config=config or {})
+    else:
+        st.plotly_chart(fig, key=key, config=config or {})
 
 
 def _sent(key: str) -> set:
