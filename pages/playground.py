@@ -154,18 +154,7 @@ def sync_trainer():
         st.error(f"These settings cannot train: {problem}")
     force = st.session_state.pop("pg_force_reset", False)
     if box.trainer is None:
-        if problem:
-            return None
-        if desired.target == C.CUSTOM and points is None:
-            st.info("Upload a CSV of x, y points in the sidebar to train on your own data.")
-            return None
-        try:
-            with st.spinner("Building the generator and discriminator…"):
-                box.set(S.make_trainer(desired, points))
-        except (ValueError, RuntimeError) as err:
-            st.error(f"Cannot build this run: {err}")
-            return None
-        return box.trainer
+        return None if problem else _first_trainer(box, desired, points)
     trainer = box.trainer
     if problem or desired == trainer.cfg and not force:
         return trainer
@@ -189,6 +178,24 @@ def sync_trainer():
         if st.session_state.get("pg_train"):  # Train was clicked in this same run
             trainer.start()
         return trainer
+    _ask_reset(trainer, structural)
+    return trainer
+
+
+def _first_trainer(box, desired, points):
+    if desired.target == C.CUSTOM and points is None:
+        st.info("Upload a CSV of x, y points in the sidebar to train on your own data.")
+        return None
+    try:
+        with st.spinner("Building the generator and discriminator…"):
+            box.set(S.make_trainer(desired, points))
+    except (ValueError, RuntimeError) as err:
+        st.error(f"Cannot build this run: {err}")
+        return None
+    return box.trainer
+
+
+def _ask_reset(trainer, structural) -> None:
     with st.container(border=True):
         st.warning(f"You changed **{', '.join(sorted(structural))}**. That changes the networks "
                    "or the data, so it needs a fresh run: training restarts from step 0.")
@@ -196,7 +203,6 @@ def sync_trainer():
         c1.button("Reset with the new settings", key="pg_confirm", type="primary",
                   on_click=_confirm_reset)
         c2.button("Keep the current run", key="pg_keep", on_click=_keep_run, args=(trainer.cfg,))
-    return trainer
 
 
 # --------------------------------------------------------------------------- controls
@@ -348,10 +354,27 @@ def _lever_extras(run, z, dims: list[int], c, running: bool) -> dict:
     return out
 
 
+def _samples_extras(run, bounds, show_field: bool, show_arrows: bool, probe,
+                    running: bool) -> dict:
+    """D's field, G's arrows and the levers' probe (z, dims, class) for the samples chart.
+    Call with the run's lock held."""
+    out = {}
+    if show_field:  # D only changes with a step; while training, about once a second
+        out["field"] = _aged("pg_field_cache", id(run), run.step_count,
+                             FIELD_EVERY if running else None, lambda: probes.d_field(run, bounds))
+    if show_arrows:
+        a = probes.g_arrows(run, run.eval_latent())
+        if a is not None:
+            out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
+    if probe is not None and run.variant.uses_latent:
+        out.update(_lever_extras(run, *probe, running))
+    return out
+
+
 def _feed(z, dims: list[int], c) -> dict | None:
     """Point this session's live feed (ui.live_feed) at the current probe and selection;
-    returns the chart's `live` argument, or None where the feed's route is not served."""
-    if not live_feed.mounted() or st.session_state.get("pg_feed_failed"):
+    returns the chart's `live` argument, or None where the feed is not in use."""
+    if not _live_mode():
         return None
     token = live_feed.register(S.box())
     live_feed.update(token, z=z, dims=dims if st.session_state.get("pg_show_sweeps", True) else [],
@@ -394,22 +417,10 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     c = st.session_state.get("pg_lv_class") if spec is not None and spec.n_classes else None
     bounds = static["bounds"]
     running = _running(trainer)
-
-    def compute(run):
-        out = {}
-        step = run.step_count
-        if show_field:  # D only changes with a step; while training, a few times a second
-            out["field"] = _aged("pg_field_cache", id(run), step, FIELD_EVERY if running else None,
-                                 lambda: probes.d_field(run, bounds))
-        if show_arrows:
-            a = probes.g_arrows(run, run.eval_latent())
-            if a is not None:
-                out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
-        if z is not None and run.variant.uses_latent:
-            out.update(_lever_extras(run, z, dims if show_sweeps else [], c, running))
-        return out
+    probe = (z, dims if show_sweeps else [], c) if z is not None else None
     try:
-        extra = trainer.with_models(compute)
+        extra = trainer.with_models(
+            lambda run: _samples_extras(run, bounds, show_field, show_arrows, probe, running))
     except Exception as err:  # a view must never take the page down
         extra = {}
         st.caption(f"(field/probe unavailable: {type(err).__name__}: {err})")
@@ -613,10 +624,8 @@ def display_ui() -> None:
                          key="pg_refresh", **C.KEPT)
 
 
-def main() -> None:
-    st.title("GAN Levers · Playground")
-    st.markdown(T.INTRO)
-    first_visit()
+def sidebar_ui() -> int:
+    """Every setting; returns the step budget."""
     with st.sidebar:
         C.ensure_defaults()
         if st.session_state.get("pg_open_error"):
@@ -630,6 +639,14 @@ def main() -> None:
         budget = C.budget_ui()
         display_ui()
         diagnostics_ui()
+    return budget
+
+
+def main() -> None:
+    st.title("GAN Levers · Playground")
+    st.markdown(T.INTRO)
+    first_visit()
+    budget = sidebar_ui()
     trainer = sync_trainer()
     if trainer is None:
         return

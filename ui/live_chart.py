@@ -209,6 +209,11 @@ function column(v) {  // a trace's x or y: a plain array, or plotly.py's {dtype,
   return null;
 }
 
+function setTitle(div, text) {  // without a relayout: the title is all that changed
+  const el = div.querySelector('.gtitle');
+  if (el && typeof text === 'string') el.textContent = text;
+}
+
 // Moves the drawn traces `items` ([{i: index in div.data, xs, ys}]) and sets the title.
 function patchTraces(div, items, title) {
   const plot = div._fullLayout && div._fullLayout._plots && div._fullLayout._plots.xy;
@@ -237,8 +242,7 @@ function patchTraces(div, items, title) {
   div._fullLayout._glcanvas.each(c => { if (c.regl) c.regl.clear({color: true, depth: true}); });
   sc.draw();
   if (svg.length) drawOverlay(div, svg);
-  const el = div.querySelector('.gtitle');
-  if (el && typeof title === 'string') el.textContent = title;
+  setTitle(div, title);
   return true;
 }
 
@@ -315,9 +319,7 @@ function liveDraw(div, f, key) {
   if (!hideGl(div, new Set(points.map(t => t.name)))) return;
   div.__liveItems = points;
   if (!drawOverlay(div, points.concat(stale && div.__preview ? div.__preview : curves))) return;
-  const el = div.querySelector('.gtitle');
-  if (el) el.textContent = f.title;
-  div.__liveStep = f.step;
+  setTitle(div, f.title);
   const stats = (window.__ganLeversDraws = window.__ganLeversDraws || []);
   stats.push({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
   if (stats.length > 500) stats.shift();

@@ -56,10 +56,7 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
         data.append(dict(type="scatter", **moving[name], mode="lines", name=name,
                          hoverinfo="name", line=dict(color=lever_colour(d), width=2.5)))
     if probe is not None:
-        data.append(dict(type="scatter", **moving["probe G(z)"], mode="markers", name="probe G(z)",
-                         hovertemplate="probe G(z)<br>(%{x:.3g}, %{y:.3g})<extra></extra>",
-                         marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
-                                     line=dict(width=2.5, color=PROBE))))
+        data.append(_probe_trace(moving["probe G(z)"]))
     layout = square_axes(bounds, uirevision, title, height)
     # read back by the page to map selections onto trace numbers: a fake's index
     # survives the shift when the field trace is present
@@ -81,6 +78,13 @@ def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=N
     if probe is not None:
         out["probe G(z)"] = dict(x=[float(probe[0])], y=[float(probe[1])])
     return out
+
+
+def _probe_trace(xy: dict) -> dict:
+    return dict(type="scatter", **xy, mode="markers", name="probe G(z)",
+                hovertemplate="probe G(z)<br>(%{x:.3g}, %{y:.3g})<extra></extra>",
+                marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
+                            line=dict(width=2.5, color=PROBE)))
 
 
 def _tag(fig: go.Figure, **meta) -> go.Figure:
