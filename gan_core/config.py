@@ -51,6 +51,14 @@ class Config:
     batch_size: int = 256
     seed: int = 0
     dataset_size: int = 0  # 0: fresh samples every batch; N: a fixed set of N points
+    # >0: what is shown and measured is an exponential moving average of G's weights with
+    # this decay (Yazici et al. 2019); the averaged G lands its samples on the modes, where
+    # the trained G keeps oscillating around them. 0: off.
+    g_ema: float = 0.0
+    # >0: both learning rates fall linearly to lr_floor x their value over this many steps,
+    # then stay there. 0: constant rates.
+    lr_decay_steps: int = 0
+    lr_floor: float = 0.1
     # variant knobs (each variant reads only its own)
     gp_lambda: float = 0.1  # WGAN-GP's toy value (see gan_core/variants/wgan_gp.py)
     clip_value: float = 0.01
@@ -155,6 +163,12 @@ def check_basic(cfg: Config) -> None:
         problems.append("dataset_size must be 0 (fresh samples) or between 10 and 1,000,000")
     if not 16 <= cfg.eval_size <= 20000:
         problems.append("eval_size must be between 16 and 20000")
+    if not 0 <= cfg.g_ema < 1:
+        problems.append("g_ema must be in [0, 1): 0 is off, 0.999 averages ~1,000 steps")
+    if cfg.lr_decay_steps < 0:
+        problems.append("lr_decay_steps must be >= 0")
+    if not 0 < cfg.lr_floor <= 1:
+        problems.append("lr_floor must be in (0, 1]")
     if cfg.mixture_components < 1:
         problems.append("mixture_components must be >= 1")
     if problems:

@@ -330,7 +330,7 @@ def mlp_plan(run, c=None) -> dict | None:
 
     from .nets import Generator
     from .variants.base import Variant
-    G = run.nets.G
+    G = run.nets.shown_G
     if not isinstance(G, Generator) or type(run.variant).generate is not Variant.generate:
         return None
     layers, pending = [], None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import copy
 import math
 import threading
 import time
@@ -45,6 +46,33 @@ def make_optimizer(cfg: Config, params, lr: float, device) -> torch.optim.Optimi
 def set_lr(opt: torch.optim.Optimizer, lr: float) -> None:
     for group in opt.param_groups:
         group["lr"] = lr
+
+
+def lr_factor(cfg: Config, step: int) -> float:
+    """Linear decay from 1 to lr_floor over lr_decay_steps, then flat."""
+    if cfg.lr_decay_steps <= 0:
+        return 1.0
+    return 1.0 - (1.0 - cfg.lr_floor) * min(1.0, step / cfg.lr_decay_steps)
+
+
+class WeightAverage:
+    """An exponential moving average of G's weights, kept as a copy of G in
+    nets.extra["G_ema"] (so checkpoints and keyframes carry it). One fused lerp over
+    cached tensor lists, as timm's ModelEmaV3 does: torch's AveragedModel walks the
+    module tree on every update, ~10x the cost for these small MLPs."""
+
+    def __init__(self, nets: Nets, decay: float):
+        self.decay = decay
+        ema = copy.deepcopy(nets.G).requires_grad_(False)
+        nets.extra["G_ema"] = ema
+        self.src, self.dst = list(nets.G.parameters()), list(ema.parameters())
+        self.src_buf, self.dst_buf = list(nets.G.buffers()), list(ema.buffers())
+
+    @torch.no_grad()
+    def update(self) -> None:
+        torch._foreach_lerp_(self.dst, self.src, 1.0 - self.decay)
+        if self.src_buf:  # BatchNorm's running stats are copied, not averaged
+            torch._foreach_copy_(self.dst_buf, self.src_buf)
 
 
 # --------------------------------------------------------------------------- the step
@@ -189,6 +217,8 @@ class Run:
         self.draw_real = self._to_device(self.variant.make_data(cfg, self.target, self.gen))
         self._draw_train = ChunkedDraw(self.draw_real)  # only the step's own stream
         self.nets = self.variant.build(cfg, self.target).to(self.device)
+        # after .to(): moving a module replaces its buffers, and the average caches them
+        self.average = WeightAverage(self.nets, cfg.g_ema) if cfg.g_ema else None
         self.nets.rng.manual_seed(cfg.seed + 7)
         self.opts = Optimizers(
             make_optimizer(cfg, self.variant.d_params(self.nets), cfg.lr_d, self.device),
@@ -219,7 +249,16 @@ class Run:
         out = train_step(self.nets, self.opts, self._draw_train, self.variant, self.cfg,
                          self.gen, mode)
         self.step_count += 1
+        if self.average is not None and mode != "d":
+            self.average.update()
+        if self.cfg.lr_decay_steps:
+            self._apply_lr()
         return out
+
+    def _apply_lr(self) -> None:
+        f = lr_factor(self.cfg, self.step_count)
+        set_lr(self.opts.d, self.cfg.lr_d * f)
+        set_lr(self.opts.g, self.cfg.lr_g * f)
 
     @torch.no_grad()
     def generate(self, latent: Latent) -> np.ndarray:
@@ -261,8 +300,7 @@ class Run:
         new = self.cfg.replace(**changes)
         check_basic(new)
         self.cfg = new
-        set_lr(self.opts.d, new.lr_d)
-        set_lr(self.opts.g, new.lr_g)
+        self._apply_lr()
 
     def params_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in self.nets.parameters())

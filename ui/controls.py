@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
+from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
@@ -23,6 +24,7 @@ CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
 BATCHES = [32, 64, 128, 256, 512, 1024]
+EMAS = [0.0, 0.99, 0.995, 0.999, 0.9995]
 WIDTHS = [8, 16, 32, 64, 128, 256, 512]
 # Variant knobs: shown only for variants whose defaults mention them.
 KNOBS = {
@@ -37,43 +39,15 @@ KNOBS = {
 WIDGET_FIELDS = ("target", "variant", "latent_dim", "prior", "g_depth", "g_width", "d_depth",
                  "d_width", "activation", "optimizer", "lr_d", "lr_g", "k_d", "k_g",
                  "batch_size", "seed", "label_smoothing", "instance_noise", "spectral_norm",
-                 "minibatch_std", "feature_matching", *KNOBS)
+                 "minibatch_std", "feature_matching", "g_ema", *KNOBS)
 VARIANT_FIELDS = sorted({k for v in VARIANTS.values() for k in v.defaults} - {"target"})
 
-PRESETS = {
-    "Lazarou spiral": dict(
-        variant="nsgan", target="spiral", latent_dim=2, prior="uniform", g_depth=3, g_width=128,
-        d_depth=3, d_width=128, lr_d=5e-4, lr_g=5e-4, batch_size=256, activation="relu"),
-    "Mode collapse on ring8": dict(
-        variant="nsgan", target="ring8", latent_dim=2, prior="normal", g_depth=2, g_width=32,
-        d_depth=2, d_width=32, lr_d=1e-3, lr_g=1e-3, batch_size=128),
-    "WGAN-GP fixes it": dict(
-        variant="wgan_gp", target="ring8", latent_dim=2, prior="normal", g_depth=3, g_width=64,
-        d_depth=3, d_width=64, lr_d=5e-4, lr_g=5e-4, batch_size=128),
-    # The tutorial's shapes (G dense 16, 16; D dense 16, 16, then 2, then 1; leaky ReLU,
-    # uniform noise). Its RMSProp with 10 D and 10 G steps also works, ~10x slower; Adam
-    # at 2e-3 fits the curve in ~1,200 steps, and on the Discriminator inspector a G step
-    # after D's catch-up steps moves the fake feature centroid towards the real one
-    # (4 seeds x 5 stages of training: 20 of 20 after 50 D steps, 18 of 20 after 20).
-    "Quadratic tutorial (2-D D features)": dict(
-        variant="nsgan", target="quadratic", latent_dim=2, prior="uniform", g_depth=2,
-        g_width=16, d_depth=2, d_width=16, d_feature_dim=2, activation="leaky_relu",
-        optimizer="adam", lr_d=2e-3, lr_g=2e-3, k_d=1, k_g=1, batch_size=128),
-}
-PRESET_NOTES = {
-    "Lazarou spiral": "The article's setup: a 2-D uniform latent, an MLP generator, NS-GAN.",
-    "Mode collapse on ring8": "Small nets and a large step size on eight sharp modes: it collapses.",
-    "WGAN-GP fixes it": "Same target, a Wasserstein critic with gradient penalty: all modes.",
-    "Quadratic tutorial (2-D D features)": "The quadratic-curve tutorial: D ends in a 2-unit "
-        "feature layer, so the Discriminator inspector can plot D's feature space.",
-}
-DEFAULT_PRESET = "Lazarou spiral"
+DEFAULT_PRESET = P.DEFAULT
 
 
 # --------------------------------------------------------------------------- config <-> widgets
 def preset_config(name: str) -> Config:
-    p = dict(PRESETS[name])
-    return config_for(p.pop("variant"), **p)
+    return P.PRESETS[name].config()
 
 
 def push_config(cfg: Config) -> None:
@@ -101,6 +75,7 @@ def desired_config() -> Config:
 def apply_preset(name: str) -> None:
     push_config(preset_config(name))
     st.session_state["pg_force_reset"] = True  # a preset is a fresh run, no question asked
+    st.session_state["pg_preset"] = name  # its promise shows as "what to watch"
 
 
 def on_variant_change() -> None:
@@ -156,9 +131,9 @@ def _options_with(options: list, value) -> list:
 
 def presets_ui() -> None:
     st.markdown("**Presets** (one click each)")
-    for name in PRESETS:
+    for name, preset in P.PRESETS.items():
         st.button(name, key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                  help=PRESET_NOTES[name], width="stretch")
+                  help=preset.note, width="stretch")
 
 
 def target_ui() -> str:
@@ -210,9 +185,18 @@ def options_ui(variant: str) -> None:
         c2.select_slider("D width", _options_with(WIDTHS, s["cfg_d_width"]), key="cfg_d_width",
                          **KEPT)
         st.selectbox("Activation", ACTIVATIONS, key="cfg_activation", **KEPT)
+        st.select_slider("Average of G's weights (EMA decay)", _options_with(EMAS, s["cfg_g_ema"]),
+                         key="cfg_g_ema", format_func=lambda v: "off" if v == 0 else f"{v:g}",
+                         help="Show an exponential moving average of G's weights: the trained G "
+                              "keeps circling the modes, its average sits on them (sharper "
+                              "samples). Changing it restarts the run.", **KEPT)
         st.number_input("Seed", 0, 10_000, key="cfg_seed", **KEPT)
     with st.expander("Optimiser (live)", expanded=True):
         st.caption("Learning rates and kD / kG apply at once, without a restart.")
+        hidden = s.get("pg_hidden", {})
+        if hidden.get("lr_decay_steps"):
+            st.caption(f"This setup lowers both rates linearly to {hidden['lr_floor']:g}× the "
+                       f"values below over its first {hidden['lr_decay_steps']:,} steps.")
         st.selectbox("Optimiser", OPTIMIZERS, key="cfg_optimizer", **KEPT)
         st.select_slider("D learning rate", _options_with(LRS, s["cfg_lr_d"]), key="cfg_lr_d",
                          format_func=lambda v: f"{v:.0e}", **KEPT)

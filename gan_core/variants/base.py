@@ -79,6 +79,12 @@ class Nets(nn.Module):
         self.rng = torch.Generator().manual_seed(0)
         self.pairwise = False  # True for T-GANs: D scores pairs, there is no per-point score
 
+    @property
+    def shown_G(self) -> nn.Module:
+        """The G whose samples are shown and measured: G's moving average when the run
+        keeps one (Config.g_ema), else G itself."""
+        return self.extra["G_ema"] if "G_ema" in self.extra else self.G
+
     def one_hot(self, c):  # (N,) -> (N, n_classes)
         return F.one_hot(c, self.n_classes).to(torch.float32)
 
@@ -141,11 +147,15 @@ class Variant:
     paper = ""
     summary = ""  # one line: what this variant changes
     defaults: dict = {}  # Config overrides applied when the user picks this variant
+    steps_needed = 0  # steps a run of this variant's defaults needs before it is judged; 0: the usual 6,000
     uses_latent = True  # False for variants that map data to data (CycleGAN)
     conditional = False  # G and D both see the mode index
     g_uses_real = True  # False: g_loss ignores `real`, so the G step skips drawing it
     reuse_fake = True  # the first G step reuses the last D step's fake batch (DCGAN style)
     uses_labels = True  # False for losses without real/fake targets (Wasserstein, hinge)
+    # True when G's loss is D's raw, unbounded score (Wasserstein, hinge): G's gradient does
+    # not saturate when D wins, so D's loss near 0 is not the "discriminator wins" alarm.
+    critic_unbounded = False
     live_fields = ("lr_d", "lr_g", "k_d", "k_g", "label_smoothing", "instance_noise")
 
     # --- validation -------------------------------------------------------------
@@ -201,7 +211,10 @@ class Variant:
         return Latent(z, c)
 
     def generate(self, nets: Nets, latent: Latent) -> Tensor:  # (N, 2)
-        return nets.G(nets.g_input(latent))
+        # Train mode is the training step's G; eval mode (Run.generate, the probes) is the
+        # G that is shown, which is the moving average when the run keeps one.
+        G = nets.G if nets.training else nets.shown_G
+        return G(nets.g_input(latent))
 
     def fake_batch(self, nets: Nets, latent: Latent) -> Batch:
         return Batch(self.generate(nets, latent), latent.c, latent.z)
