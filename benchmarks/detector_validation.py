@@ -5,6 +5,7 @@
     python benchmarks/detector_validation.py --real-only --steps 4000 --seeds 3
     python benchmarks/detector_validation.py --real-only --seed0 6 --record runs.npz  # held-out seeds
     python benchmarks/detector_validation.py --replay runs.npz  # re-score a changed detector, no training
+    python benchmarks/detector_validation.py --replay a.npz,b.npz  # several recordings as one set
 
 Synthetic suite: fake sets with a known answer (perfect sampler, one mode, half the
 modes, hopping between modes, blurred, 1% and 3% uniform junk) plus loss-only cases
@@ -18,6 +19,12 @@ detector sees only the run's usual eval batch (eval_size, 2,000 by default) ever
 steps, never the labelling sample. `--record` saves every eval batch, loss and label
 (plain arrays + JSON), so `--replay` scores a changed detector on the very same runs;
 tune on some seeds and confirm on fresh ones (`--seed0`).
+
+Verdicts on the real runs: each run's end is also scored against its target's quality
+floor (gan_core.quality.floor_for) from the same 20,000-sample label, and the detector's
+final verdict (too early, learning, stalled, healthy, alert) is tallied against it. The
+one count that must be 0 is "below the floor but healthy": a run the app would call
+healthy while it is not there. It is printed beside collapse precision and recall.
 """
 from __future__ import annotations
 
@@ -183,21 +190,25 @@ def real_runs(steps, seeds, every=250, seed0=0, record=None):
 
 
 def score_run(case, verbose=True):
-    """Replay one run's eval batches through a fresh detector; (target, desc, labels, said)."""
+    """Replay one run's eval batches through a fresh detector;
+    (target, desc, labels, said, end above the floor, final verdict state)."""
     cfg, m = case["cfg"], case["end"]
     det = Detector(get_target(cfg.target), cfg)
     final = set()
     for step, fake, losses, grads in case["evals"]:
         final = {a.kind for a in det.evaluate(step, fake, losses, grads)}
     said = {"collapse"} if final & {"collapse", "mode_hopping"} else set()
+    above = det.floor.passes(m)  # the 20,000-sample end stats, not the eval batch
     if verbose:
         row = det.history[-1] if det.history else {}
         print(f"  {case['desc']:34s} seed {cfg.seed}: {m['captured']}/{m['n_modes']} modes, "
-              f"HQ {m['hq']:.0%} -> {'collapsed' if case['labels'] else 'not collapsed'}; "
-              f"detector at the end: {sorted(final) or '-'} (sees {row.get('captured', '?')}/"
-              f"{m['n_modes']}, HQ {row.get('hq', 0):.0%}, spread {row.get('spread_ratio', 0):.2f}, "
-              f"KL {row.get('reverse_kl', 0):.2f}) ({case.get('seconds', 0):.0f}s)", flush=True)
-    return (cfg.target, case["desc"], case["labels"], said)
+              f"HQ {m['hq']:.0%} -> {'collapsed' if case['labels'] else 'not collapsed'}, "
+              f"{'above' if above else 'below'} the floor; "
+              f"detector at the end: {sorted(final) or '-'}, {det.verdict.state} (sees "
+              f"{row.get('captured', '?')}/{m['n_modes']}, HQ {row.get('hq', 0):.0%}, spread "
+              f"{row.get('spread_ratio', 0):.2f}, KL {row.get('reverse_kl', 0):.2f}) "
+              f"({case.get('seconds', 0):.0f}s)", flush=True)
+    return (cfg.target, case["desc"], case["labels"], said, above, det.verdict.state)
 
 
 def save_runs(path, cases):
@@ -224,20 +235,47 @@ def load_runs(path):
 
 
 # --------------------------------------------------------------------------- scoring
-def score(rows, kinds):
-    print(f"{'alert':20s} {'TP':>4s} {'FP':>4s} {'FN':>4s} {'precision':>10s} {'recall':>7s}")
+def score(rows, kinds, healthy_below=None):
+    """Precision and recall per alert kind; `healthy_below` (real runs): the count of runs
+    that end below the floor with a healthy verdict, printed on the same line."""
+    extra = "  below floor but healthy" if healthy_below is not None else ""
+    print(f"{'alert':20s} {'TP':>4s} {'FP':>4s} {'FN':>4s} {'precision':>10s} {'recall':>7s}"
+          f" {'false alarms':>13s}{extra}")
     for kind in kinds:
-        tp = sum(kind in lab and kind in fired for _, _, lab, fired in rows)
-        fp = sum(kind not in lab and kind in fired for _, _, lab, fired in rows)
-        fn = sum(kind in lab and kind not in fired for _, _, lab, fired in rows)
+        tp = sum(kind in r[2] and kind in r[3] for r in rows)
+        fp = sum(kind not in r[2] and kind in r[3] for r in rows)
+        fn = sum(kind in r[2] and kind not in r[3] for r in rows)
+        negatives = sum(kind not in r[2] for r in rows)
         prec = tp / (tp + fp) if tp + fp else float("nan")
         rec = tp / (tp + fn) if tp + fn else float("nan")
-        print(f"{kind:20s} {tp:4d} {fp:4d} {fn:4d} {prec:10.2f} {rec:7.2f}")
+        false_alarms = fp / negatives if negatives else float("nan")  # share of the unlabelled
+        tail = f"  {healthy_below:24d}" if healthy_below is not None else ""
+        print(f"{kind:20s} {tp:4d} {fp:4d} {fn:4d} {prec:10.2f} {rec:7.2f} {false_alarms:13.0%}{tail}")
+
+
+def score_verdicts(rows) -> int:
+    """Final verdict against the end-of-run floor; returns the runs below the floor that
+    the detector calls healthy (must be 0)."""
+    from gan_core.detector import VERDICT_STATES
+    table = {above: defaultdict(int) for above in (True, False)}
+    for *_, above, state in rows:
+        table[above][state] += 1
+    print("final verdict vs the end-of-run floor (20,000 samples):")
+    print(f"  {'end':18s}" + "".join(f"{s:>11s}" for s in VERDICT_STATES))
+    for above, label in ((True, "above the floor"), (False, "below the floor")):
+        print(f"  {label:18s}" + "".join(f"{table[above][s]:11d}" for s in VERDICT_STATES))
+    return table[False]["healthy"]
+
+
+def score_real(rows):
+    healthy_below = score_verdicts(rows)
+    score(rows, ("collapse",), healthy_below)
+    print_misses(rows)
 
 
 def print_misses(rows):
     misses = defaultdict(int)
-    for target, case, lab, fired in rows:
+    for target, case, lab, fired, *_ in rows:
         if lab != fired:
             misses[(target, case, tuple(sorted(lab)), tuple(sorted(fired)))] += 1
     if misses:
@@ -257,7 +295,8 @@ def main():
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--seed0", type=int, default=0, help="first real-run seed (held-out checks)")
     ap.add_argument("--record", help="save the real runs' eval batches to this .npz")
-    ap.add_argument("--replay", help="re-score real runs saved by --record (no training)")
+    ap.add_argument("--replay", help="re-score real runs saved by --record (no training); "
+                    "several files: a.npz,b.npz")
     args = ap.parse_args()
     torch.set_num_threads(1)
     if not (args.real_only or args.replay):
@@ -268,14 +307,11 @@ def main():
         print_misses(rows)
     if args.replay:
         print(f"\nreal runs replayed from {args.replay}:")
-        rows = [score_run(case) for case in load_runs(args.replay)]
-        score(rows, ("collapse",))
-        print_misses(rows)
+        cases = [case for path in args.replay.split(",") for case in load_runs(path)]
+        score_real([score_run(case) for case in cases])
     elif args.real or args.real_only:
         print(f"\nreal runs ({args.steps} steps each):")
-        rows = real_runs(args.steps, args.seeds, seed0=args.seed0, record=args.record)
-        score(rows, ("collapse",))
-        print_misses(rows)
+        score_real(real_runs(args.steps, args.seeds, seed0=args.seed0, record=args.record))
 
 
 if __name__ == "__main__":

@@ -163,13 +163,20 @@ def check_basic(cfg: Config) -> None:
         problems.append("dataset_size must be 0 (fresh samples) or between 10 and 1,000,000")
     if not 16 <= cfg.eval_size <= 20000:
         problems.append("eval_size must be between 16 and 20000")
+    problems += _aid_problems(cfg)
+    if cfg.mixture_components < 1:
+        problems.append("mixture_components must be >= 1")
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
+def _aid_problems(cfg: Config) -> list[str]:
+    """The EMA of G and the learning-rate decay."""
+    problems = []
     if not 0 <= cfg.g_ema < 1:
         problems.append("g_ema must be in [0, 1): 0 is off, 0.999 averages ~1,000 steps")
     if cfg.lr_decay_steps < 0:
         problems.append("lr_decay_steps must be >= 0")
     if not 0 < cfg.lr_floor <= 1:
         problems.append("lr_floor must be in (0, 1]")
-    if cfg.mixture_components < 1:
-        problems.append("mixture_components must be >= 1")
-    if problems:
-        raise ConfigError("; ".join(problems))
+    return problems

@@ -7,6 +7,13 @@ for a few evaluations into `Alert`s. No single metric decides: coverage catches
 missing modes, spread catches shrinking, HQ/precision catch blur and junk, the
 losses catch a runaway discriminator.
 
+Besides the alerts, each pass leaves a `Verdict` in `detector.verdict`, one of: too early
+to judge, still learning, stalled, healthy, or alert. "Healthy" means the run meets its
+target's quality floor (gan_core.quality), the same bar the pretrained zoo must clear, so
+the app never reassures a run that is not there yet; below the floor a run is "learning"
+while its progress towards the floor keeps improving, and "stalled" once it has not for a
+while.
+
 Thresholds are relative to what a perfect sampler scores (the real-vs-real
 reference), never to 100%: a perfect sampler itself puts ~1.1% of its samples
 outside 3 sigma.
@@ -22,8 +29,11 @@ import torch
 
 from . import metrics as M
 from .config import Config, ConfigError, check_basic
+from .quality import NAMES, Floor, floor_for
 
 SEVERITIES = ("info", "warning", "error")
+VERDICT_STATES = ("too_early", "learning", "stalled", "healthy", "alert")
+TONES = ("neutral", "good", "warning", "error")  # the UI's colour: only "good" is green
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,24 @@ class Thresholds:
     far_excess: float = 0.0025  # share of junk: > 4.5 sigma from every mode or > 3 k-NN radii from all data
     tear_score: float = 0.03
     width_ratio: float = 0.5
+    # Verdicts
+    judge_checks: int = 2  # checks (after warm-up) before any verdict but an alert
+    healthy_patience: int = 2  # the floor passed on this many checks in a row: one lucky
+    # eval batch near the floor must not turn the run green
+    stall_checks: int = 6  # best progress not beaten over this many checks: stalled
+    stall_gain: float = 0.02  # progress (mean share of each floor check met) that counts as better
 
 
-# Losses where D's loss is not bounded below by 0 at "D wins": skip that alert for them.
-_UNBOUNDED_D = ("wgan",)
+@dataclass(frozen=True)
+class Verdict:
+    """The detector's one-line answer to "how is this run doing?"."""
+    state: str  # one of VERDICT_STATES
+    tone: str  # one of TONES; "good" only for healthy
+    title: str
+    text: str  # the numbers behind it, and the floor the run is aiming for
+    scope: str = ""  # what can and cannot be judged for this target and variant
+    progress: float = 0.0  # mean share of each floor check met, 1.0 at the floor
+    step: int = 0
 
 
 class Detector:
@@ -92,6 +116,8 @@ class Detector:
         self.map_grid = map_grid
         self.history: deque[dict] = deque(maxlen=history_size)
         self.alerts: list[Alert] = []
+        self.floor: Floor = floor_for(target)
+        self.verdict = self._too_early(0, 0)
         self._recent: dict[str, deque] = {}  # kind -> hits (bool) of the last few checks
         self._prev_hist = None
         self._g_grad_max = 0.0
@@ -110,6 +136,7 @@ class Detector:
         self.history.clear()
         self.alerts, self._recent, self._prev_hist = [], {}, None
         self._g_grad_max, self._last_step = 0.0, None
+        self.verdict = self._too_early(0, 0)
 
     # ----- the pass
     def evaluate(self, step: int, fake_points, losses: dict, grad_norms: dict,
@@ -125,11 +152,12 @@ class Detector:
         if not all(_finite(v) for v in scalars.values()) or not np.isfinite(fake).all():
             self.history.append({"step": step, "diverged": 1.0, **_floats(scalars)})
             self.alerts = [self._diverged(step, scalars, fake)]
-            return self.alerts
-        row = self._measure(step, fake, generator)
-        row.update(_floats(scalars))
-        self.history.append(row)
-        self.alerts = self._judge(step, row, losses, grad_norms)
+        else:
+            row = self._measure(step, fake, generator)
+            row.update(_floats(scalars))
+            self.history.append(row)
+            self.alerts = self._judge(step, row, losses, grad_norms)
+        self.verdict = self._verdict(step, self.alerts)
         return self.alerts
 
     def _measure(self, step: int, fake: np.ndarray, generator) -> dict:
@@ -213,7 +241,8 @@ class Detector:
         return self._low_coverage(row) and row["js_prev"] > self.th.hop_js
 
     def _d_wins(self, losses, grads) -> bool:
-        if self.config.variant.startswith(_UNBOUNDED_D) or "d_loss" not in losses:
+        variant = _variant(self.config)
+        if (variant is not None and variant.critic_unbounded) or "d_loss" not in losses:
             return False
         g = float(grads.get("g", math.nan))
         if _finite(g):
@@ -228,6 +257,91 @@ class Detector:
         imprecise = row["precision"] < row["floor_precision"] - self.th.precision_drop
         junk = max(row["far"] - 2 * perfect["far"], row["stray"] - 2 * row["floor_stray"]) > self.th.far_excess
         return blurred or imprecise or junk
+
+    # ----- verdicts
+    def _verdict(self, step: int, alerts: list[Alert]) -> Verdict:
+        """Warnings and errors first; then too early, healthy (the floor held on the last
+        checks), stalled (no better progress lately) or still learning."""
+        serious = [a for a in alerts if a.severity != "info"]
+        if serious:
+            return self._alerted(step, serious)
+        rows = [r for r in self.history if r["step"] >= self.th.warmup_steps and "diverged" not in r]
+        if step < self.th.warmup_steps or len(rows) < self.th.judge_checks:
+            return self._too_early(step, len(rows))
+        progress = [self.progress(r) for r in rows]
+        recent = rows[-self.th.healthy_patience:]
+        if len(recent) == self.th.healthy_patience and all(self.floor.passes(r) for r in recent):
+            return self._healthy(step, rows[-1], alerts)
+        w = self.th.stall_checks
+        at_floor = self.floor.passes(rows[-1])  # but not for long enough: not stalled either
+        no_better = len(progress) > w and max(progress[-w:]) < max(progress[:-w]) + self.th.stall_gain
+        if no_better and not at_floor:
+            return self._stalled(step, rows[-1], progress)
+        return self._learning(step, rows[-1], progress)
+
+    def progress(self, row: dict) -> float:
+        """How far a history row is towards the floor: the mean over its checks of the share
+        of each one met (captured 6 of 8 -> 0.75), so 1.0 exactly when the floor passes."""
+        return float(np.mean([_share_met(c, row) for c in self.floor.checks]))
+
+    def scope(self) -> str:
+        return judged_by(self.target, self.config, self.floor)
+
+    def _too_early(self, step: int, checks: int) -> Verdict:
+        row = self.history[-1] if self.history else {}
+        measured = f": {self._measured(row)}" if row and "diverged" not in row else ""
+        text = (f"Step {step:,}{measured}. The first checks of a run say little (a young "
+                f"generator is a small blob), so the detector waits for warm-up "
+                f"({self.th.warmup_steps:,} steps) and {self.th.judge_checks} checks after it "
+                f"({checks} so far). It will aim for "
+                f"the target's quality floor: {self.floor.describe()}.")
+        return Verdict("too_early", "neutral", "Too early to judge", text, self.scope(), 0.0, step)
+
+    def _healthy(self, step: int, row: dict, notes: list[Alert]) -> Verdict:
+        text = (f"Step {step:,}: {self._measured(row)}. The run meets the target's quality "
+                f"floor ({self.floor.describe()}) on the last {self.th.healthy_patience} checks.")
+        if notes:
+            text += " Notes below: " + "; ".join(a.title for a in notes) + "."
+        return Verdict("healthy", "good", "Healthy: meets the target's quality floor", text,
+                       self.scope(), 1.0, step)
+
+    def _learning(self, step: int, row: dict, progress: list[float]) -> Verdict:
+        w = self.th.stall_checks
+        if len(progress) > w:
+            trend = (f"Its best progress towards the floor: {max(progress[-w:]):.0%} in the last "
+                     f"{w} checks, {max(progress[:-w]):.0%} before them.")
+        else:
+            trend = (f"Progress towards the floor {progress[-1]:.0%} ({len(progress)} checks so "
+                     f"far); it is called stalled if {w} checks in a row bring nothing better.")
+        failures = self.floor.failures(row)
+        where = (f"Aiming for {self.floor.describe()}; not there yet: {'; '.join(failures)}."
+                 if failures else f"At the floor on this check; healthy once it holds on "
+                 f"{self.th.healthy_patience} checks in a row.")
+        text = f"Step {step:,}: {self._measured(row)}. {where} {trend}"
+        return Verdict("learning", "neutral", "Still learning", text, self.scope(), progress[-1], step)
+
+    def _stalled(self, step: int, row: dict, progress: list[float]) -> Verdict:
+        w = self.th.stall_checks
+        text = (f"Step {step:,}: {self._measured(row)}. Below the floor "
+                f"({'; '.join(self.floor.failures(row))}), and the last {w} checks came no closer "
+                f"to it than {max(progress[-w:]):.0%} against {max(progress[:-w]):.0%} before. "
+                "More steps with these settings are unlikely to get there: try lower learning "
+                "rates or another variant.")
+        return Verdict("stalled", "warning", "Stalled below the quality floor", text, self.scope(),
+                       progress[-1], step)
+
+    def _alerted(self, step: int, alerts: list[Alert]) -> Verdict:
+        row = self.history[-1] if self.history else {}
+        tone = "error" if any(a.severity == "error" for a in alerts) else "warning"
+        title = alerts[0].title if len(alerts) == 1 else f"{len(alerts)} alerts: {alerts[0].title}, ..."
+        measured = f"{self._measured(row)}. " if "diverged" not in row and row else ""
+        text = (f"Step {step:,}: {measured}Not healthy: see the alert"
+                f"{'s' if len(alerts) > 1 else ''} below. The floor it aims for: {self.floor.describe()}.")
+        return Verdict("alert", tone, title, text, self.scope(), self.progress(row) if row else 0.0, step)
+
+    def _measured(self, row: dict) -> str:
+        """The floor's metrics as measured on this check, e.g. 'modes captured 6 of 8, HQ 72%'."""
+        return ", ".join(_measured(c, row) for c in self.floor.checks)
 
     # ----- alert texts
     def _collapse(self, step, row) -> Alert:
@@ -304,8 +418,9 @@ class Detector:
         if row.get("width_ratio", 1.0) < self.th.width_ratio:
             parts.append(f"the samples are only {row['width_ratio']:.0%} as wide across the "
                          "arm as the real data: the generator draws a thin line, not the band")
-        # Tears between separate modes are unavoidable from a connected latent (Lazarou).
-        severity = "info" if self.ref.has_modes else "warning"
+        # Tears between separate modes are unavoidable from a connected latent (Lazarou); on
+        # uploaded points nothing says whether the data itself has gaps that need a tear.
+        severity = "info" if self.ref.has_modes or _uploaded(self.target) else "warning"
         why = "; ".join(parts).capitalize() + ". A continuous generator must stretch or fold a smooth latent space to match the target."
         remedies = [("Mixture latent (DeLiGAN): one component per piece", {"prior": "mixture"}),
                     ("Wider generator", {"g_width": cfg.g_width * 2}),
@@ -332,7 +447,71 @@ class Detector:
         return [Remedy(label, changes) for label, changes in options if _useful(cfg, changes)]
 
 
+# --------------------------------------------------------------------------- verdict helpers
+def _share_met(check, row: dict) -> float:
+    """How much of one floor check a row meets, in [0, 1]; 1.0 when it passes."""
+    if check.passes(row):
+        return 1.0
+    v = row.get(check.metric)
+    if not _finite(v):
+        return 0.0
+    v = float(v)
+    if check.op in (">=", ">"):
+        return float(np.clip(v / check.value, 0.0, 1.0)) if check.value > 0 else 0.0
+    return float(np.clip(check.value / v, 0.0, 1.0)) if v > 0 else 0.0
+
+
+def _measured(check, row: dict) -> str:
+    v = row.get(check.metric)
+    name = NAMES.get(check.metric, check.metric)
+    if not _finite(v):
+        return f"{name} not measured"
+    if check.metric in ("captured", "modes_captured"):
+        return f"{name} {float(v):.0f} of {check.value:.0f}"
+    return f"{name} {float(v):.0%}" if check.metric == "hq" else f"{name} {float(v):.2f}"
+
+
+def _uploaded(target) -> bool:
+    return target.name == "custom"  # the registry's name for points from a CSV
+
+
+def judged_by(target, cfg: Config, floor: Floor) -> str:
+    """In words: what a run's verdict rests on, and what cannot be judged for this target
+    and variant (no modes to count, no true map, no latent at all)."""
+    variant = _variant(cfg)
+    against = "your uploaded points" if _uploaded(target) else f"samples of {target.name}"
+    parts = [f"Judged by {floor.describe()}, measured against {against}"]
+    if floor.kind == "modes":
+        parts.append(f"modes are counted against its {len(target.mode_centers)} known modes")
+    else:
+        few = ("its one mode says nothing about coverage" if getattr(target, "mode_centers", None)
+               is not None else "it has no modes to count")
+        parts.append(f"{few}: the 'modes captured' figure counts k-means regions of the data, "
+                     "and the floor rests on PRDC coverage and precision")
+    if variant is not None and not variant.uses_latent:
+        parts.append(f"{cfg.variant} has no latent: it maps points of {cfg.target} onto "
+                     f"{target.name}, so only where its outputs land is judged; there is no latent "
+                     f"map to tear and no true {cfg.target}->{target.name} map to compare with "
+                     f"(any map that lands on {target.name} passes)")
+    elif getattr(target, "true_map", None) is None:
+        parts.append("there is no true map to compare the learned map or its tears with, so a "
+                     "tear is a note, not a failure" if _uploaded(target) else
+                     "there is no true map to compare the learned map with")
+    if variant is not None and variant.uses_latent and variant.conditional:
+        parts.append("tears are not measured: G also takes the mode index")
+    return "; ".join(parts) + "."
+
+
 # --------------------------------------------------------------------------- helpers
+def _variant(cfg: Config):
+    """The config's Variant (its declared capabilities), or None for an unknown name."""
+    try:
+        from .variants import get_variant  # late: the variants import the nets
+        return get_variant(cfg.variant)
+    except (ConfigError, ImportError):
+        return None
+
+
 def _wgan_gp() -> dict:
     """Switching variant brings its paper defaults (n_critic 5, betas 0.5/0.9)."""
     try:
@@ -348,7 +527,8 @@ def _useful(cfg: Config, changes: dict) -> bool:
         return False  # switching to the variant already running
     if all(getattr(cfg, k, None) == v for k, v in changes.items()):
         return False
-    if changes.get("label_smoothing") and (cfg.label_smoothing > 0 or cfg.variant.startswith(_UNBOUNDED_D)):
+    variant = _variant(cfg)
+    if changes.get("label_smoothing") and (cfg.label_smoothing > 0 or (variant and not variant.uses_labels)):
         return False  # already smoothing, or a loss without labels
     if changes.get("pack", 1) > 1 and cfg.pack > 1:
         return False

@@ -68,9 +68,15 @@ class WeightAverage:
         self.src, self.dst = list(nets.G.parameters()), list(ema.parameters())
         self.src_buf, self.dst_buf = list(nets.G.buffers()), list(ema.buffers())
 
+    def decay_at(self, step: int) -> float:
+        """TensorFlow's ExponentialMovingAverage warm-up, min(decay, (1 + n) / (10 + n)):
+        early on the average follows G closely instead of dragging the first, random
+        weights along for thousands of steps."""
+        return min(self.decay, (1.0 + step) / (10.0 + step))
+
     @torch.no_grad()
-    def update(self) -> None:
-        torch._foreach_lerp_(self.dst, self.src, 1.0 - self.decay)
+    def update(self, step: int) -> None:
+        torch._foreach_lerp_(self.dst, self.src, 1.0 - self.decay_at(step))
         if self.src_buf:  # BatchNorm's running stats are copied, not averaged
             torch._foreach_copy_(self.dst_buf, self.src_buf)
 
@@ -250,7 +256,7 @@ class Run:
                          self.gen, mode)
         self.step_count += 1
         if self.average is not None and mode != "d":
-            self.average.update()
+            self.average.update(self.step_count)
         if self.cfg.lr_decay_steps:
             self._apply_lr()
         return out

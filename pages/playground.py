@@ -76,9 +76,12 @@ def _static(trainer) -> dict:
 
 
 def _zoo_choices() -> dict[str, str]:
-    """Pretrained 2-D entries this page can train on: key -> label."""
+    """Pretrained 2-D entries this page can train on: key -> label. Working models first;
+    a failure on purpose (its label says so) comes last."""
     from gan_core import zoo
-    return {k: zoo.label(v) for k, v in zoo.entries().items() if v["target"] in C.TARGETS}
+    found = [(bool(v.get("failure")), k, zoo.label(v)) for k, v in zoo.entries().items()
+             if v["target"] in C.TARGETS]
+    return {k: text for _, k, text in sorted(found, key=lambda row: row[0])}
 
 
 def open_pretrained(key: str) -> None:
@@ -99,8 +102,14 @@ def open_pretrained(key: str) -> None:
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
-    C.push_config(ckpt.config)
-    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step)
+    C.push_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
+    # Past lr_decay_steps the rates stay at their floor (checkpoints.restore_run): Train
+    # polishes the model, where the full starting rate shook the spiral apart within 20 s.
+    cfg, train_on = ckpt.config, ""
+    if cfg.lr_decay_steps and ckpt.step >= cfg.lr_decay_steps:
+        train_on = f" at the learning rate it finished with ({cfg.lr_floor:g}× its starting rate)"
+    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on,
+                                     info["note"] if info.get("failure") else "")
     _clear_selection()
 
 
@@ -120,7 +129,8 @@ def pretrained_ui() -> None:
         return
     with st.expander("Open a pretrained model"):
         st.caption("Trained ahead of time (`python -m gan_core.zoo build`): opens paused, "
-                   "ready to probe or to train further.")
+                   "ready to probe or to train further. Each clears its target's quality "
+                   "floor, except one kept as a failure on purpose (its name says so).")
         key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
                            key="pg_zoo_pick", **C.KEPT, label_visibility="collapsed")
         st.button("Open", key="pg_zoo_open", on_click=open_pretrained, args=(key,),
@@ -129,9 +139,16 @@ def pretrained_ui() -> None:
 
 def opened_banner(step: int) -> None:
     opened = st.session_state.get("pg_opened")
-    if opened and opened[1] == step:
-        st.info(f"**Pretrained: {opened[0]}.** Pull the levers below, press ▶ Train to keep "
-                "training it, ⟲ Reset for fresh random weights, or pick a preset on the left.")
+    if not opened or opened[1] != step:
+        return
+    label, _, train_on, failure = (*opened, "", "")[:4]
+    if failure:  # never presented as a working model
+        st.warning(f"**Pretrained: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
+                   "it go wrong from scratch, or pick a preset on the left.")
+        return
+    st.info(f"**Pretrained: {label}.** Pull the levers below, press ▶ Train to keep "
+            f"training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset on "
+            "the left.")
 
 
 # --------------------------------------------------------------------------- trainer lifecycle
@@ -468,6 +485,23 @@ def samples_notes(trainer) -> None:
         st.caption(field_legend(trainer.run))
 
 
+def watch_ui(trainer) -> None:
+    """The chosen preset's promise: what to watch, and by when on this page."""
+    from gan_core.presets import PRESETS
+    preset = PRESETS.get(st.session_state.get("pg_preset", ""))
+    if preset is None or preset.promise is None:
+        return
+    p, cfg = preset.promise, preset.config(seed=trainer.cfg.seed)
+    if (cfg.target, cfg.variant) != (trainer.cfg.target, trainer.cfg.variant):
+        return  # another target or variant since: a different experiment
+    # The page trains at >= 70% of the headless speed the promise was measured at.
+    when = f"within about {p.seconds / 0.7:.0f} s of training here"
+    if trainer.cfg != cfg:
+        when += " (settings changed since the preset was picked: the promise may not hold)"
+    st.markdown(f"**What to watch ({preset.name}):** {p.watch}  \n"
+                f"The detector shows it as {' and '.join(c.describe() for c in p.checks)}, {when}.")
+
+
 def field_legend(run) -> str:
     """The field's colour key, in words: the live chart has no colorbar."""
     if run.variant.uses_labels:  # as probes.d_field decides: D outputs P(real)
@@ -587,8 +621,13 @@ def detector_ui(trainer) -> None:
         m[0].metric("Modes captured", f"{last.get('captured', 0):.0f} / {last.get('n_modes', 0):.0f}")
         m[1].metric("HQ (within 3σ)", f"{last.get('hq', 0):.0%}")
         m[2].metric("Coverage", f"{last.get('coverage', 0):.0%}")
-    if not alerts:
-        st.success("No alerts." if rows else "Waiting for the first check (after a few steps).")
+    # Green only for "healthy" (the target's quality floor met): no alerts is not the same.
+    verdict = getattr(trainer.detector, "verdict", None)  # left by the pass behind `alerts`
+    if verdict is not None and (verdict.state != "alert" or not alerts):  # else the alerts say it
+        box = {"healthy": st.success, "stalled": st.warning, "alert": st.warning}.get(verdict.state, st.info)
+        box(f"**{verdict.title}**  \n{verdict.text}")
+    if verdict is not None:
+        st.caption(verdict.scope)
     for k, alert in enumerate(alerts):
         box = {"error": st.error, "warning": st.warning}.get(alert.severity, st.info)
         box(f"**{alert.title}** (step {alert.step:,})")
@@ -658,6 +697,7 @@ def main() -> None:
         st.markdown("#### Samples: real and generated")
         explain("samples")
         samples_notes(trainer)
+        watch_ui(trainer)
         running = _running(trainer)
         # With the live feed the fragment only brings D's field (and the rest) each second.
         every = max(refresh, FIELD_EVERY) if _live_mode() else refresh

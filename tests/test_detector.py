@@ -265,3 +265,165 @@ def test_detector_plugs_into_the_trainer():
     assert snap.step >= 1 and "detector_error" not in snap.metrics
     assert "hq" in snap.metrics and "floor_mmd" in snap.metrics
     assert isinstance(snap.alerts, list)
+
+
+# --------------------------------------------------------------------------- verdicts
+def states(det, sets, start=1000, every=100):
+    """Evaluate each set in turn; the verdict state after each check. Green (tone "good")
+    must go with "healthy" and nothing else, whatever the case."""
+    out = []
+    for i, s in enumerate(sets):
+        det.evaluate(start + i * every, s, OK_LOSSES, OK_GRADS)
+        v = det.verdict
+        assert (v.tone == "good") == (v.state == "healthy"), v
+        out.append(v.state)
+    return out
+
+
+def blurred(sigma, seed, n=N):
+    """All 8 modes evenly, each a gaussian of std `sigma` (the real one is 0.2): HQ falls as
+    sigma grows (0.3 -> 86%, 0.5 -> 51%) while every mode stays captured."""
+    return modes([1] * 8, seed, n, blur=sigma)
+
+
+def quiet(target, cfg=None):
+    """A detector whose collapse and hopping alerts never fire: the verdict alone must
+    then keep a below-floor run from looking healthy."""
+    from gan_core.detector import Thresholds
+    th = Thresholds(collapse_patience=10 ** 6, hop_patience=10 ** 6)
+    return Detector(target, cfg or Config(target=target.name), thresholds=th)
+
+
+def test_a_fresh_run_is_too_early_to_judge(det):
+    assert det.verdict.state == "too_early"  # before any check
+    assert states(det, [real(E8, s) for s in range(3)], start=0, every=200) == ["too_early"] * 3
+    # after warm-up (500 steps) the first check is still too early; the second judges
+    assert states(det, [real(E8, 5), real(E8, 6)], start=800) == ["too_early", "healthy"]
+    v = Detector(E8, Config()).verdict
+    assert v.tone == "neutral" and "modes captured >= 8" in v.text and "HQ" in v.text
+
+
+def test_healthy_needs_the_floor_on_the_last_checks(det):
+    kinds = states(det, [real(E8, s) for s in range(3)])
+    assert kinds == ["too_early", "healthy", "healthy"]
+    assert det.floor.passes(det.history[-1]) and det.verdict.progress == 1.0
+    assert "modes captured 8 of 8" in det.verdict.text
+    # one good check after a blurred one is not enough (healthy_patience = 2), and a good
+    # run that blurs stops being healthy at once
+    again = Detector(E8, Config())
+    assert states(again, [blurred(0.4, 0), blurred(0.4, 1), real(E8, 2), real(E8, 3), blurred(0.4, 4)]) == [
+        "too_early", "learning", "learning", "healthy", "learning"]
+
+
+def test_below_floor_and_improving_is_learning():
+    det = Detector(E8, Config())
+    sigmas = np.linspace(0.5, 0.31, 10)  # HQ ~51% -> ~85%: better every check, never at 90%
+    kinds = states(det, [blurred(s, i) for i, s in enumerate(sigmas)])
+    assert kinds == ["too_early"] + ["learning"] * 9
+    assert not det.floor.passes(det.history[-1])
+    v = det.verdict
+    assert v.tone == "neutral" and "HQ (within 3σ of a mode) >= 90% (got" in v.text
+    assert "in the last 6 checks" in v.text and 0.5 < v.progress < 1.0
+
+
+def test_below_floor_and_not_improving_is_stalled():
+    det = Detector(E8, Config())
+    same = blurred(0.35, 0)  # HQ ~77% at every check
+    kinds = states(det, [same] * 9)
+    w = det.th.stall_checks
+    # judged from the 2nd check; stalled once w checks have brought nothing better
+    assert kinds == ["too_early"] + ["learning"] * (w - 1) + ["stalled"] * (9 - w)
+    v = det.verdict
+    assert v.tone == "warning" and "Stalled" in v.title and "HQ" in v.text
+    # a real improvement after the stall is learning again
+    assert states(det, [real(E8, 9)]) == ["learning"]
+
+
+@pytest.mark.parametrize("name", sorted(__import__("gan_core.distributions", fromlist=["TARGETS"]).TARGETS))
+def test_never_healthy_below_the_floor_on_any_target(name):
+    target = get_target(name)
+    x = real(target, 0, 4 * N)
+    centre = x[0]
+    near = x[np.argsort(((x - centre) ** 2).sum(1))[: len(x) // 40]]  # one small piece of it
+    collapsed = [near[np.random.default_rng(s).integers(0, len(near), N)] for s in range(4)]
+    det = quiet(target)
+    kinds = states(det, collapsed)
+    assert not det.floor.passes(det.history[-1])
+    assert "healthy" not in kinds and kinds[-1] in ("learning", "stalled")
+    assert det.verdict.text.count("(got") >= 1  # says which check fails, with the number
+
+
+@pytest.mark.parametrize("name", sorted(__import__("gan_core.distributions", fromlist=["TARGETS"]).TARGETS))
+def test_a_perfect_sampler_is_healthy_on_every_target(name):
+    # 2,000 samples, the app's eval batch: the floor is within reach of real data
+    target = get_target(name)
+    det = Detector(target, Config(target=name))
+    assert states(det, [real(target, s, 2000) for s in range(2)]) == ["too_early", "healthy"]
+
+
+def test_alerts_take_over_the_verdict(det):
+    kinds = states(det, [real(E8, 0), real(E8, 1), one_mode(2), one_mode(3)])
+    assert kinds == ["too_early", "healthy", "learning", "alert"]  # collapse: 2 checks of 3
+    assert det.verdict.tone == "warning" and det.verdict.title.startswith("Mode collapse")
+    det.evaluate(1500, real(E8, 4), {"d_loss": math.nan, "g_loss": 1.0}, OK_GRADS)
+    assert det.verdict.state == "alert" and det.verdict.tone == "error"
+    det.reset()
+    assert det.verdict.state == "too_early"
+
+
+def test_custom_target_says_what_can_be_judged():
+    from gan_core.distributions import custom_target
+    rng = np.random.default_rng(0)
+    pts = np.concatenate([rng.normal((-3, 0), 0.5, (3000, 2)), rng.normal((3, 1), 0.3, (3000, 2))])
+    target = custom_target(pts)
+    det = Detector(target, Config(target="custom"))
+    scope = det.verdict.scope
+    assert "PRDC coverage >= 0.8" in scope and "your uploaded points" in scope
+    assert "no modes to count" in scope and "no true map" in scope
+    fake = [pts[rng.integers(0, len(pts), 2000)] for _ in range(2)]
+    assert states(det, fake) == ["too_early", "healthy"]
+    half = [pts[:3000][rng.integers(0, 3000, 2000)] for _ in range(3)]  # one blob of two
+    assert "healthy" not in states(quiet(target, Config(target="custom")), half)
+
+
+def test_a_torn_map_on_uploaded_points_is_a_note_not_a_warning():
+    # Two blobs need a tear; nothing tells the detector the user's data does not.
+    from gan_core.distributions import custom_target
+    rng = np.random.default_rng(0)
+    pts = np.concatenate([rng.normal((-3, 0), 0.3, (3000, 2)), rng.normal((3, 0), 0.3, (3000, 2))])
+    target = custom_target(pts)
+
+    def torn(z):  # (N, 2) -> (N, 2): the sign of z0 picks the blob
+        return torch.stack([3 * torch.tanh(20 * z[:, 0]) + 0.3 * z[:, 0], 0.3 * z[:, 1]], 1)
+
+    z = torch.randn(2000, 2, generator=torch.Generator().manual_seed(0))
+    det = Detector(target, Config(target="custom"))
+    alerts = [det.evaluate(1000 + 100 * i, torn(z).numpy(), OK_LOSSES, OK_GRADS, generator=torn)
+              for i in range(2)][-1]
+    tear = next(a for a in alerts if a.kind == "thin_or_torn")
+    assert tear.severity == "info" and det.verdict.state != "alert"
+
+
+def test_cyclegan2d_verdict_judges_where_the_map_lands():
+    from gan_core.variants import config_for
+    cfg = config_for("cyclegan2d", target="spiral", target_b="ring8")
+    ring = get_target("ring8")  # the detector sees target B: run.out_target
+    det = Detector(ring, cfg)
+    scope = det.verdict.scope
+    assert "cyclegan2d has no latent" in scope and "points of spiral onto ring8" in scope
+    assert "no true spiral->ring8 map" in scope and "modes captured >= 8" in scope
+    assert states(det, [real(ring, s) for s in range(2)]) == ["too_early", "healthy"]
+    spiral = Detector(get_target("spiral"), Config(target="spiral"))
+    assert "no latent" not in spiral.verdict.scope and "no modes to count" in spiral.verdict.scope
+
+
+@pytest.mark.parametrize("variant", ["wgan", "wgan_gp", "twgan", "hinge"])
+def test_unbounded_critics_never_raise_discriminator_wins(variant):
+    # Their G loss is D's raw score: D's loss near 0 does not starve G of gradient.
+    from gan_core.variants import VARIANTS, config_for
+    assert {n for n, v in VARIANTS.items() if v.critic_unbounded} == {"wgan", "wgan_gp", "twgan", "hinge"}
+    losses, grads = {"d_loss": 1e-3, "g_loss": 9.0}, {"d": 0.1, "g": 1e-6}
+    sets = [real(E8, s) for s in range(3)]
+    det = Detector(E8, config_for(variant))
+    assert "discriminator_wins" not in run(det, sets, losses=losses, grads=grads)[-1]
+    assert "discriminator_wins" in run(Detector(E8, Config()), sets, losses=losses, grads=grads)[-1]

@@ -11,14 +11,23 @@ from gan_core.variants.base import Latent
 TINY = dict(g_width=16, d_width=16, g_depth=2, d_depth=2, batch_size=32, eval_size=64)
 
 
-def test_average_follows_the_ema_formula():
+def test_average_follows_the_ema_formula_with_its_warm_up():
     run = Run(Config(target="ring8", g_ema=0.9, **TINY))
+    run.step()  # step 1: decay min(0.9, 2 / 11)
+    for _ in range(199):
+        run.step()
     before = copy.deepcopy(run.nets.shown_G.state_dict())
-    run.step()
+    run.step()  # step 201: decay min(0.9, 202 / 211) = 0.9
     g = run.nets.G.state_dict()
     for k, v in run.nets.shown_G.state_dict().items():
         expected = 0.9 * before[k] + 0.1 * g[k]
         assert torch.allclose(v, expected, atol=1e-6), k
+
+
+def test_early_average_follows_g_closely():
+    run = Run(Config(target="ring8", g_ema=0.999, **TINY))
+    assert abs(run.average.decay_at(1) - 2 / 11) < 1e-12
+    assert run.average.decay_at(10**6) == 0.999
 
 
 def test_shown_samples_come_from_the_average_and_training_from_g():

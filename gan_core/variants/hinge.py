@@ -19,6 +19,7 @@ class Hinge(Variant):
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 4e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9}
     uses_labels = False
+    critic_unbounded = True
     live_fields = UNLABELLED_LIVE_FIELDS
 
     def d_loss(self, nets, real, fake, cfg):

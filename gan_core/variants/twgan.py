@@ -15,6 +15,7 @@ class TWGAN(TuringVariant):
     summary = "Turing test with a Wasserstein loss: a Lipschitz critic scores (real, fake) pairs."
     defaults = {**TuringVariant.defaults, "beta2": 0.9}
     uses_labels = False
+    critic_unbounded = True
     live_fields = UNLABELLED_LIVE_FIELDS
 
     def d_loss(self, nets, real, fake, cfg):

@@ -20,6 +20,7 @@ class WGAN(Variant):
     defaults = {"optimizer": "rmsprop", "lr_d": 5e-5, "lr_g": 5e-5, "k_d": 5, "k_g": 1,
                 "clip_value": 0.01}
     uses_labels = False
+    critic_unbounded = True
     live_fields = UNLABELLED_LIVE_FIELDS + ("clip_value",)
 
     def check(self, cfg, target):

@@ -35,6 +35,7 @@ class WGANGP(Variant):
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9,
                 "k_d": 5, "k_g": 1, "gp_lambda": 0.1}
     uses_labels = False
+    critic_unbounded = True
     live_fields = UNLABELLED_LIVE_FIELDS + ("gp_lambda",)
 
     def d_loss(self, nets, real, fake, cfg):
