@@ -252,13 +252,13 @@ class Run:
     def step(self, mode: str = "both") -> dict:
         if not self.nets.training:  # walking every module costs ~3% of a step
             self.nets.train()
+        if self.cfg.lr_decay_steps:  # before the step: a run restored at step n goes on at n's rate
+            self._apply_lr()
         out = train_step(self.nets, self.opts, self._draw_train, self.variant, self.cfg,
                          self.gen, mode)
         self.step_count += 1
         if self.average is not None and mode != "d":
             self.average.update(self.step_count)
-        if self.cfg.lr_decay_steps:
-            self._apply_lr()
         return out
 
     def _apply_lr(self) -> None:

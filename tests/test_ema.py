@@ -78,9 +78,19 @@ def test_lr_decays_linearly_then_stays_at_its_floor():
 
 def test_the_optimisers_see_the_decayed_rate_and_live_changes():
     run = Run(Config(target="ring8", lr_d=1e-3, lr_g=5e-4, lr_decay_steps=10, lr_floor=0.5, **TINY))
-    for _ in range(10):
+    for _ in range(11):  # the 11th step runs at step 10's rate: the floor
         run.step()
     assert abs(run.opts.d.param_groups[0]["lr"] - 5e-4) < 1e-12
     assert abs(run.opts.g.param_groups[0]["lr"] - 2.5e-4) < 1e-12
     run.set_live(lr_d=2e-3)
     assert abs(run.opts.d.param_groups[0]["lr"] - 1e-3) < 1e-12
+
+
+def test_a_restored_run_goes_on_at_its_decayed_rate(tmp_path):
+    run = Run(Config(target="ring8", lr_d=1e-3, lr_decay_steps=10, lr_floor=0.5, **TINY))
+    for _ in range(20):
+        run.step()
+    path = checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run))
+    back = checkpoints.restore_run(checkpoints.load(path))
+    back.step()
+    assert abs(back.opts.d.param_groups[0]["lr"] - 5e-4) < 1e-12
