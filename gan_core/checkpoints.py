@@ -49,9 +49,14 @@ def to_bytes(ckpt: Checkpoint) -> bytes:
 
 
 def save(path, ckpt: Checkpoint) -> Path:
+    return write_atomic(path, to_bytes(ckpt))
+
+
+def write_atomic(path, data: bytes) -> Path:
+    """Write to a temporary file beside `path`, fsync, then rename over it: a reader sees
+    the old file or the new one, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = to_bytes(ckpt)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -136,4 +141,14 @@ def restore_run(ckpt: Checkpoint, device=None):
         first = str(err).splitlines()[0]
         raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
     run.step_count = ckpt.step
+    _resume_lr(run)
     return run
+
+
+def _resume_lr(run) -> None:
+    """The learning rates where the schedule has them at the restored step: a run opened
+    past lr_decay_steps continues at its floor, not at the full rate it started with."""
+    from .trainer import lr_factor, set_lr
+    f = lr_factor(run.cfg, run.step_count)
+    set_lr(run.opts.d, run.cfg.lr_d * f)
+    set_lr(run.opts.g, run.cfg.lr_g * f)

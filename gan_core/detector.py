@@ -186,8 +186,8 @@ class Detector:
         cfg = self.config
         extent = 1.0 if cfg.prior == "uniform" else 2.5
         mm = M.mapping_metrics(generator, cfg.latent_dim, n=self.map_grid, extent=extent)
-        return {"tear_score": mm["tear_score"], "log_cond_mean": mm["log_cond_mean"],
-                "log_cond_std": mm["log_cond_std"]}
+        return {"tear_score": mm["tear_score"], "fold_share": mm["fold_share"],
+                "log_cond_mean": mm["log_cond_mean"], "log_cond_std": mm["log_cond_std"]}
 
     # ----- rules
     def _judge(self, step: int, row: dict, losses: dict, grads: dict) -> list[Alert]:

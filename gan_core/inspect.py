@@ -71,6 +71,7 @@ class GridWarp:
     threshold: float  # tear_factor x median stretch
     torn: np.ndarray  # (n-1, n-1) bool: a cell with a torn corner... both corners of an edge
     tear_score: float  # share of grid points above the threshold
+    fold_share: float  # share of the grid mapped with the minority orientation (metrics.fold_share)
 
 
 def torn_cells(tear_map: np.ndarray, threshold: float) -> np.ndarray:
@@ -112,7 +113,8 @@ def grid_warp(run, n: int = 20, dims=(0, 1), probe=None, extent: float | None = 
     thr = tear_factor * med if med > 0 else float("inf")
     return GridWarp(n, dims, extent, axis, z2, m["x"].reshape(n, n, 2).astype(np.float32),
                     lines.astype(np.float32), _grid_colours(run, z2.reshape(-1, 2)).reshape(n, n, 3),
-                    tear, m["sigma1"], m["sigma2"], thr, torn_cells(tear, thr), m["tear_score"])
+                    tear, m["sigma1"], m["sigma2"], thr, torn_cells(tear, thr), m["tear_score"],
+                    m["fold_share"])
 
 
 # --------------------------------------------------------------------------- morph

@@ -40,8 +40,15 @@ class Preset:
     promise: Promise | None = None
 
     def config(self, **overrides) -> Config:
-        s = {**self.settings, **overrides}
+        s = {**UNAIDED, **self.settings, **overrides}
         return config_for(s.pop("variant"), **s)
+
+
+# The training aids a variant's defaults may switch on, off unless a preset asks for them:
+# a promise was measured on exactly its settings, and must not move when a variant's
+# defaults do (NS-GAN's took minibatch std, an EMA and lr decay, which ended the collapse
+# that "Mode collapse on ring8" promises).
+UNAIDED = dict(minibatch_std=False, g_ema=0.0, lr_decay_steps=0, lr_floor=0.1)
 
 
 # The best recipes found for the VEEGAN/PacGAN protocol (benchmarks/fidelity.py). InfoGAN's
@@ -60,6 +67,7 @@ BEST_GRID25 = dict(BEST_RING8, target="grid25")
 # The same without knowing the mode count: NS-GAN with PacGAN2 and the EMA.
 PACGAN2_EMA = {k: v for k, v in BEST_RING8.items() if not k.startswith(("info_", "n_codes"))}
 PACGAN2_EMA["variant"] = "nsgan"
+PACGAN2_EMA = {**UNAIDED, **PACGAN2_EMA}
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset(

@@ -20,8 +20,6 @@ def field_support(run) -> str:
     nets = run.nets
     if getattr(run.out_target, "dim", 2) != 2:
         return "this target is not 2-D, so there is no plane to colour"
-    if nets.pack > 1:
-        return "PacGAN's D judges packs of samples, not single points, so it has no per-point field"
     if nets.d_cond:
         return "this conditional D scores (point, class) pairs: its field differs per class"
     if getattr(nets, "pairwise", False):
@@ -63,12 +61,31 @@ def d_field(run, bounds, n: int = 48) -> Field | None:
     pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], 1), device=run.device)  # (n*n, 2)
     was = _eval_mode(run.nets)
     try:
-        s = run.nets.score(Batch(run.target.normalise(pts)))  # (n*n,)
+        s = _point_scores(run, run.target.normalise(pts))  # (n*n,)
     finally:
         run.nets.train(was)
     prob = bool(run.variant.uses_labels)
     v = torch.sigmoid(s) if prob else s
-    return Field(xs, ys, v.float().cpu().numpy().reshape(n, n), score_label(run), prob)
+    label = score_label(run)
+    if run.nets.pack > 1:
+        label += f" of x packed with {run.nets.pack - 1} real"
+    return Field(xs, ys, v.float().cpu().numpy().reshape(n, n), label, prob)
+
+
+def _point_scores(run, x, draws: int = 4, seed: int = 5):
+    """D's score per point. PacGAN's D scores packs of m samples, so each point is packed
+    with m - 1 real samples and the score averaged over a few draws: how real the point
+    looks beside real company, the question D answers for a pack with one odd member."""
+    m = run.nets.pack
+    if m == 1:
+        return run.nets.score(Batch(x))
+    gen = torch.Generator().manual_seed(seed)
+    total = 0.0
+    for _ in range(draws):
+        real = run.draw_real(len(x) * (m - 1), gen).x.reshape(len(x), m - 1, -1)
+        packs = torch.cat([x[:, None, :], real.to(x)], 1).reshape(len(x) * m, -1)
+        total = total + run.nets.score(Batch(packs))
+    return total / draws
 
 
 # --------------------------------------------------------------------------- G's pull
@@ -79,6 +96,7 @@ def g_arrows(run, latent: Latent, n: int = 150, seed: int = 3) -> tuple[np.ndarr
     if field_support(run):
         return None
     nets, variant, cfg = run.nets, run.variant, run.cfg
+    n -= n % run.nets.pack  # PacGAN's loss takes whole packs
     sub = Latent(latent.z[:n], None if latent.c is None else latent.c[:n])
     was = _eval_mode(nets)
     try:

@@ -34,6 +34,7 @@ NAMES = {
     "precision": "PRDC precision",
     "modes_captured": "classes captured",
     "tear_score": "tear score",
+    "fold_share": "folded share of the latent plane",
     "width_ratio": "width ratio",
 }
 

@@ -10,7 +10,7 @@ import streamlit as st
 from gan_core import inspect as I
 from gan_core.plots import mapping as PM
 from ui.controls import KEPT
-from ui.model_source import explain, memo, model_source_ui, probe_values
+from ui.model_source import explain, memo, model_source_ui, probe_values, warp_metrics
 
 TEXT = {
     "warp": (
@@ -96,10 +96,7 @@ def warp_section(source, opts, probe, bounds, real) -> None:
                         key="map_warp")
         explain(*TEXT["warp"])
     with c2:
-        m1, m2 = st.columns(2)
-        m1.metric("Tear score", f"{w.tear_score:.1%}",
-                  help="Share of grid points whose stretch exceeds the threshold.")
-        m2.metric("Torn cells", f"{int(w.torn.sum())} / {(w.n - 1) ** 2}")
+        warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                            title="tear map in latent space"),
                         key="map_tearmap")

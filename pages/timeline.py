@@ -19,7 +19,7 @@ from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
 from ui.controls import KEPT
-from ui.model_source import explain, model_source_ui, probe_values
+from ui.model_source import explain, model_source_ui, probe_values, warp_metrics
 
 TEXT = {
     "scrub": (
@@ -288,10 +288,7 @@ def weights_at(source, data: dict, step: int, opts: dict) -> None:
                                                 title=f"{w.n}×{w.n} latent grid through G{at}"),
                             key="tl_warp")
         with c2:
-            m1, m2 = st.columns(2)
-            m1.metric("Tear score", f"{w.tear_score:.1%}", help="Share of grid points whose "
-                      "stretch exceeds the threshold.")
-            m2.metric("Torn cells", f"{int(w.torn.sum())} / {(w.n - 1) ** 2}")
+            warp_metrics(w)
             st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                                title=f"tear map{at}"), key="tl_tearmap")
         explain(*TEXT["warp"])

@@ -257,3 +257,22 @@ def test_spiral_width_ratio_with_the_true_curve():
     thin = D.spiral_map(torch.stack([z[:, 0], 0.1 * z[:, 1]], 1)).numpy()
     assert M.width_ratio(spiral.sample(2000, torch.Generator().manual_seed(2))[0].numpy(), real, curve) == pytest.approx(1, abs=0.1)
     assert M.width_ratio(thin, real, curve) < 0.2
+
+
+def test_fold_share_counts_the_plane_laid_back_over_itself():
+    def flat(z):
+        return z * torch.tensor([2.0, 0.5])
+
+    def folded(z):  # the plane folded along z1 = 0.5: a quarter of [-1, 1]^2 comes back
+        return torch.stack([(z[:, 0] - 0.5).abs(), z[:, 1]], 1)
+
+    def spun(z):  # a rotation is not a fold
+        r = z.norm(dim=1, keepdim=True)
+        return torch.cat([z[:, :1] * torch.cos(r) - z[:, 1:] * torch.sin(r),
+                          z[:, :1] * torch.sin(r) + z[:, 1:] * torch.cos(r)], 1)
+
+    share = {name: M.mapping_metrics(g, 2, n=40, extent=1.0)["fold_share"]
+             for name, g in [("flat", flat), ("folded", folded), ("spun", spun)]}
+    assert share["flat"] == 0.0 and share["spun"] == 0.0
+    assert share["folded"] == pytest.approx(0.25, abs=0.03)
+    assert M.mapping_metrics(lambda z: flat(z[:, 1:]), 3, dims=(1, 2), n=8)["fold_share"] == 0.0

@@ -106,10 +106,14 @@ def test_d_field_and_arrows_on_a_tiny_run():
     assert all(p.grad is None for p in run.nets.parameters())
 
 
-def test_field_is_skipped_for_packed_d():
+def test_packed_d_field_packs_each_point_with_real_samples():
     run = _tiny_run("pacgan")
-    assert probes.field_support(run)
-    assert probes.d_field(run, run.target.bounds) is None
+    assert run.nets.pack == 2 and probes.field_support(run) == ""
+    field = probes.d_field(run, run.target.bounds, n=12)
+    assert field.values.shape == (12, 12) and "packed with 1 real" in field.label
+    assert ((field.values >= 0) & (field.values <= 1)).all() and field.values.std() > 0
+    start, push = probes.g_arrows(run, run.eval_latent(), n=11)  # PacGAN's loss takes pairs
+    assert start.shape == push.shape == (10, 2) and np.isfinite(push).all()
 
 
 def test_probe_and_sweeps_shapes_and_lever_effect():

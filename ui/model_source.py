@@ -288,3 +288,15 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         if src is not None:
             st.caption(f"Inspecting: {src.label}")
         return src
+
+
+def warp_metrics(w) -> None:
+    """The grid warp's numbers beside its tear map (Mapping and Timeline pages)."""
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Tear score", f"{w.tear_score:.1%}",
+              help="Share of grid points whose stretch exceeds the threshold.")
+    m2.metric("Torn cells", f"{int(w.torn.sum())} / {(w.n - 1) ** 2}")
+    m3.metric("Folded", f"{w.fold_share:.0%}",
+              help="Share of the latent grid that G lays down the other way round (its "
+                   "Jacobian's determinant has the minority sign): where G folds the plane "
+                   "back over itself. An unfolded map has 0%.")

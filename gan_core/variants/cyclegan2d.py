@@ -16,6 +16,8 @@ This variant maps data, not noise: there is no latent prior. A is `cfg.target`, 
 - `nets.G`/`nets.D` are G and D_B; F and D_A live in `nets.extra` as "G_BA" and "D_A";
 - `g_loss` is G's adversarial term (feature matching may stand in for it); F's term and
   the cycle loss are `g_extra`, which the G step always adds. |.|_1 is per point (|dx| + |dy|).
+Defaults: the paper's Adam (2e-4, beta1 0.5) and lambda; the map shown is an EMA of G's
+weights (0.999): eight_gaussians -> ring8 reached all 8 modes of B with it, 4 without.
 """
 from __future__ import annotations
 
@@ -68,7 +70,7 @@ class CycleGAN2D(Variant):
     paper = "Zhu et al. 2017"
     summary = "Maps target A to target B and back (no noise): two G, two D and a cycle-consistency loss."
     defaults = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999,
-                "cycle_lambda": 10.0, "target_b": "ring8"}
+                "cycle_lambda": 10.0, "target_b": "ring8", "g_ema": 0.999}
     uses_latent = False
     live_fields = Variant.live_fields + ("cycle_lambda",)
 

@@ -6,7 +6,9 @@ The latent is a learnable mixture of N gaussians:
 mu and sigma are trained by G's optimiser (reparameterisation), and the G loss gets
     + lambda * mean((sigma - 1)^2)
 so the components do not shrink to points. Defaults follow the toy code: N = 50,
-mu ~ U(-1, 1), sigma = 0.2, lambda = 0.1 (gan_core/latent.MixturePrior).
+mu ~ U(-1, 1), sigma = 0.2, lambda = 0.1 (gan_core/latent.MixturePrior); the optimiser,
+minibatch std and EMA of G are NS-GAN's (nsgan.py): with the TTUR rates used before, 6 of
+ring8's 8 modes. The EMA averages G, not the mixture, which trains slowly anyway.
 
 DeLiGAN is a plug-in on the prior, not a loss: `prior="mixture"` works with every
 latent variant (the trainer adds the sigma penalty for any MixturePrior). This entry is

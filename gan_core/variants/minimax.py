@@ -3,6 +3,7 @@
 D: max  E log D(x) + E log(1 - D(G(z)))   -> BCE(D(x), 1) + BCE(D(G(z)), 0)
 G: min  E log(1 - D(G(z)))                -> -E softplus(D(G(z)))   (log(1 - sigmoid(s)) = -softplus(s))
 Saturates when D confidently rejects fakes: G's gradient vanishes.
+Defaults: NS-GAN's (nsgan.py), so the two differ only in G's loss.
 """
 import torch.nn.functional as F
 

@@ -9,7 +9,8 @@ D: min  BCE(D(pack(x)), 1) + BCE(D(pack(G(z))), 0),   G: min  E softplus(-D(pack
 
 Packing is a plug-in: `Config.pack` is applied by `Nets.d_input` for every variant and
 every loss (WGAN-GP's penalty, cGAN's conditions and InfoGAN's Q head included). This
-entry is the paper's default pairing, NS-GAN with m = 2.
+entry is the paper's default pairing, NS-GAN with m = 2, on NS-GAN's rates, decay and EMA
+(nsgan.py) but without its minibatch std: the pack is this variant's answer to collapse.
 """
 from ..config import ConfigError
 from .nsgan import NSGAN
@@ -19,7 +20,7 @@ class PacGAN(NSGAN):
     name = "pacgan"
     paper = "Lin et al. 2018"
     summary = "D sees m samples packed together (default 2), which exposes a collapsed G."
-    defaults = {**NSGAN.defaults, "pack": 2}
+    defaults = {**NSGAN.defaults, "pack": 2, "minibatch_std": False}
 
     def check(self, cfg, target):
         super().check(cfg, target)

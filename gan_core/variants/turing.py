@@ -6,6 +6,7 @@ E is D's MLP body ending in `d_feature_dim` units (16 when 0); H is a one-hidden
 MLP, so T is more than a difference of two scores (a linear H would make T-SGAN an
 RSGAN with critic w.E). Both are spectrally normalised, as in the paper (T-WGAN needs
 T Lipschitz).
+Defaults: Adam 1e-4 both (beta1 0.5) and an EMA of G's weights (0.999) for what is shown.
 Not a variant: tsgan.py and twgan.py build on it.
 """
 from __future__ import annotations
@@ -65,7 +66,7 @@ class TuringNets(Nets):
 class TuringVariant(Variant):
     """Builds the Turing critic; subclasses give the two losses."""
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999,
-                "spectral_norm": True}
+                "spectral_norm": True, "g_ema": 0.999}
 
     def check(self, cfg, target):
         super().check(cfg, target)

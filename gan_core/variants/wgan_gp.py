@@ -5,6 +5,8 @@ Critic: min  E C(G(z)) - E C(x) + lambda * E (||grad_x^ C(x^)||_2 - 1)^2,
 G:      min  -E C(G(z))
 Defaults from the paper: n_critic = 5, Adam(lr 1e-4, betas 0.5, 0.9). lambda = 0.1, the
 authors' toy value (gan_toy.py): the paper's 10 is for images; on our toys it oscillated.
+What is shown is an EMA of G's weights (0.999): the raw G oscillates around the modes
+(grid25 HQ 18% at 6,000 steps without it).
 """
 import torch
 
@@ -33,7 +35,7 @@ class WGANGP(Variant):
     summary = "Wasserstein critic with a gradient penalty keeping it 1-Lipschitz: smooth, stable gradients."
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9,
-                "k_d": 5, "k_g": 1, "gp_lambda": 0.1}
+                "k_d": 5, "k_g": 1, "gp_lambda": 0.1, "g_ema": 0.999}
     uses_labels = False
     critic_unbounded = True
     live_fields = UNLABELLED_LIVE_FIELDS + ("gp_lambda",)
