@@ -489,15 +489,20 @@ class Trainer:
         # callable(run) -> anything, run by the training thread with each snapshot: a
         # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
         self.snapshot_extra = None
-        self._build(cfg)
+        self._build(self._new_run(cfg))
 
     # ----- construction / reset
-    def _build(self, cfg: Config) -> None:
-        self.run = Run(cfg, self._points, self._device)
+    def _new_run(self, cfg: Config) -> Run:
+        return Run(cfg, self._points, self._device)
+
+    def _build(self, run: Run, history: DecimatedHistory | None = None) -> None:
+        # The detector is made from this very run, so both read one config: the one
+        # set_live replaces.
+        self.run = run
         self.detector = self.make_detector(self.run) if self.make_detector else None
         self.snapshots: deque[Snapshot] = deque(maxlen=self._max_snapshots)
         self.timeline = Timeline()
-        self.history = DecimatedHistory()
+        self.history = history or DecimatedHistory()
         self.alerts: list = []
         self.state = "idle"
         self.error = ""
@@ -516,12 +521,7 @@ class Trainer:
         run = restore_run(ckpt, self._device)
         with self.lock:
             self._points = ckpt.points
-            self._build(ckpt.config)
-            self.run = run
-            self.history = DecimatedHistory.from_dict(ckpt.history or {})
-            self._good_state = run.state()
-            self.timeline = Timeline()  # not the throwaway run _build made: start at the checkpoint
-            self._publish()
+            self._build(run, DecimatedHistory.from_dict(ckpt.history or {}))
 
     def checkpoint(self, extra: dict | None = None):
         from .checkpoints import from_run
@@ -537,7 +537,7 @@ class Trainer:
         with self.lock:
             if points is not None:
                 self._points = points
-            self._build(cfg or self.run.cfg)
+            self._build(self._new_run(cfg or self.run.cfg))
             self._wake.notify_all()
 
     # ----- controls
