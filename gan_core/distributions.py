@@ -260,15 +260,6 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
 ]}
 
 
-def get_target(name: str) -> Target:
-    if name not in TARGETS:
-        from .images import IMAGE_TARGETS, image_target  # image targets (digits, mnist)
-        if name in IMAGE_TARGETS:
-            return image_target(name)
-        raise ValueError(f"unknown target '{name}'; choose one of: {', '.join(TARGETS)}")
-    return TARGETS[name]
-
-
 # --------------------------------------------------------------------------- user data
 def _check_points(points) -> np.ndarray:
     try:

@@ -30,7 +30,7 @@ import torch
 from . import checkpoints
 from .config import Config
 from .quality import Floor, floor_for
-from .trainer import Run
+from .run import Run
 
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"
 MANIFEST = "manifest.json"
@@ -72,7 +72,7 @@ PINNED = dict(optimizer="adam", beta1=0.5, beta2=0.999, minibatch_std=False, g_e
 # What every 2-D entry shares. What is shown and measured is G's moving average, and both
 # learning rates fall to a tenth over the run: the average lands samples on the data
 # where the raw G keeps oscillating around it. A user who presses Train on an opened
-# entry continues at that tenth (checkpoints.restore_run), so the model stays put.
+# entry continues at that tenth (Run.from_checkpoint), so the model stays put.
 SMOOTH = dict(g_ema=0.999, lr_floor=0.1)
 # NS-GAN: equal, high rates with D fed packs of 2 (PacGAN's idea on this loss): a
 # collapsed G is easy to catch. Without the pack nsgan missed 1-2 of ring8's modes.
@@ -378,7 +378,7 @@ def load_entry(key: str, out_dir: Path = PRETRAINED, device=None) -> Run:
     if info is None:
         raise KeyError(f"no pretrained entry {key!r}")
     ckpt = checkpoints.load(Path(out_dir) / info["file"])
-    return checkpoints.restore_run(ckpt, device or torch.device("cpu"))
+    return Run.from_checkpoint(ckpt, device or torch.device("cpu"))
 
 
 def default_key(target: str, out_dir: Path = PRETRAINED, variant: str = "nsgan") -> str | None:
@@ -408,7 +408,7 @@ def compared(metrics: dict) -> dict:
 
 def expected_floor(info: dict) -> Floor:
     """quality.floor_for the entry's output target, from its recorded config."""
-    from .trainer import resolve_target
+    from .targets import resolve_target
     from .variants import get_variant
     cfg = Config.from_dict(info["config"])
     return floor_for(get_variant(cfg.variant).output_target(cfg, resolve_target(cfg)))
@@ -446,7 +446,7 @@ def check_entry(key: str, info: dict, out_dir: Path, metrics: bool = True) -> tu
         problems.append(f"{key}: file hash differs from the manifest")
     t0 = time.perf_counter()
     try:
-        run = checkpoints.restore_run(checkpoints.load(path), torch.device("cpu"))
+        run = Run.from_checkpoint(checkpoints.load(path), torch.device("cpu"))
     except Exception as err:
         return problems + [f"{key}: does not load: {err}"], f"{key}: DOES NOT LOAD"
     load_s = time.perf_counter() - t0

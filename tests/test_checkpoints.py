@@ -6,7 +6,7 @@ import torch
 
 from gan_core import checkpoints
 from gan_core.config import Config
-from gan_core.trainer import Run
+from gan_core.run import Run
 
 TINY = dict(target="ring8", g_width=16, d_width=16, g_depth=2, d_depth=2, batch_size=32,
             eval_size=64)
@@ -21,7 +21,7 @@ def _saved_at(tmp_path, cfg, steps):
     for _ in range(steps):
         run.step()
     path = checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run))
-    return run, checkpoints.restore_run(checkpoints.load(path))
+    return run, Run.from_checkpoint(checkpoints.load(path))
 
 
 @pytest.mark.parametrize("steps, factor", [(4, 0.68), (10, 0.2), (25, 0.2)])

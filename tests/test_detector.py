@@ -8,7 +8,8 @@ import torch
 
 from gan_core.config import Config
 from gan_core.detector import Detector, Remedy, arm_curve
-from gan_core.distributions import get_target, spiral_map
+from gan_core.distributions import spiral_map
+from gan_core.targets import get_target
 
 torch.set_num_threads(1)
 E8 = get_target("eight_gaussians")

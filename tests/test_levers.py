@@ -9,7 +9,7 @@ from torch import nn
 from gan_core import levers as L
 from gan_core.classifier import load_classifier
 from gan_core.distributions import spiral_map
-from gan_core.trainer import Run
+from gan_core.run import Run
 from gan_core.variants import VARIANTS, config_for
 
 torch.set_num_threads(1)

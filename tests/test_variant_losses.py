@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from gan_core.config import Config, ConfigError
-from gan_core.trainer import Run
+from gan_core.run import Run
 from gan_core.variants import VARIANTS, config_for
 from gan_core.variants.base import Batch, Latent, Nets
 from gan_core.variants.turing import TuringNets

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from gan_core.config import Config, ConfigError
-from gan_core.distributions import get_target
-from gan_core.trainer import Run
+from gan_core.targets import get_target
+from gan_core.run import Run
 from gan_core.variants import VARIANTS, config_for
 from gan_core.variants.base import Batch, Latent
 

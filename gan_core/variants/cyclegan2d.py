@@ -25,9 +25,10 @@ import numpy as np
 import torch
 
 from ..config import ConfigError
-from ..distributions import FixedDataset, TARGETS, get_target
+from ..distributions import FixedDataset, TARGETS
 from ..latent import latent_colours
 from ..nets import make_discriminator, make_generator
+from ..targets import get_target
 from .base import Batch, Latent, LatentLayout, Nets, Variant, data_dim, real_label
 
 
