@@ -128,6 +128,10 @@ GRID25_BRIDGES = (
 DIGITS = dict(latent_dim=16, g_output="tanh", g_depth=2, g_width=256, d_depth=2, d_width=256,
               activation="leaky_relu", batch_size=64, lr_d=2e-4, lr_g=2e-4, eval_size=1000)
 DIGIT_STEPS = 8000
+DIGIT_VARIANTS = {"nsgan": {}, "cgan": {}, "infogan": {"n_codes_cont": 2}}  # variant -> extra overrides
+# A recipe's variant missing from the registry -> (the variant that stands in, a note):
+# DeLiGAN = a GAN loss + the learnable mixture prior; fine on the nsgan loss.
+STAND_INS = {"deligan": ("nsgan", "DeLiGAN as nsgan loss + mixture prior")}
 PLANE_2D = dict(lr_d=2e-4, lr_g=2e-4)
 MODE_EXTRAS = {  # eight_gaussians with the latent-structure variants
     # DeLiGAN may be a registered variant or the nsgan loss with the mixture prior. On
@@ -167,11 +171,8 @@ def recipes() -> list[Recipe]:
     for v, (steps, over) in MODE_EXTRAS.items():
         over = _decayed(steps, over) if "lr_floor" in over else dict(over)
         out.append(Recipe(f"eight_gaussians__{v}", v, "eight_gaussians", steps, over))
-    for v in ("nsgan", "cgan", "infogan"):
-        over = dict(DIGITS)
-        if v == "infogan":
-            over["n_codes_cont"] = 2
-        out.append(Recipe(f"digits__{v}", v, "digits", DIGIT_STEPS, over))
+    for v, extra in DIGIT_VARIANTS.items():
+        out.append(Recipe(f"digits__{v}", v, "digits", DIGIT_STEPS, {**DIGITS, **extra}))
     return out
 
 
@@ -180,10 +181,9 @@ def resolve(recipe: Recipe) -> Recipe | None:
     from .variants import VARIANTS
     if recipe.variant in VARIANTS:
         return recipe
-    if recipe.variant == "deligan" and "nsgan" in VARIANTS:
-        # DeLiGAN = a GAN loss + the learnable mixture prior; fine on the nsgan loss
-        return Recipe(recipe.key, "nsgan", recipe.target, recipe.steps, recipe.overrides,
-                      "DeLiGAN as nsgan loss + mixture prior")
+    stand_in, note = STAND_INS.get(recipe.variant, (None, ""))
+    if stand_in in VARIANTS:
+        return Recipe(recipe.key, stand_in, recipe.target, recipe.steps, recipe.overrides, note)
     return None
 
 
