@@ -11,7 +11,6 @@ from gan_core.detector import Detector, Remedy, arm_curve
 from gan_core.distributions import spiral_map
 from gan_core.targets import get_target
 
-torch.set_num_threads(1)
 E8 = get_target("eight_gaussians")
 OK_LOSSES, OK_GRADS = {"d_loss": 1.3, "g_loss": 0.8}, {"d": 1.0, "g": 1.0}
 N = 1000

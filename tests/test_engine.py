@@ -20,7 +20,6 @@ from gan_core.trainer import Trainer
 
 from engine_helpers import tiny_config
 
-torch.set_num_threads(1)
 CPU = torch.device("cpu")
 
 

@@ -17,7 +17,6 @@ from gan_core.images import ImageTarget, digits_arrays, image_factors, image_tar
 from gan_core.run import Run
 from gan_core.variants import config_for
 
-torch.set_num_threads(1)
 
 
 # --------------------------------------------------------------------------- digits target

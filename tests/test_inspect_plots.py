@@ -29,7 +29,6 @@ def names(fig) -> list[str]:
 
 @pytest.fixture(scope="module")
 def spiral():
-    torch.set_num_threads(1)
     return train_tutorial("spiral", "nsgan", 60)
 
 
@@ -125,7 +124,6 @@ def test_true_morph_none_for_data_targets():
 
 # --------------------------------------------------------------------------- D's feature space
 def test_g_step_moves_fake_features_not_real():
-    torch.set_num_threads(1)
     run = train_tutorial("quadratic", "nsgan", 200)
     assert I.feature_support(run) == ""
     copy = I.clone_run(run)

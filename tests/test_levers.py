@@ -12,7 +12,6 @@ from gan_core.distributions import spiral_map
 from gan_core.run import Run
 from gan_core.variants import VARIANTS, config_for
 
-torch.set_num_threads(1)
 CPU = torch.device("cpu")
 TINY = dict(g_depth=1, g_width=16, d_depth=1, d_width=16, batch_size=32, eval_size=64)
 

@@ -7,7 +7,6 @@ import torch
 
 from gan_core import metrics as M
 
-torch.set_num_threads(1)
 
 ANG = 2 * np.pi * np.arange(8) / 8
 C8 = 2 * np.stack([np.cos(ANG), np.sin(ANG)], 1)  # (8, 2)

@@ -11,7 +11,6 @@ from gan_core import plots, probes
 from gan_core.run import Run
 from gan_core.variants import config_for
 
-torch.set_num_threads(1)
 RNG = np.random.default_rng(0)
 BOUNDS = (-1.1, 1.1, -1.1, 1.1)
 

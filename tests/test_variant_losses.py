@@ -19,7 +19,6 @@ from gan_core.variants.turing import TuringNets
 
 from engine_helpers import FixedCritic, batch, critic_nets, tiny_config
 
-torch.set_num_threads(1)
 CPU = torch.device("cpu")
 REAL, FAKE = batch(0.0, 2.0), batch(-1.0, 1.0)
 S_REAL, S_FAKE = torch.tensor([0.0, 2.0]), torch.tensor([-1.0, 1.0])

@@ -13,7 +13,6 @@ from gan_core.variants.base import Variant
 
 from engine_helpers import batch, critic_nets, tiny_config
 
-torch.set_num_threads(1)
 
 
 def allowed_pairs():
