@@ -230,7 +230,7 @@ def load_runs(path):
         fakes = data[f"fake_{i}"]
         cases.append({"desc": c["desc"], "cfg": Config.from_json(c["cfg"]), "labels": set(c["labels"]),
                       "end": c["end"], "seconds": c["seconds"],
-                      "evals": [(s, f, l, g) for (s, l, g), f in zip(c["evals"], fakes)]})
+                      "evals": [(s, f, loss, g) for (s, loss, g), f in zip(c["evals"], fakes)]})
     return cases
 
 

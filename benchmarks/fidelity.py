@@ -56,7 +56,6 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core import metrics  # noqa: E402
-from gan_core.targets import get_target  # noqa: E402
 from gan_core.presets import PACGAN2_EMA, PRESETS  # noqa: E402
 from gan_core.variants import VARIANTS, config_for  # noqa: E402
 

@@ -316,9 +316,7 @@ def _parse_row(line: str) -> list[float] | None:
         return None
 
 
-def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
-    """CSV or whitespace-separated (x, y) rows, optional header -> (N, 2) float64.
-    Every failure is an InvalidData whose message says what to fix."""
+def _csv_text(data: bytes | str, max_bytes: int) -> str:
     if isinstance(data, str):
         data = data.encode()
     if len(data) > max_bytes:
@@ -326,9 +324,15 @@ def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
     if b"\x00" in data:
         raise InvalidData("file looks binary, not text; upload a CSV of x, y numbers")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidData("file is not UTF-8 text; upload a CSV of x, y numbers") from None
+
+
+def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
+    """CSV or whitespace-separated (x, y) rows, optional header -> (N, 2) float64.
+    Every failure is an InvalidData whose message says what to fix."""
+    text = _csv_text(data, max_bytes)
     lines = [(i + 1, s) for i, s in enumerate(text.splitlines()) if s.strip() and not s.lstrip().startswith("#")]
     if not lines:
         raise InvalidData("file is empty; upload a CSV with one x, y pair per row")

@@ -6,7 +6,6 @@ import json
 import time
 
 import pytest
-import torch
 
 from gan_core import zoo
 from gan_core.config import Config
