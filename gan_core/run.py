@@ -43,7 +43,6 @@ class WeightAverage:
             torch._foreach_copy_(self.dst_buf, self.src_buf)
 
 
-
 class ChunkedDraw:
     """Draws real data `chunk` batches at a time and hands out slices: a sampler's
     per-call overhead was ~2% of a default step, and this makes it ~0.5%."""
@@ -60,7 +59,6 @@ class ChunkedDraw:
         buf = self.buffer
         return Batch(buf.x[a:b], None if buf.c is None else buf.c[a:b],
                      None if buf.z is None else buf.z[a:b])
-
 
 
 class Run:
