@@ -13,7 +13,7 @@ run: install
 	$(PY) -m streamlit run app.py
 
 test: install chromium
-	$(PY) -m pytest
+	$(PY) -m ruff check . && $(PY) -m pytest
 
 install: $(STAMP)
 

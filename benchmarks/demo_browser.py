@@ -82,7 +82,7 @@ def main() -> int:
     ap.add_argument("--skip-first", action="store_true")
     ap.add_argument("--skip-preset", action="store_true")
     args = ap.parse_args()
-    from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
+    from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
     from playwright.sync_api import sync_playwright
 
     from gan_core.presets import PRESETS

@@ -42,7 +42,7 @@ import torch
 
 from gan_core.config import Config
 from gan_core.detector import Detector
-from gan_core.distributions import get_target
+from gan_core.targets import get_target
 
 KINDS = ("collapse", "mode_hopping", "discriminator_wins", "diverged", "off_target")
 OK_LOSSES, OK_GRADS = {"d_loss": 1.3, "g_loss": 0.8}, {"d": 1.0, "g": 1.0}
@@ -166,7 +166,7 @@ def real_runs(steps, seeds, every=250, seed0=0, record=None):
     steps on the fixed eval batch, and score the alerts active at the end against
     the end-of-run label. `record`: a path to save every eval batch, loss and label
     (npz) so `--replay` can re-score a changed detector on the very same runs."""
-    from gan_core.trainer import Run
+    from gan_core.run import Run
     rows, saved = [], []
     for desc, cfg in real_run_cases(steps, seeds, seed0):
         run = Run(cfg, device=torch.device("cpu"))
@@ -230,7 +230,7 @@ def load_runs(path):
         fakes = data[f"fake_{i}"]
         cases.append({"desc": c["desc"], "cfg": Config.from_json(c["cfg"]), "labels": set(c["labels"]),
                       "end": c["end"], "seconds": c["seconds"],
-                      "evals": [(s, f, l, g) for (s, l, g), f in zip(c["evals"], fakes)]})
+                      "evals": [(s, f, loss, g) for (s, loss, g), f in zip(c["evals"], fakes)]})
     return cases
 
 

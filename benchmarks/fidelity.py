@@ -56,7 +56,6 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core import metrics  # noqa: E402
-from gan_core.distributions import get_target  # noqa: E402
 from gan_core.presets import PACGAN2_EMA, PRESETS  # noqa: E402
 from gan_core.variants import VARIANTS, config_for  # noqa: E402
 
@@ -100,7 +99,7 @@ def _fixed_fakes(run, n: int = N_SAMPLES, seed: int = 2024) -> np.ndarray:
 
 def train_protocol(cfg, seconds: float, steps: int, goal) -> dict:
     """Train for `steps` (or until `seconds` of training), checking every EVERY steps."""
-    from gan_core.trainer import Run
+    from gan_core.run import Run
     run = Run(cfg, device=torch.device("cpu"))
     target, spent, first, row = run.out_target, 0.0, None, None
     while run.step_count < steps and spent < seconds:
@@ -121,7 +120,7 @@ def train_promise(preset, seed: int, over: dict | None = None) -> dict:
     """Train a preset for its promise's seconds; judge with the app's own metrics (the
     detector's row on the Trainer's eval batch) at every check, and at the end."""
     from gan_core.detector import Detector
-    from gan_core.trainer import Run
+    from gan_core.run import Run
     promise = preset.promise
     run = Run(preset.config(seed=seed, **(over or {})), device=torch.device("cpu"))
     det = Detector.for_run(run)

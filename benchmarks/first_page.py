@@ -1,7 +1,7 @@
 """Does the first page's spiral stay a spiral when a newcomer presses Train?
 
 The Playground opens on zoo.FIRST_PAGE, restored exactly as the page restores it
-(checkpoints.restore_run: the checkpoint's own config, step count and weights), and
+(Run.from_checkpoint: the checkpoint's own config, step count and weights), and
 ▶ Train then continues that run with that config. This script continues it for
 --steps further steps on --seeds seeds (each seed reseeds the run's data/latent
 stream, torch's global RNG and the nets' noise RNG, so the continuations differ) and
@@ -23,13 +23,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core import checkpoints, zoo  # noqa: E402
 from gan_core.device import configure_threads  # noqa: E402
+from gan_core.run import Run  # noqa: E402
 
 KEEP_COVERAGE = 0.7
 
 
 def restored(key: str, file: str | None):
     path = Path(file) if file else zoo.PRETRAINED / zoo.entries()[key]["file"]
-    return checkpoints.restore_run(checkpoints.load(path), torch.device("cpu"))
+    return Run.from_checkpoint(checkpoints.load(path), torch.device("cpu"))
 
 
 def reseed(run, seed: int) -> None:

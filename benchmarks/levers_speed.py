@@ -84,14 +84,14 @@ def main() -> None:
         url = args.browser
         if url == "auto":
             sys.path.insert(0, str(ROOT / "tests"))
-            from conftest import start_streamlit
+            from browser_helpers import start_streamlit
             proc, base = start_streamlit()
             url = base + "/levers"
         try:
             times = browser_times(url, max(10, args.repeats // 2))
         finally:
             if proc is not None:
-                from conftest import stop_process
+                from browser_helpers import stop_process
                 stop_process(proc)
         b, strips = [t[0] for t in times], [t[1] for t in times]
         print(f"Chromium key press -> G(z) redrawn:        p50 {pct(b, 50):.0f} ms, p95 {pct(b, 95):.0f} ms (n={len(b)})")
@@ -106,7 +106,7 @@ def browser_times(url: str, repeats: int) -> list[tuple[float, float]]:
     test driver's own round trips are not counted. Needs a server at `url`."""
     from playwright.sync_api import sync_playwright
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
     out = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -20,7 +20,7 @@ from gan_core import metrics as M
 from gan_core.config import Config
 from gan_core.detector import Detector
 from gan_core.device import configure_threads
-from gan_core.distributions import get_target
+from gan_core.targets import get_target
 
 
 def timed(fn, repeats=1):

@@ -18,8 +18,8 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core.device import configure_threads  # noqa: E402
-from gan_core.distributions import get_target  # noqa: E402
-from gan_core.trainer import Run  # noqa: E402
+from gan_core.targets import get_target  # noqa: E402
+from gan_core.run import Run  # noqa: E402
 from gan_core.variants import config_for  # noqa: E402
 
 CASES = {

@@ -29,7 +29,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=8.0)
     args = ap.parse_args()
-    from conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
     from playwright.sync_api import sync_playwright
     proc, url = start_streamlit(str(ROOT / "benchmarks" / "ui_ceiling_app.py"))
     try:

@@ -162,7 +162,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--presses", type=int, default=20)
     args = ap.parse_args()
-    from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
+    from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
     from playwright.sync_api import sync_playwright
 
     # The no-UI rate is taken before and after the browser run and averaged: the machine is

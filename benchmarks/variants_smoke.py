@@ -34,7 +34,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core import metrics  # noqa: E402
 from gan_core.config import ConfigError  # noqa: E402
-from gan_core.trainer import Run  # noqa: E402
+from gan_core.run import Run  # noqa: E402
 from gan_core.variants import VARIANTS, config_for  # noqa: E402
 
 SMALL = dict(g_depth=2, g_width=64, d_depth=2, d_width=64, batch_size=128, eval_size=2000)

@@ -53,7 +53,8 @@ def cmd_train(args) -> int:
 
     from . import checkpoints
     from .device import configure_threads
-    from .trainer import DecimatedHistory, Run
+    from .history import DecimatedHistory
+    from .run import Run
     if args.steps < 1:
         raise ConfigError("--steps must be at least 1")
     configure_threads()

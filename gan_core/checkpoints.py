@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-from .config import Config, ConfigError
+from .config import Config
 
 FORMAT = "gan-levers-checkpoint"
 VERSION = 1
@@ -122,33 +122,7 @@ def _read_metadata(data: bytes, name: str) -> dict:
     return meta
 
 
-# ----------------------------------------------------------------------- Run <-> file
+# ----------------------------------------------------------------------- Run -> file
 def from_run(run, history: dict | None = None, extra: dict | None = None) -> Checkpoint:
     return Checkpoint(run.cfg, run.state(), run.step_count, history or {}, run.points,
                       extra or {})
-
-
-def restore_run(ckpt: Checkpoint, device=None):
-    """Build a Run from a checkpoint; a mismatch in shapes is a clear error."""
-    from .trainer import Run
-    try:
-        run = Run(ckpt.config, ckpt.points, device)
-    except (ConfigError, ValueError) as err:
-        raise CheckpointError(f"checkpoint config cannot be built here: {err}") from None
-    try:
-        run.nets.load_state_dict(ckpt.state)
-    except RuntimeError as err:
-        first = str(err).splitlines()[0]
-        raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
-    run.step_count = ckpt.step
-    _resume_lr(run)
-    return run
-
-
-def _resume_lr(run) -> None:
-    """The learning rates where the schedule has them at the restored step: a run opened
-    past lr_decay_steps continues at its floor, not at the full rate it started with."""
-    from .trainer import lr_factor, set_lr
-    f = lr_factor(run.cfg, run.step_count)
-    set_lr(run.opts.d, run.cfg.lr_d * f)
-    set_lr(run.opts.g, run.cfg.lr_g * f)

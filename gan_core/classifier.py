@@ -20,6 +20,11 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from .images import digits_arrays, load_mnist
+from .metrics import MIN_SHARE, inception_score, modified_inception_score
+from .metrics import class_histogram as _shares
+from .metrics import reverse_kl as _reverse_kl
+
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"
 CLASSIFIER_PATH = PRETRAINED / "digits_classifier.safetensors"
 N_CLASSES = 10
@@ -79,7 +84,6 @@ def accuracy(model: nn.Module, x, y) -> float:
 # ------------------------------------------------------------------ the shipped model
 def build_pretrained(path: Path = CLASSIFIER_PATH) -> dict:
     """Train on the digits train split and write the safetensors file. Returns its info."""
-    from .images import digits_arrays
     x, y = digits_arrays()
     tr, te = split(len(x))
     t0 = time.perf_counter()
@@ -107,19 +111,22 @@ def load_classifier(path: str | Path = CLASSIFIER_PATH) -> DigitClassifier:
     return model.eval()
 
 
+@functools.lru_cache(maxsize=1)
+def mnist_classifier() -> DigitClassifier:
+    """A classifier for MNIST samples, trained once per process on the local files."""
+    x, y = load_mnist(limit=10000)
+    return train_classifier(x, y, seed=0, steps=300, hidden=128)
+
+
 def classifier_for(target_name: str) -> DigitClassifier:
     """The classifier that reads a given image target's samples."""
     if target_name == "mnist":
-        from .images import mnist_classifier
         return mnist_classifier()
     return load_classifier()
 
 
 # ------------------------------------------------------------------ metrics on probs
 # The score functions live in gan_core.metrics (one definition for the whole app).
-from .metrics import MIN_SHARE, inception_score, modified_inception_score  # noqa: E402
-from .metrics import class_histogram as _shares  # noqa: E402
-from .metrics import reverse_kl as _reverse_kl  # noqa: E402
 
 
 def class_histogram(probs: np.ndarray, min_share: float = MIN_SHARE, confidence: float = 0.5) -> dict:

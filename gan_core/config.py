@@ -125,23 +125,40 @@ def _coerce(field, value):
 
 def check_basic(cfg: Config) -> None:
     """Range checks that do not need the registries. Raises ConfigError."""
+    problems = (_choice_problems(cfg) + _net_problems(cfg) + _training_problems(cfg)
+                + _remedy_problems(cfg) + _data_problems(cfg) + _aid_problems(cfg))
+    if cfg.mixture_components < 1:
+        problems.append("mixture_components must be >= 1")
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
+def _choice_problems(cfg: Config) -> list[str]:
+    """The fields that name one of a fixed set of options."""
     problems = []
     if not 1 <= cfg.latent_dim <= 128:
         problems.append("latent_dim must be between 1 and 128")
-    if cfg.prior not in PRIORS:
-        problems.append(f"prior must be one of {PRIORS}")
-    if cfg.activation not in ACTIVATIONS:
-        problems.append(f"activation must be one of {ACTIVATIONS}")
-    if cfg.optimizer not in OPTIMIZERS:
-        problems.append(f"optimizer must be one of {OPTIMIZERS}")
-    if cfg.g_output not in G_OUTPUTS:
-        problems.append(f"g_output must be one of {G_OUTPUTS}")
+    for name, options in (("prior", PRIORS), ("activation", ACTIVATIONS),
+                          ("optimizer", OPTIMIZERS), ("g_output", G_OUTPUTS)):
+        if getattr(cfg, name) not in options:
+            problems.append(f"{name} must be one of {options}")
+    return problems
+
+
+def _net_problems(cfg: Config) -> list[str]:
+    problems = []
     for name in ("g_depth", "d_depth"):
         if not 1 <= getattr(cfg, name) <= 16:
             problems.append(f"{name} must be between 1 and 16")
     for name in ("g_width", "d_width"):
         if not 1 <= getattr(cfg, name) <= 4096:
             problems.append(f"{name} must be between 1 and 4096")
+    return problems
+
+
+def _training_problems(cfg: Config) -> list[str]:
+    """Steps per round, batch size and learning rates."""
+    problems = []
     for name in ("k_d", "k_g"):
         if not 0 <= getattr(cfg, name) <= 100:
             problems.append(f"{name} must be between 0 and 100")
@@ -151,6 +168,11 @@ def check_basic(cfg: Config) -> None:
         problems.append("batch_size must be between 2 and 65536")
     if not (cfg.lr_d > 0 and cfg.lr_g > 0):
         problems.append("learning rates must be positive")
+    return problems
+
+
+def _remedy_problems(cfg: Config) -> list[str]:
+    problems = []
     if not 0 <= cfg.label_smoothing < 0.5:
         problems.append("label_smoothing must be in [0, 0.5)")
     if cfg.instance_noise < 0:
@@ -159,15 +181,16 @@ def check_basic(cfg: Config) -> None:
         problems.append("pack must be between 1 and 8")
     if cfg.batch_size % cfg.pack:
         problems.append("batch_size must be a multiple of pack")
+    return problems
+
+
+def _data_problems(cfg: Config) -> list[str]:
+    problems = []
     if cfg.dataset_size and not 10 <= cfg.dataset_size <= 1_000_000:
         problems.append("dataset_size must be 0 (fresh samples) or between 10 and 1,000,000")
     if not 16 <= cfg.eval_size <= 20000:
         problems.append("eval_size must be between 16 and 20000")
-    problems += _aid_problems(cfg)
-    if cfg.mixture_components < 1:
-        problems.append("mixture_components must be >= 1")
-    if problems:
-        raise ConfigError("; ".join(problems))
+    return problems
 
 
 def _aid_problems(cfg: Config) -> list[str]:

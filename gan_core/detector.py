@@ -30,6 +30,7 @@ import torch
 from . import metrics as M
 from .config import Config, ConfigError, check_basic
 from .quality import NAMES, Floor, floor_for
+from .variants import get_variant
 
 SEVERITIES = ("info", "warning", "error")
 VERDICT_STATES = ("too_early", "learning", "stalled", "healthy", "alert")
@@ -354,12 +355,7 @@ class Detector:
                f"its fair share), and its spread is {row['spread_ratio']:.0%} of the real "
                "spread. The generator has found a few outputs that fool the discriminator and "
                "sends most of the latent space there, starving the rest. This is mode collapse.")
-        return Alert("collapse", "warning", title, why, self._remedies([
-            ("Switch to WGAN-GP (its critic keeps gradients on the missing modes)", _wgan_gp()),
-            ("PacGAN: let D judge samples in pairs, so a lack of variety is visible", {"pack": 2}),
-            ("Minibatch std: give D a feature that measures batch variety", {"minibatch_std": True}),
-            ("Spectral norm on D (smoother discriminator)", {"spectral_norm": True}),
-        ]), step)
+        return Alert("collapse", "warning", title, why, self._remedies("collapse"), step)
 
     def _mode_hopping(self, step, row) -> Alert:
         title = "Mode hopping: the generator jumps between modes"
@@ -367,27 +363,16 @@ class Detector:
                f"divergence {row['js_prev']:.2f} bits) while few modes are covered. The "
                "generator moves to a mode, the discriminator learns to reject it, and the "
                "generator hops to the next one instead of spreading out over all of them.")
-        cfg = self.config
-        return Alert("mode_hopping", "warning", title, why, self._remedies([
-            ("Halve G's learning rate, so it chases D less far each step", {"lr_g": cfg.lr_g / 2}),
-            ("Switch to WGAN-GP", _wgan_gp()),
-            ("PacGAN (pack 2)", {"pack": 2}),
-            ("Minibatch std", {"minibatch_std": True}),
-        ]), step)
+        return Alert("mode_hopping", "warning", title, why, self._remedies("mode_hopping"), step)
 
     def _discriminator_wins(self, step, row) -> Alert:
-        cfg = self.config
         title = "The discriminator is winning outright"
         why = ("D's loss is close to zero: it separates real from fake almost perfectly. "
                "Then its output is flat around the fakes and the generator's gradient "
                "vanishes (or, with the non-saturating loss, D(G(z)) is ~0), so G stops "
                "learning. Make D's job harder or its gradients smoother.")
-        remedies = [("Label smoothing 0.1 (real label 0.9)", {"label_smoothing": 0.1}),
-                    ("Halve D's learning rate", {"lr_d": cfg.lr_d / 2}),
-                    ("Spectral norm on D", {"spectral_norm": True}),
-                    ("Instance noise 0.1: blur both sets so they overlap", {"instance_noise": 0.1}),
-                    ("Switch to WGAN-GP (no saturation)", _wgan_gp())]
-        return Alert("discriminator_wins", "warning", title, why, self._remedies(remedies), step)
+        return Alert("discriminator_wins", "warning", title, why,
+                     self._remedies("discriminator_wins"), step)
 
     def _off_target(self, step, row) -> Alert:
         perfect = self.ref.real_stats["hq"]
@@ -402,14 +387,9 @@ class Detector:
                     f"{row['floor_precision']:.0%}), so they sit beside the data, not on it. ")
         why += ("This is not collapse: the generator covers the target but smears it. It often "
                 "fades with more training or a smaller step size.")
-        cfg = self.config
-        return Alert("off_target", "info", title, why, self._remedies([
-            ("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
-            ("Turn instance noise off", {"instance_noise": 0.0}),
-        ]), step)
+        return Alert("off_target", "info", title, why, self._remedies("off_target"), step)
 
     def _thin_or_torn(self, step, row) -> Alert:
-        cfg = self.config
         parts = []
         if row.get("tear_score", 0.0) > self.th.tear_score:
             parts.append(f"{row['tear_score']:.0%} of the latent grid is stretched more than "
@@ -422,29 +402,79 @@ class Detector:
         # uploaded points nothing says whether the data itself has gaps that need a tear.
         severity = "info" if self.ref.has_modes or _uploaded(self.target) else "warning"
         why = "; ".join(parts).capitalize() + ". A continuous generator must stretch or fold a smooth latent space to match the target."
-        remedies = [("Mixture latent (DeLiGAN): one component per piece", {"prior": "mixture"}),
-                    ("Wider generator", {"g_width": cfg.g_width * 2}),
-                    ("Deeper generator", {"g_depth": cfg.g_depth + 1})]
         return Alert("thin_or_torn", severity, "Thin or torn mapping", why,
-                     self._remedies(remedies), step)
+                     self._remedies("thin_or_torn"), step)
 
     def _diverged(self, step, scalars, fake) -> Alert:
-        cfg = self.config
         bad = [k for k, v in scalars.items() if not _finite(v)]
         if not np.isfinite(fake).all():
             bad.append("generated points")
         why = (f"{', '.join(bad) or 'a value'} became NaN or infinite: a step was too large "
                "and the weights blew up. Training cannot recover from this; reset with a "
                "gentler setting.")
-        return Alert("diverged", "error", "Training diverged", why, self._remedies([
-            ("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
-            ("Spectral norm on D", {"spectral_norm": True}),
-            ("Switch to WGAN-GP", _wgan_gp()),
-        ]), step)
+        return Alert("diverged", "error", "Training diverged", why, self._remedies("diverged"), step)
 
-    def _remedies(self, options) -> list[Remedy]:
-        cfg = self.config
-        return [Remedy(label, changes) for label, changes in options if _useful(cfg, changes)]
+    def _remedies(self, kind: str) -> list[Remedy]:
+        return offered_remedies(kind, self.config)
+
+
+# --------------------------------------------------------------------------- remedies
+def _wgan_gp(cfg: Config) -> dict:
+    """Switching variant brings its paper defaults (n_critic 5, betas 0.5/0.9) and drops
+    what it cannot take (its loss has no labels to smooth)."""
+    variant = get_variant("wgan_gp")
+    return {"variant": "wgan_gp", **variant.defaults, **variant.fitted(cfg)}
+
+
+def _collapse_options(cfg: Config) -> list:
+    return [("Switch to WGAN-GP (its critic keeps gradients on the missing modes)", _wgan_gp(cfg)),
+            ("PacGAN: let D judge samples in pairs, so a lack of variety is visible", {"pack": 2}),
+            ("Minibatch std: give D a feature that measures batch variety", {"minibatch_std": True}),
+            ("Spectral norm on D (smoother discriminator)", {"spectral_norm": True})]
+
+
+def _hopping_options(cfg: Config) -> list:
+    return [("Halve G's learning rate, so it chases D less far each step", {"lr_g": cfg.lr_g / 2}),
+            ("Switch to WGAN-GP", _wgan_gp(cfg)),
+            ("PacGAN (pack 2)", {"pack": 2}),
+            ("Minibatch std", {"minibatch_std": True})]
+
+
+def _d_wins_options(cfg: Config) -> list:
+    return [("Label smoothing 0.1 (real label 0.9)", {"label_smoothing": 0.1}),
+            ("Halve D's learning rate", {"lr_d": cfg.lr_d / 2}),
+            ("Spectral norm on D", {"spectral_norm": True}),
+            ("Instance noise 0.1: blur both sets so they overlap", {"instance_noise": 0.1}),
+            ("Switch to WGAN-GP (no saturation)", _wgan_gp(cfg))]
+
+
+def _off_target_options(cfg: Config) -> list:
+    return [("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
+            ("Turn instance noise off", {"instance_noise": 0.0})]
+
+
+def _thin_options(cfg: Config) -> list:
+    return [("Mixture latent (DeLiGAN): one component per piece", {"prior": "mixture"}),
+            ("Wider generator", {"g_width": cfg.g_width * 2}),
+            ("Deeper generator", {"g_depth": cfg.g_depth + 1})]
+
+
+def _diverged_options(cfg: Config) -> list:
+    return [("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
+            ("Spectral norm on D", {"spectral_norm": True}),
+            ("Switch to WGAN-GP", _wgan_gp(cfg))]
+
+
+# alert kind -> cfg -> [(label, changes)]: every remedy the detector knows, before filtering
+REMEDY_OPTIONS = {"collapse": _collapse_options, "mode_hopping": _hopping_options,
+                  "discriminator_wins": _d_wins_options, "off_target": _off_target_options,
+                  "thin_or_torn": _thin_options, "diverged": _diverged_options}
+
+
+def offered_remedies(kind: str, cfg: Config) -> list[Remedy]:
+    """The remedies an alert of this kind offers a run with config `cfg`."""
+    return [Remedy(label, changes) for label, changes in REMEDY_OPTIONS[kind](cfg)
+            if _useful(cfg, changes)]
 
 
 # --------------------------------------------------------------------------- verdict helpers
@@ -506,41 +536,29 @@ def judged_by(target, cfg: Config, floor: Floor) -> str:
 def _variant(cfg: Config):
     """The config's Variant (its declared capabilities), or None for an unknown name."""
     try:
-        from .variants import get_variant  # late: the variants import the nets
         return get_variant(cfg.variant)
-    except (ConfigError, ImportError):
+    except ConfigError:
         return None
 
 
-def _wgan_gp() -> dict:
-    """Switching variant brings its paper defaults (n_critic 5, betas 0.5/0.9)."""
-    try:
-        from .variants import get_variant
-        return {"variant": "wgan_gp", **get_variant("wgan_gp").defaults}
-    except Exception:
-        return {"variant": "wgan_gp"}
-
-
 def _useful(cfg: Config, changes: dict) -> bool:
-    """Offer a remedy only when it changes something and gives a valid config."""
+    """Offer a remedy only when it changes something and gives a config the (new) variant
+    accepts, as far as its declared capabilities tell."""
     if "variant" in changes and changes["variant"] == cfg.variant:
         return False  # switching to the variant already running
     if all(getattr(cfg, k, None) == v for k, v in changes.items()):
         return False
-    variant = _variant(cfg)
-    if changes.get("label_smoothing") and (cfg.label_smoothing > 0 or (variant and not variant.uses_labels)):
-        return False  # already smoothing, or a loss without labels
+    if changes.get("label_smoothing") and cfg.label_smoothing > 0:
+        return False  # already smoothing
     if changes.get("pack", 1) > 1 and cfg.pack > 1:
         return False
     try:
         new = cfg.replace(**changes)
         check_basic(new)
-        if "variant" in changes:
-            from .variants import get_variant
-            get_variant(new.variant)
-    except (ConfigError, ImportError):
+    except ConfigError:
         return False
-    return True
+    variant = _variant(new)
+    return variant is None or variant.refusal(new) is None
 
 
 def excess_kl(kl: float, n: int, k: int) -> float:

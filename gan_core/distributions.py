@@ -260,15 +260,6 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
 ]}
 
 
-def get_target(name: str) -> Target:
-    if name not in TARGETS:
-        from .images import IMAGE_TARGETS, image_target  # image targets (digits, mnist)
-        if name in IMAGE_TARGETS:
-            return image_target(name)
-        raise ValueError(f"unknown target '{name}'; choose one of: {', '.join(TARGETS)}")
-    return TARGETS[name]
-
-
 # --------------------------------------------------------------------------- user data
 def _check_points(points) -> np.ndarray:
     try:
@@ -325,9 +316,7 @@ def _parse_row(line: str) -> list[float] | None:
         return None
 
 
-def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
-    """CSV or whitespace-separated (x, y) rows, optional header -> (N, 2) float64.
-    Every failure is an InvalidData whose message says what to fix."""
+def _csv_text(data: bytes | str, max_bytes: int) -> str:
     if isinstance(data, str):
         data = data.encode()
     if len(data) > max_bytes:
@@ -335,9 +324,15 @@ def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
     if b"\x00" in data:
         raise InvalidData("file looks binary, not text; upload a CSV of x, y numbers")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidData("file is not UTF-8 text; upload a CSV of x, y numbers") from None
+
+
+def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
+    """CSV or whitespace-separated (x, y) rows, optional header -> (N, 2) float64.
+    Every failure is an InvalidData whose message says what to fix."""
+    text = _csv_text(data, max_bytes)
     lines = [(i + 1, s) for i, s in enumerate(text.splitlines()) if s.strip() and not s.lstrip().startswith("#")]
     if not lines:
         raise InvalidData("file is empty; upload a CSV with one x, y pair per row")

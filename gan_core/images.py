@@ -7,7 +7,7 @@ moment) and stroke width. The class is also the mode label, so the conditional G
 can condition on the digit.
 
 Image targets live in `IMAGE_TARGETS` (name -> builder), not in the 2-D `TARGETS`;
-`distributions.get_target` falls back to `image_target`.
+`targets.get_target` looks in both.
 """
 from __future__ import annotations
 
@@ -228,14 +228,6 @@ def _mnist() -> ImageTarget:
     side = int(round(np.sqrt(x.shape[1])))
     return _make_image_target("mnist", f"MNIST handwritten digits, {side}x{side} pixels, "
                               f"{len(x):,} training images (local files).", x, y, side)
-
-
-@functools.lru_cache(maxsize=1)
-def mnist_classifier():
-    """A classifier for MNIST samples, trained once per process on the local files."""
-    from .classifier import train_classifier
-    x, y = load_mnist(limit=10000)
-    return train_classifier(x, y, seed=0, steps=300, hidden=128)
 
 
 def download_mnist(root: Path | None = None) -> Path:

@@ -16,8 +16,9 @@ import torch
 from torch import nn
 
 from . import metrics as M
-from .checkpoints import from_run, restore_run
+from .checkpoints import from_run
 from .latent import make_prior
+from .run import Run
 from .variants.base import Batch, Latent
 
 
@@ -242,7 +243,7 @@ def features(run, real: Batch, latent: Latent) -> FeatureView:
 def clone_run(run):
     """An independent copy (weights, config, step; fresh optimisers), so a G step on a
     shared pretrained model or a checkpoint never changes the original."""
-    copy = restore_run(from_run(run))
+    copy = Run.from_checkpoint(from_run(run))
     copy.gen.manual_seed(run.cfg.seed + run.step_count)
     return copy
 

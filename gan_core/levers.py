@@ -49,12 +49,7 @@ def continuous_code_dims(run) -> list[int]:
     """Indices of z that are InfoGAN continuous codes (the variant says, when it can)."""
     variant, cfg = run.variant, run.cfg
     fn = getattr(variant, "code_dims", None)
-    if callable(fn):
-        return [int(i) for i in fn(cfg)]
-    if getattr(variant, "name", "") == "infogan":
-        n = min(cfg.n_codes_cont, cfg.latent_dim)
-        return list(range(cfg.latent_dim - n, cfg.latent_dim))
-    return []
+    return [int(i) for i in fn(cfg)] if callable(fn) else []
 
 
 def lever_spec(run) -> LeverSpec:
@@ -73,8 +68,6 @@ def lever_spec(run) -> LeverSpec:
             names.append(f"z{noise_i}")
             noise_i += 1
     n_classes = nets.n_classes if nets.g_cond else int(getattr(nets, "n_cat_codes", 0) or 0)
-    if not n_classes and getattr(run.variant, "name", "") == "infogan":
-        n_classes = int(getattr(nets, "n_classes", 0) or 0)
     label = "class" if getattr(run.variant, "conditional", False) else ("categorical code" if n_classes else "")
     side = int(getattr(run.out_target, "side", 0) or 0)
     return LeverSpec(dim, float(lo), float(hi), names, kinds, n_classes, label, side)

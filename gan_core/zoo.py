@@ -30,7 +30,7 @@ import torch
 from . import checkpoints
 from .config import Config
 from .quality import Floor, floor_for
-from .trainer import Run
+from .run import Run
 
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"
 MANIFEST = "manifest.json"
@@ -72,7 +72,7 @@ PINNED = dict(optimizer="adam", beta1=0.5, beta2=0.999, minibatch_std=False, g_e
 # What every 2-D entry shares. What is shown and measured is G's moving average, and both
 # learning rates fall to a tenth over the run: the average lands samples on the data
 # where the raw G keeps oscillating around it. A user who presses Train on an opened
-# entry continues at that tenth (checkpoints.restore_run), so the model stays put.
+# entry continues at that tenth (Run.from_checkpoint), so the model stays put.
 SMOOTH = dict(g_ema=0.999, lr_floor=0.1)
 # NS-GAN: equal, high rates with D fed packs of 2 (PacGAN's idea on this loss): a
 # collapsed G is easy to catch. Without the pack nsgan missed 1-2 of ring8's modes.
@@ -128,6 +128,10 @@ GRID25_BRIDGES = (
 DIGITS = dict(latent_dim=16, g_output="tanh", g_depth=2, g_width=256, d_depth=2, d_width=256,
               activation="leaky_relu", batch_size=64, lr_d=2e-4, lr_g=2e-4, eval_size=1000)
 DIGIT_STEPS = 8000
+DIGIT_VARIANTS = {"nsgan": {}, "cgan": {}, "infogan": {"n_codes_cont": 2}}  # variant -> extra overrides
+# A recipe's variant missing from the registry -> (the variant that stands in, a note):
+# DeLiGAN = a GAN loss + the learnable mixture prior; fine on the nsgan loss.
+STAND_INS = {"deligan": ("nsgan", "DeLiGAN as nsgan loss + mixture prior")}
 PLANE_2D = dict(lr_d=2e-4, lr_g=2e-4)
 MODE_EXTRAS = {  # eight_gaussians with the latent-structure variants
     # DeLiGAN may be a registered variant or the nsgan loss with the mixture prior. On
@@ -167,11 +171,8 @@ def recipes() -> list[Recipe]:
     for v, (steps, over) in MODE_EXTRAS.items():
         over = _decayed(steps, over) if "lr_floor" in over else dict(over)
         out.append(Recipe(f"eight_gaussians__{v}", v, "eight_gaussians", steps, over))
-    for v in ("nsgan", "cgan", "infogan"):
-        over = dict(DIGITS)
-        if v == "infogan":
-            over["n_codes_cont"] = 2
-        out.append(Recipe(f"digits__{v}", v, "digits", DIGIT_STEPS, over))
+    for v, extra in DIGIT_VARIANTS.items():
+        out.append(Recipe(f"digits__{v}", v, "digits", DIGIT_STEPS, {**DIGITS, **extra}))
     return out
 
 
@@ -180,10 +181,9 @@ def resolve(recipe: Recipe) -> Recipe | None:
     from .variants import VARIANTS
     if recipe.variant in VARIANTS:
         return recipe
-    if recipe.variant == "deligan" and "nsgan" in VARIANTS:
-        # DeLiGAN = a GAN loss + the learnable mixture prior; fine on the nsgan loss
-        return Recipe(recipe.key, "nsgan", recipe.target, recipe.steps, recipe.overrides,
-                      "DeLiGAN as nsgan loss + mixture prior")
+    stand_in, note = STAND_INS.get(recipe.variant, (None, ""))
+    if stand_in in VARIANTS:
+        return Recipe(recipe.key, stand_in, recipe.target, recipe.steps, recipe.overrides, note)
     return None
 
 
@@ -378,7 +378,7 @@ def load_entry(key: str, out_dir: Path = PRETRAINED, device=None) -> Run:
     if info is None:
         raise KeyError(f"no pretrained entry {key!r}")
     ckpt = checkpoints.load(Path(out_dir) / info["file"])
-    return checkpoints.restore_run(ckpt, device or torch.device("cpu"))
+    return Run.from_checkpoint(ckpt, device or torch.device("cpu"))
 
 
 def default_key(target: str, out_dir: Path = PRETRAINED, variant: str = "nsgan") -> str | None:
@@ -408,7 +408,7 @@ def compared(metrics: dict) -> dict:
 
 def expected_floor(info: dict) -> Floor:
     """quality.floor_for the entry's output target, from its recorded config."""
-    from .trainer import resolve_target
+    from .targets import resolve_target
     from .variants import get_variant
     cfg = Config.from_dict(info["config"])
     return floor_for(get_variant(cfg.variant).output_target(cfg, resolve_target(cfg)))
@@ -446,7 +446,7 @@ def check_entry(key: str, info: dict, out_dir: Path, metrics: bool = True) -> tu
         problems.append(f"{key}: file hash differs from the manifest")
     t0 = time.perf_counter()
     try:
-        run = checkpoints.restore_run(checkpoints.load(path), torch.device("cpu"))
+        run = Run.from_checkpoint(checkpoints.load(path), torch.device("cpu"))
     except Exception as err:
         return problems + [f"{key}: does not load: {err}"], f"{key}: DOES NOT LOAD"
     load_s = time.perf_counter() - t0

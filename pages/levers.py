@@ -15,6 +15,7 @@ import streamlit as st
 from gan_core import checkpoints, zoo
 from gan_core import lever_figures as F
 from gan_core import levers as L
+from gan_core.run import Run
 from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
 
 N_STRIP = 9  # images per lever strip
@@ -79,7 +80,7 @@ def _upload_source() -> Source | None:
         try:
             ckpt = checkpoints.from_bytes(up.getvalue(), name=up.name)
             cache.clear()
-            cache[fid] = (checkpoints.restore_run(ckpt), threading.Lock())
+            cache[fid] = (Run.from_checkpoint(ckpt), threading.Lock())
         except checkpoints.CheckpointError as err:
             st.error(f"Cannot open this file: {err}")
             return None

@@ -557,7 +557,7 @@ def true_map_ui(trainer) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _true_map_data(name: str):
-    from gan_core.distributions import get_target
+    from gan_core.targets import get_target
     from gan_core.latent import make_prior
     target = get_target(name)
     gen = torch.Generator().manual_seed(5)

@@ -109,7 +109,7 @@ def timeline_data(source) -> dict:
         else:
             frames = []
         if not frames:  # a checkpoint: its final state is the only frame
-            from gan_core.trainer import Snapshot
+            from gan_core.history import Snapshot
             frames = [Snapshot(run.step_count, 0.0, run.generate(latent), {}, {}, 0.0)]
         return static, frames
     static, frames = source.call(grab)

@@ -1,86 +1,17 @@
 """Shared fixtures: a Streamlit server on a free port and a Playwright page in the
-system Chromium. Browser tests use `app_url` and `page`, and `shot(page, name)` to save
-screenshots into test-artifacts/."""
+system Chromium. Browser tests use `app_url` and `page`; the helpers behind them (and
+`shot(page, name)`) live in tests/browser_helpers.py."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, start_streamlit, stop_process
 
 sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _log_tail(proc: subprocess.Popen, n: int = 3000) -> str:
-    path = getattr(proc, "log_path", None)
-    if not path or not Path(path).exists():
-        return ""
-    return f"\n--- last lines of {path} ---\n" + Path(path).read_text(errors="replace")[-n:]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited early with code {proc.returncode}" + _log_tail(proc))
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s"
-                       + _log_tail(proc))
-
-
-def start_streamlit(script: str = "app.py", extra_env: dict | None = None):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GAN_LEVERS_THREADS": "1", **(extra_env or {})}
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()  # the child keeps its own copy of the descriptor
-    proc.log_path = log.name
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-    except Exception:
-        stop_process(proc)
-        raise
-    return proc, url
-
-
-def stop_process(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _require_chromium():
@@ -124,13 +55,6 @@ def page(browser):
     pg.set_default_timeout(60_000)  # generous: CI shares 2 cores with the app server
     yield pg
     context.close()
-
-
-def shot(pg, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
-    return path
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import ARTIFACTS, shot
+from browser_helpers import ARTIFACTS, shot
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 Open the page, move lever 3 with the keyboard, and check that the generated image
 changed and that the URL carries the new value. A screenshot goes to test-artifacts/.
-Uses the shared fixtures from tests/conftest.py (`app_url`, `page`, `shot`).
+Uses the shared fixtures from tests/conftest.py (`app_url`, `page`) and `shot` from tests/browser_helpers.py.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import shot
+from browser_helpers import shot
 from gan_core import zoo
 
 pytestmark = [

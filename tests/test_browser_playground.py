@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import shot
+from browser_helpers import shot
 
 pytestmark = pytest.mark.browser
 

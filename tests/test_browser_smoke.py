@@ -1,7 +1,7 @@
 """Browser smoke test: the app boots in Chromium, and every page in the navigation
 renders without an exception box. One screenshot per page goes to test-artifacts/.
 
-Uses the shared fixtures from tests/conftest.py (`app_url`, `page`, `shot`).
+Uses the shared fixtures from tests/conftest.py (`app_url`, `page`) and `shot` from tests/browser_helpers.py.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import shot
+from browser_helpers import shot
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import torch
 
 from gan_core import checkpoints
 from gan_core.config import Config
-from gan_core.trainer import Run
+from gan_core.run import Run
 
 TINY = dict(target="ring8", g_width=16, d_width=16, g_depth=2, d_depth=2, batch_size=32,
             eval_size=64)
@@ -21,7 +21,7 @@ def _saved_at(tmp_path, cfg, steps):
     for _ in range(steps):
         run.step()
     path = checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run))
-    return run, checkpoints.restore_run(checkpoints.load(path))
+    return run, Run.from_checkpoint(checkpoints.load(path))
 
 
 @pytest.mark.parametrize("steps, factor", [(4, 0.68), (10, 0.2), (25, 0.2)])
@@ -70,3 +70,19 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         checkpoints.write_atomic(path, b"new")
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["m.json"]
+
+
+def test_live_change_after_loading_reaches_the_detector(tmp_path):
+    """A loaded run and its detector read one config: a remedy such as "Halve D's
+    learning rate" must work from the rate just set, not the checkpoint's."""
+    from gan_core.detector import Detector
+    from gan_core.trainer import Trainer
+    run = Run(Config(lr_d=4e-4, **TINY))
+    ckpt = checkpoints.load(checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run)))
+    trainer = Trainer(Config(**TINY), detector=Detector.for_run)
+    trainer.load_checkpoint(ckpt)
+    trainer.set_live(lr_d=1e-3)
+    assert trainer.run.cfg.lr_d == trainer.cfg.lr_d == 1e-3
+    assert trainer.detector.config.lr_d == 1e-3
+    assert _lrs(trainer.run)[0] == pytest.approx(1e-3)
+    trainer.stop()

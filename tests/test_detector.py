@@ -8,9 +8,9 @@ import torch
 
 from gan_core.config import Config
 from gan_core.detector import Detector, Remedy, arm_curve
-from gan_core.distributions import get_target, spiral_map
+from gan_core.distributions import spiral_map
+from gan_core.targets import get_target
 
-torch.set_num_threads(1)
 E8 = get_target("eight_gaussians")
 OK_LOSSES, OK_GRADS = {"d_loss": 1.3, "g_loss": 0.8}, {"d": 1.0, "g": 1.0}
 N = 1000
@@ -427,3 +427,45 @@ def test_unbounded_critics_never_raise_discriminator_wins(variant):
     det = Detector(E8, config_for(variant))
     assert "discriminator_wins" not in run(det, sets, losses=losses, grads=grads)[-1]
     assert "discriminator_wins" in run(Detector(E8, Config()), sets, losses=losses, grads=grads)[-1]
+
+
+def _offers(cfg):
+    """Every distinct change set the detector's alerts could offer a run with `cfg`."""
+    from gan_core.detector import REMEDY_OPTIONS, offered_remedies
+    seen = {}
+    for kind in REMEDY_OPTIONS:
+        for remedy in offered_remedies(kind, cfg):
+            seen.setdefault(repr(sorted(remedy.changes.items())), remedy)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("name", sorted(__import__("gan_core.variants", fromlist=["VARIANTS"]).VARIANTS))
+def test_every_offered_remedy_builds_a_run_of_that_variant(name):
+    """The remedy list reads the variants' declared capabilities: whatever it offers,
+    applied to a run of any variant (smoothing its labels or not), trains."""
+    from engine_helpers import tiny_config
+    from gan_core.run import Run
+    from gan_core.variants import VARIANTS
+    base = tiny_config(name)
+    configs = [base] + ([base.replace(label_smoothing=0.05)] if VARIANTS[name].uses_labels else [])
+    for cfg in configs:
+        offers = _offers(cfg)
+        assert offers
+        for remedy in offers:
+            run = Run(cfg.replace(**remedy.changes))
+            for _ in range(2):
+                out = run.step()
+            assert all(math.isfinite(v) for v in out.values()), (remedy.label, out)
+
+
+def test_capabilities_decide_the_refused_remedies():
+    from gan_core.variants import config_for
+    labels = {r.label for r in _offers(config_for("wgan_gp"))}
+    assert not any("Label smoothing" in label for label in labels)
+    assert any("Label smoothing" in label for label in {r.label for r in _offers(config_for("nsgan"))})
+    cycle = {r.label for r in _offers(config_for("cyclegan2d"))}
+    assert not any("Mixture latent" in label for label in cycle)
+    # a switch to WGAN-GP drops the label smoothing its loss cannot take
+    switch = [r for r in _offers(config_for("nsgan", label_smoothing=0.1))
+              if r.changes.get("variant") == "wgan_gp"]
+    assert switch and all(r.changes["label_smoothing"] == 0.0 for r in switch)

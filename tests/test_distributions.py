@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.distributions import (TARGETS, FixedDataset, InvalidData, custom_target, get_target,
-                                    parse_points_csv)
+from gan_core.distributions import TARGETS, FixedDataset, InvalidData, custom_target, parse_points_csv
+from gan_core.targets import get_target
 
-torch.set_num_threads(1)
 
 
 def gen(seed=0):

@@ -5,7 +5,8 @@ import torch
 
 from gan_core import checkpoints
 from gan_core.config import Config
-from gan_core.trainer import Run, lr_factor
+from gan_core.run import Run
+from gan_core.step import lr_factor
 from gan_core.variants.base import Latent
 
 TINY = dict(g_width=16, d_width=16, g_depth=2, d_depth=2, batch_size=32, eval_size=64)
@@ -62,7 +63,7 @@ def test_checkpoint_keeps_the_average(tmp_path):
     for _ in range(5):
         run.step()
     path = checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run))
-    back = checkpoints.restore_run(checkpoints.load(path))
+    back = Run.from_checkpoint(checkpoints.load(path))
     z = run.sample_latent(32, 1)
     assert torch.allclose(torch.as_tensor(run.generate(z)), torch.as_tensor(back.generate(z)))
 
@@ -91,6 +92,6 @@ def test_a_restored_run_goes_on_at_its_decayed_rate(tmp_path):
     for _ in range(20):
         run.step()
     path = checkpoints.save(tmp_path / "r.safetensors", checkpoints.from_run(run))
-    back = checkpoints.restore_run(checkpoints.load(path))
+    back = Run.from_checkpoint(checkpoints.load(path))
     back.step()
     assert abs(back.opts.d.param_groups[0]["lr"] - 5e-4) < 1e-12

@@ -11,12 +11,12 @@ from gan_core import images
 from gan_core.classifier import (class_histogram, image_metrics, inception_score, load_classifier,
                                  modified_inception_score, predict_probs, split, tstr)
 from gan_core.config import ConfigError
-from gan_core.distributions import TARGETS, get_target
-from gan_core.images import ImageTarget, digits_arrays, image_factors, image_target, read_idx
-from gan_core.trainer import Run
+from gan_core.distributions import TARGETS
+from gan_core.targets import get_target
+from gan_core.images import ImageTarget, digits_arrays, image_factors, read_idx
+from gan_core.run import Run
 from gan_core.variants import config_for
 
-torch.set_num_threads(1)
 
 
 # --------------------------------------------------------------------------- digits target

@@ -29,7 +29,6 @@ def names(fig) -> list[str]:
 
 @pytest.fixture(scope="module")
 def spiral():
-    torch.set_num_threads(1)
     return train_tutorial("spiral", "nsgan", 60)
 
 
@@ -117,7 +116,7 @@ def test_compare_spiral(spiral):
 
 
 def test_true_morph_none_for_data_targets():
-    from gan_core.distributions import get_target
+    from gan_core.targets import get_target
     assert I.true_morph(get_target("ring8")) is None
     m = I.true_morph(get_target("eight_gaussians"), 100)
     assert m.start.shape == m.end.shape == (100, 2)
@@ -125,7 +124,6 @@ def test_true_morph_none_for_data_targets():
 
 # --------------------------------------------------------------------------- D's feature space
 def test_g_step_moves_fake_features_not_real():
-    torch.set_num_threads(1)
     run = train_tutorial("quadratic", "nsgan", 200)
     assert I.feature_support(run) == ""
     copy = I.clone_run(run)
@@ -251,7 +249,7 @@ def test_quadratic_tutorial_preset_trains_and_shows_the_feature_observation():
     """The Playground preset with D's 2-unit layer: it fits the curve, and after D catches
     up, one G step leaves the real features in place and moves the fake centroid
     towards the real one (the tutorial's observation)."""
-    from gan_core.trainer import Run
+    from gan_core.run import Run
     from ui.controls import preset_config
     cfg = preset_config("Quadratic tutorial (2-D D features)")
     assert cfg.target == "quadratic" and cfg.d_feature_dim == 2
@@ -272,7 +270,7 @@ def test_quadratic_tutorial_preset_trains_and_shows_the_feature_observation():
 
 
 def test_deligan_mixture_trail_from_keyframes():
-    from gan_core.trainer import Keyframe
+    from gan_core.history import Keyframe
     mus = [torch.randn(5, 3) for _ in range(4)]
     kfs = [Keyframe(i * 10, {"prior.mu": m, "prior.sigma": m.abs()}, 0) for i, m in enumerate(mus)]
     trail = I.mixture_trail(kfs, dims=(0, 2))

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import torch
 from streamlit.testing.v1 import AppTest
 
 from gan_core import checkpoints
@@ -23,7 +22,6 @@ PAGES = ["pages/mapping.py", "pages/discriminator.py", "pages/timeline.py"]
 
 @pytest.fixture(scope="module")
 def ckpt_bytes():
-    torch.set_num_threads(1)
     run = train_tutorial("spiral", "nsgan", 100)  # D has the tutorial's 2-unit layer
     return checkpoints.to_bytes(checkpoints.from_run(run, {"rows": [
         {"step": 50, "d_loss": 0.7, "g_loss": 0.7}, {"step": 100, "d_loss": 0.6, "g_loss": 0.8}]}))

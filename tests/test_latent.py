@@ -6,7 +6,6 @@ import torch
 from gan_core.latent import (CatNormalPrior, MixturePrior, category_colours, latent_colours,
                              make_prior, rgb_strings)
 
-torch.set_num_threads(1)
 
 
 def gen(seed=0):

@@ -7,7 +7,6 @@ import torch
 
 from gan_core import metrics as M
 
-torch.set_num_threads(1)
 
 ANG = 2 * np.pi * np.arange(8) / 8
 C8 = 2 * np.stack([np.cos(ANG), np.sin(ANG)], 1)  # (8, 2)
@@ -146,7 +145,7 @@ def test_sample_metrics_and_noise_floor(ref):
 
 
 def test_target_wrapper_with_the_real_registry():
-    D = pytest.importorskip("gan_core.distributions")
+    D = pytest.importorskip("gan_core.targets")
     fake, _ = D.get_target("ring8").sample(500, torch.Generator().manual_seed(1))
     out = M.target_sample_metrics(D.get_target("ring8"), fake.numpy())
     assert out["captured"] == 8 and "floor_sliced_w" in out
@@ -250,7 +249,7 @@ def test_width_ratio_of_a_band_around_a_curve():
 def test_spiral_width_ratio_with_the_true_curve():
     D = pytest.importorskip("gan_core.distributions")
     from gan_core.detector import arm_curve
-    spiral = D.get_target("spiral")
+    spiral = D.TARGETS["spiral"]
     curve = arm_curve(spiral)
     real = spiral.sample(2000, torch.Generator().manual_seed(0))[0].numpy()
     z = torch.rand(2000, 2, generator=torch.Generator().manual_seed(1)) * 2 - 1

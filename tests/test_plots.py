@@ -8,10 +8,9 @@ import plotly.graph_objects as go
 import torch
 
 from gan_core import plots, probes
-from gan_core.trainer import Run
+from gan_core.run import Run
 from gan_core.variants import config_for
 
-torch.set_num_threads(1)
 RNG = np.random.default_rng(0)
 BOUNDS = (-1.1, 1.1, -1.1, 1.1)
 

@@ -4,7 +4,7 @@ import pytest
 from gan_core.detector import Detector
 from gan_core.presets import PRESETS, Promise
 from gan_core.quality import NAMES
-from gan_core.trainer import Run
+from gan_core.run import Run
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

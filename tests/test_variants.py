@@ -7,13 +7,12 @@ import torch.nn.functional as F
 
 from gan_core.config import Config, ConfigError
 from gan_core.distributions import TARGETS
-from gan_core.trainer import Run
+from gan_core.run import Run
 from gan_core.variants import VARIANTS, config_for, get_variant
 from gan_core.variants.base import Variant
 
 from engine_helpers import batch, critic_nets, tiny_config
 
-torch.set_num_threads(1)
 
 
 def allowed_pairs():

@@ -6,13 +6,11 @@ import json
 import time
 
 import pytest
-import torch
 
 from gan_core import zoo
 from gan_core.config import Config
 from gan_core.quality import Floor, floor_for
 
-torch.set_num_threads(1)
 MANIFEST = zoo.PRETRAINED / zoo.MANIFEST
 needs_zoo = pytest.mark.skipif(not MANIFEST.exists(), reason="zoo not built (python -m gan_core.zoo build)")
 

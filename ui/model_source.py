@@ -18,7 +18,8 @@ import streamlit as st
 import torch
 
 from gan_core import checkpoints
-from gan_core.trainer import DecimatedHistory
+from gan_core.history import DecimatedHistory
+from gan_core.run import Run
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
 KEEP = "_insp_keep"  # non-widget copies of the picker, so it survives page switches
@@ -117,7 +118,7 @@ def _pretrained(key: str):
     from gan_core import zoo
     info = zoo.entries()[key]
     ckpt = checkpoints.load(Path(zoo.PRETRAINED) / info["file"])
-    return checkpoints.restore_run(ckpt, torch.device("cpu")), threading.Lock(), _history_columns(ckpt)
+    return Run.from_checkpoint(ckpt, torch.device("cpu")), threading.Lock(), _history_columns(ckpt)
 
 
 def _zoo_entries() -> dict:
@@ -152,7 +153,7 @@ def open_checkpoint(data: bytes, name: str = "checkpoint"):
     for the user for anything that is not a loadable GAN Levers checkpoint."""
     try:
         ckpt = checkpoints.from_bytes(data, name=name)
-        return checkpoints.restore_run(ckpt, torch.device("cpu")), _history_columns(ckpt)
+        return Run.from_checkpoint(ckpt, torch.device("cpu")), _history_columns(ckpt)
     except checkpoints.CheckpointError:
         raise
     except Exception as err:  # a bad file must never take the page down
@@ -213,7 +214,7 @@ def tutorial_config(target: str, variant: str):
 
 
 def train_tutorial(target: str, variant: str, steps: int, progress=None):
-    from gan_core.trainer import Run
+    from gan_core.run import Run
     run = Run(tutorial_config(target, variant), device=torch.device("cpu"))
     for i in range(steps):
         run.step()

@@ -3,7 +3,7 @@ common test class (tests/test_variants.py) covers it."""
 from ..config import Config, ConfigError
 from . import (cgan, cyclegan2d, deligan, hinge, infogan, lsgan, minimax, nsgan, pacgan, rasgan,
                rsgan, tsgan, twgan, unrolled, wgan, wgan_gp)
-from .base import Batch, Latent, LatentLayout, Nets, Variant
+from .base import Variant
 
 VARIANTS: dict[str, Variant] = {
     m.VARIANT.name: m.VARIANT

@@ -156,6 +156,9 @@ class Variant:
     # True when G's loss is D's raw, unbounded score (Wasserstein, hinge): G's gradient does
     # not saturate when D wins, so D's loss near 0 is not the "discriminator wins" alarm.
     critic_unbounded = False
+    # Config field -> (the value this variant needs, why, with {name} and {value}): a remedy
+    # that changes a pinned field is refused (DeLiGAN is its mixture prior).
+    pinned: dict = {}
     live_fields = ("lr_d", "lr_g", "k_d", "k_g", "label_smoothing", "instance_noise")
 
     # --- validation -------------------------------------------------------------
@@ -164,11 +167,36 @@ class Variant:
         if self.conditional and not target.has_modes:
             raise ConfigError(f"{self.name} needs a target with modes to condition on; "
                               f"'{target.name}' has none")
+        reason = self.refusal(cfg)
+        if reason:
+            raise ConfigError(reason)
+
+    def refusal(self, cfg: Config) -> str | None:
+        """Why the declared capabilities rule `cfg` out, or None; the detector asks this
+        before it offers a remedy, so it never needs the variant's name."""
         if cfg.prior == "mixture" and not self.uses_latent:
-            raise ConfigError(f"{self.name} maps data to data and has no latent prior")
+            return f"{self.name} maps data to data and has no latent prior"
         if cfg.label_smoothing and not self.uses_labels:
-            raise ConfigError(f"label smoothing needs real/fake labels; {self.name}'s loss "
-                              "has none (set label_smoothing to 0)")
+            return (f"label smoothing needs real/fake labels; {self.name}'s loss "
+                    "has none (set label_smoothing to 0)")
+        for key, (value, why) in self.pinned.items():
+            if getattr(cfg, key) != value:
+                return why.format(name=self.name, value=getattr(cfg, key))
+        return None
+
+    def fitted(self, cfg: Config) -> dict:
+        """The changes that make `cfg` acceptable to this variant's capabilities: what a
+        switch to this variant must also change (WGAN-GP has no labels to smooth)."""
+        fixes = {key: value for key, (value, _) in self.pinned.items()}
+        if not self.uses_labels:
+            fixes["label_smoothing"] = 0.0
+        if not self.uses_latent and cfg.prior == "mixture":
+            fixes["prior"] = "normal"
+        return {k: v for k, v in fixes.items() if getattr(cfg, k) != v}
+
+    def code_dims(self, cfg: Config) -> list[int]:
+        """Columns of Latent.z that are continuous codes rather than noise (InfoGAN's)."""
+        return []
 
     def latent_layout(self, cfg: Config, target: Target) -> LatentLayout:
         k = target.n_classes if self.conditional else 0

@@ -25,9 +25,10 @@ import numpy as np
 import torch
 
 from ..config import ConfigError
-from ..distributions import FixedDataset, TARGETS, get_target
+from ..distributions import FixedDataset, TARGETS
 from ..latent import latent_colours
 from ..nets import make_discriminator, make_generator
+from ..targets import get_target
 from .base import Batch, Latent, LatentLayout, Nets, Variant, data_dim, real_label
 
 
@@ -73,12 +74,11 @@ class CycleGAN2D(Variant):
                 "cycle_lambda": 10.0, "target_b": "ring8", "g_ema": 0.999}
     uses_latent = False
     live_fields = Variant.live_fields + ("cycle_lambda",)
+    pinned = {"prior": ("normal", "cyclegan2d maps data to data (target A -> target B) and has "
+                                  "no latent prior; prior={value!r} cannot apply")}
 
     def check(self, cfg, target):
         super().check(cfg, target)
-        if cfg.prior != "normal":
-            raise ConfigError(f"cyclegan2d maps data to data (target A -> target B) and has no "
-                              f"latent prior; prior={cfg.prior!r} cannot apply")
         if cfg.target_b not in TARGETS or cfg.target_b == "custom":
             raise ConfigError(f"cyclegan2d's target B must be a registered 2-D target; "
                               f"{cfg.target_b!r} is not one of: {', '.join(TARGETS)}")

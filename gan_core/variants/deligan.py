@@ -15,7 +15,6 @@ latent variant (the trainer adds the sigma penalty for any MixturePrior). This e
 the paper's pairing, the non-saturating loss. `nets.prior.mu` / `.sigma` ((N, dz) each)
 are what the UI draws as the components in latent space.
 """
-from ..config import ConfigError
 from .nsgan import NSGAN
 
 
@@ -25,12 +24,8 @@ class DeLiGAN(NSGAN):
     summary = "Learnable mixture-of-gaussians latent (mu, sigma trained with G); NS-GAN loss."
     defaults = {**NSGAN.defaults, "prior": "mixture", "mixture_components": 50,
                 "mixture_sigma_reg": 0.1}
-
-    def check(self, cfg, target):
-        super().check(cfg, target)
-        if cfg.prior != "mixture":
-            raise ConfigError(f"deligan is the mixture prior; prior={cfg.prior!r} would make "
-                              "it plain nsgan (set prior to 'mixture')")
+    pinned = {"prior": ("mixture", "deligan is the mixture prior; prior={value!r} would make "
+                                   "it plain nsgan (set prior to 'mixture')")}
 
 
 VARIANT = DeLiGAN()

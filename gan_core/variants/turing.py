@@ -15,7 +15,6 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ..config import ConfigError
 from ..nets import make_activation, make_discriminator, make_generator
 from .base import Batch, Nets, Variant, data_dim
 
@@ -67,12 +66,8 @@ class TuringVariant(Variant):
     """Builds the Turing critic; subclasses give the two losses."""
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999,
                 "spectral_norm": True, "g_ema": 0.999}
-
-    def check(self, cfg, target):
-        super().check(cfg, target)
-        if not cfg.spectral_norm:
-            raise ConfigError(f"{self.name}'s critic is spectrally normalised as part of the "
-                              "method; keep spectral_norm on")
+    pinned = {"spectral_norm": (True, "{name}'s critic is spectrally normalised as part of "
+                                      "the method; keep spectral_norm on")}
 
     def build(self, cfg, target):
         in_dim = data_dim(target) * cfg.pack

@@ -52,14 +52,13 @@ class Unrolled(NSGAN):
     summary = "G's update differentiates through k=5 look-ahead steps of D, which damps mode hopping."
     defaults = {**NSGAN.defaults, "lr_d": 1e-4, "unroll_steps": 5}
     g_uses_real = True  # the look-ahead D steps train on real data
+    pinned = {"feature_matching": (False, "feature matching replaces G's loss, and with it the "
+                                          "unrolled look-ahead; pick one of the two")}
 
     def check(self, cfg, target):
         super().check(cfg, target)
         if not 1 <= cfg.unroll_steps <= 20:
             raise ConfigError(f"unrolled needs 1 to 20 unroll steps; got {cfg.unroll_steps}")
-        if cfg.feature_matching:
-            raise ConfigError("feature matching replaces G's loss, and with it the unrolled "
-                              "look-ahead; pick one of the two")
 
     def g_loss(self, nets, real, fake, cfg):
         state = unrolled_params(nets, real, fake, cfg)
