@@ -54,3 +54,13 @@ VIEWS = {
 
 PRESS_TRAIN = ("**Press ▶ Train.** What you see now is an untrained generator: every latent "
                "lands near the same spot. Training will spread the colours over the grey target.")
+
+
+def field_legend(probability: bool, score_label: str) -> str:
+    """The D field's colour key, in words: the live chart has no colorbar. `probability`:
+    D outputs P(real) (as probes.d_field decides, for variants with labels)."""
+    if probability:
+        return ("Background: D's verdict, purple where it says fake (D = 0), white at 0.5, "
+                "green where it says real (D = 1).")
+    return (f"Background: {score_label}, from purple (lowest on this view, looks "
+            "fake) through white to green (highest, looks real); the scale is relative.")
