@@ -10,8 +10,8 @@ import streamlit as st
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
-from ui.controls import KEPT
-from ui.model_source import explain, memo, model_source_ui
+from ui.model_source import memo, model_source_ui
+from ui.widgets import KEPT, explain
 
 TEXT = {
     "heatmap": (

@@ -18,8 +18,8 @@ from gan_core.metrics import width_ratio
 from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
-from ui.controls import KEPT
-from ui.model_source import explain, model_source_ui, probe_values, warp_metrics
+from ui.model_source import model_source_ui, probe_values, warp_metrics
+from ui.widgets import KEPT, explain
 
 TEXT = {
     "scrub": (

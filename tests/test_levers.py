@@ -295,12 +295,15 @@ def test_upload_of_a_digits_checkpoint_gives_image_levers(tmp_path):
     assert at.dataframe
 
 
-def test_live_run_from_the_session_trainer():
+def test_live_run_from_the_session_trainer(monkeypatch):
     from gan_core.trainer import Trainer
+    from ui import session
     trainer = Trainer(config_for("nsgan", target="spiral", **TINY), device=CPU)
     trainer.single_step()
+    # The page finds the live run as every page does (ui.model_source -> ui.session); the
+    # session's box is the Playground's to fill, so the test hands the trainer over here.
+    monkeypatch.setattr(session, "get_trainer", lambda: trainer)
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["some_trainer_key"] = trainer  # found by type, whatever the key
     at.run()
     at.radio(key="levers_source").set_value("Live run").run()
     assert_clean(at)
