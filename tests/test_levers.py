@@ -375,3 +375,11 @@ def test_live_chart_sends_only_what_changed():
     assert only_changes(sent, ["real"])[0]["t"] == "real"
     sent.clear()  # the browser lacked one (`need_full`): everything goes again
     assert all("t" in it for it in only_changes(sent, ["real", "fake1"]))
+
+
+@pytest.mark.xfail(strict=True, reason="gan_core/lever_figures.py keeps its own 10-colour "
+                   "LEVER_COLOURS; gan_core is outside the pages work (issue #18): replace it "
+                   "with `from .plots.common import LEVER_COLOURS` and drop this mark")
+def test_lever_colours_are_one_list():
+    from gan_core import lever_figures, plots
+    assert lever_figures.LEVER_COLOURS is plots.LEVER_COLOURS
