@@ -1,5 +1,6 @@
 """What the Playground asks of a live run between steps: D's field over the plane, the
-direction G's loss pushes each fake, the latent view, lever probes and sweeps.
+direction G's loss pushes each fake, the latent view, lever probes and sweeps, and
+`samples_view`: all the samples chart draws besides the samples, in one call.
 
 Pure functions of a `Run` (call them through `Trainer.with_models`, which holds the
 lock). No Streamlit, no plotting: arrays in, arrays out.
