@@ -1,5 +1,6 @@
 """What the Playground asks of a live run between steps: D's field over the plane, the
-direction G's loss pushes each fake, the latent view, lever probes and sweeps.
+direction G's loss pushes each fake, the latent view, lever probes and sweeps, and
+`samples_view`: all the samples chart draws besides the samples, in one call.
 
 Pure functions of a `Run` (call them through `Trainer.with_models`, which holds the
 lock). No Streamlit, no plotting: arrays in, arrays out.
@@ -155,3 +156,45 @@ def probe_and_sweeps(run, z0: np.ndarray, dims: list[int], n_values: int = 41, c
         ct = torch.full((len(zt),), int(c or 0), dtype=torch.long, device=run.device)
     out = run.generate(Latent(zt, ct))  # (1 + len(dims) * n_values, 2)
     return out[0], out[1:].reshape(len(dims), n_values, out.shape[1]), values
+
+
+# --------------------------------------------------------------------------- the samples view
+def field_and_arrows(run, latent: Latent, bounds, field=True, arrows: bool = False,
+                     n_arrows: int = 150):
+    """(D's field, (start, scaled push) arrows) over `bounds`, each None where it is not
+    wanted or not meaningful. `field` may be a Field the caller already has (a throttled
+    cache): it is passed through rather than recomputed."""
+    if isinstance(field, Field):
+        out_field = field
+    else:
+        out_field = d_field(run, bounds) if field else None
+    out_arrows = None
+    if arrows:
+        a = g_arrows(run, latent, n=n_arrows)
+        if a is not None:
+            out_arrows = (a[0], scale_arrows(a[1], bounds))
+    return out_field, out_arrows
+
+
+@dataclass
+class SamplesView:
+    """What the Playground's samples chart draws besides the samples themselves."""
+    field: Field | None = None  # D over the plane
+    arrows: tuple | None = None  # (start (n, 2), push (n, 2)) scaled for display
+    probe: np.ndarray | None = None  # (2,) G at the levers' z
+    sweeps: np.ndarray | None = None  # (len(dims), S, 2), None when no sweep is shown
+    values: np.ndarray | None = None  # (S,) the lever values along each sweep
+
+
+def samples_view(run, bounds, field=True, arrows: bool = False, z=None, dims=(),
+                 c=None) -> SamplesView:
+    """D's field and G's arrows (see `field_and_arrows`) and, when `z` is given and G
+    takes a latent, the probe G(z) and the sweeps along `dims`. Call with the lock held."""
+    out = SamplesView()
+    out.field, out.arrows = field_and_arrows(run, run.eval_latent() if arrows else None,
+                                             bounds, field, arrows)
+    if z is not None and run.variant.uses_latent:
+        dims = list(dims)
+        out.probe, sweeps, out.values = probe_and_sweeps(run, z, dims, c=c)
+        out.sweeps = sweeps if dims else None
+    return out

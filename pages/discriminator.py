@@ -10,8 +10,8 @@ import streamlit as st
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
-from ui.controls import KEPT
-from ui.model_source import explain, memo, model_source_ui
+from ui.model_source import memo, model_source_ui
+from ui.widgets import KEPT, explain
 
 TEXT = {
     "heatmap": (
@@ -62,14 +62,10 @@ def heatmap_section(source, arrows: bool) -> None:
         latent = run.eval_latent()
         fake = run.generate(latent)
         bounds = run.out_target.bounds
-        out = dict(fake=fake, colours=plots.hex_colours(run.colours(latent)), bounds=bounds,
-                   real=I.real_points(run, 1500), why=probes.field_support(run),
-                   field=probes.d_field(run, bounds), arrows=None)
-        if arrows and not out["why"]:
-            a = probes.g_arrows(run, latent, n=200)
-            if a is not None:
-                out["arrows"] = (a[0], probes.scale_arrows(a[1], bounds))
-        return out
+        field, arr = probes.field_and_arrows(run, latent, bounds, True, arrows, n_arrows=200)
+        return dict(fake=fake, colours=plots.hex_colours(run.colours(latent)), bounds=bounds,
+                    real=I.real_points(run, 1500), why=probes.field_support(run),
+                    field=field, arrows=arr)
     d = memo(source, "heatmap", (arrows,), compute)
     if d["why"]:
         st.info(f"No heatmap: {d['why']}. Real and generated points are shown without it.")
@@ -104,61 +100,66 @@ def feature_section(source) -> None:
         return
     c1, c2 = st.columns([1, 3])
     with c1:
-        k = st.number_input("G steps", 1, 200, 1, key="disc_k", **KEPT,
-                            help="How many generator updates to take between before and after.")
-        d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst", **KEPT,
-                                  help="Let D catch up with G before 'before' is captured, as the "
-                                       "tutorial alternates D and G: then D separates real from "
-                                       "fake and G's step visibly closes the gap.")
-        if source.live and source.running():
-            st.caption("The live run will be paused first.")
-        if not source.live:
-            st.caption("Steps are taken on a private copy; the original model is unchanged.")
-        clicked = st.button("Take G step(s) and show before/after", key="disc_gstep", type="primary")
+        k, d_first, clicked = step_controls(source)
     if clicked:
         try:
             with st.spinner("Taking the generator step…"):
-                st.session_state["disc_ba"] = take_g_steps(source, int(k), int(d_first))
+                st.session_state["disc_ba"] = take_g_steps(source, k, d_first)
         except Exception as err:
             st.error(f"Could not take the step: {err}")
     ba = st.session_state.get("disc_ba")
     if ba is not None and ba["model"] != source.model_id:
         ba = None
+    now = None if ba is not None else memo(source, "features", (),
+                                             lambda r: I.features(r, *I.fixed_batches(r)))
     with c2:
         if ba is None:
-            now = memo(source, "features", (), lambda r: I.features(r, *I.fixed_batches(r)))
             st.plotly_chart(PD.feature_space_figure(now.real, now.fake,
                                                     title=f"D's feature space at step {now.step:,}"),
                             key="disc_features")
         else:
-            b, a = ba["before"], ba["after"]
-            st.plotly_chart(PD.feature_space_figure(
-                b.real, b.fake, a.real, a.fake,
-                title=f"before (step {b.step:,}) and after {ba['k']} G step(s) (step {a.step:,})"),
-                key="disc_features")
-            s = ba["shift"]
-            m1, m2, m3, m4 = st.columns(4)
-            m1.metric("Real centroid moved", f"{s['real_moved']:.3g}")
-            m2.metric("Fake centroid moved", f"{s['fake_moved']:.3g}")
-            m3.metric("Fake↔real distance", f"{s['gap_after']:.3g}",
-                      delta=f"{s['gap_after'] - s['gap_before']:+.3g}", delta_color="inverse")
-            if "along_after" in s:
-                m4.metric("Gap along D's direction", f"{s['along_after']:.3g}",
-                          delta=f"{s['along_after'] - s['along_before']:+.3g}",
-                          delta_color="inverse",
-                          help="Real minus fake centroid, projected on the direction D's last "
-                               "layer scores as 'more real'.")
+            before_after(ba)
     explain(*TEXT["features"])
-    if ba is not None and ba["before"].pairs is not None:
+    pairs = (ba["before"].pairs, ba["after"].pairs) if ba is not None else (now.pairs,)
+    if pairs[0] is not None:
         st.subheader("T-GAN: the critic's view of pairs")
-        st.plotly_chart(PD.pair_view_figure(ba["before"].pairs, ba["after"].pairs), key="disc_pairs")
+        st.plotly_chart(PD.pair_view_figure(*pairs), key="disc_pairs")
         explain(*TEXT["pairs"])
-    elif ba is None:
-        now = memo(source, "features", (), lambda r: I.features(r, *I.fixed_batches(r)))
-        if now.pairs is not None:
-            st.subheader("T-GAN: the critic's view of pairs")
-            st.plotly_chart(PD.pair_view_figure(now.pairs), key="disc_pairs")
-            explain(*TEXT["pairs"])
+
+
+def step_controls(source) -> tuple[int, int, bool]:
+    """(G steps, D steps first, whether the button to take them was clicked)."""
+    k = st.number_input("G steps", 1, 200, 1, key="disc_k", **KEPT,
+                        help="How many generator updates to take between before and after.")
+    d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst", **KEPT,
+                              help="Let D catch up with G before 'before' is captured, as the "
+                                   "tutorial alternates D and G: then D separates real from "
+                                   "fake and G's step visibly closes the gap.")
+    if source.live and source.running():
+        st.caption("The live run will be paused first.")
+    if not source.live:
+        st.caption("Steps are taken on a private copy; the original model is unchanged.")
+    clicked = st.button("Take G step(s) and show before/after", key="disc_gstep", type="primary")
+    return int(k), int(d_first), clicked
+
+
+def before_after(ba: dict) -> None:
+    b, a = ba["before"], ba["after"]
+    st.plotly_chart(PD.feature_space_figure(
+        b.real, b.fake, a.real, a.fake,
+        title=f"before (step {b.step:,}) and after {ba['k']} G step(s) (step {a.step:,})"),
+        key="disc_features")
+    s = ba["shift"]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Real centroid moved", f"{s['real_moved']:.3g}")
+    m2.metric("Fake centroid moved", f"{s['fake_moved']:.3g}")
+    m3.metric("Fake↔real distance", f"{s['gap_after']:.3g}",
+              delta=f"{s['gap_after'] - s['gap_before']:+.3g}", delta_color="inverse")
+    if "along_after" in s:
+        m4.metric("Gap along D's direction", f"{s['along_after']:.3g}",
+                  delta=f"{s['along_after'] - s['along_before']:+.3g}", delta_color="inverse",
+                  help="Real minus fake centroid, projected on the direction D's last "
+                       "layer scores as 'more real'.")
 
 
 # --------------------------------------------------------------------------- DeLiGAN

@@ -1,202 +1,68 @@
 """Levers: probe a generator one latent dimension at a time.
 
-Widgets and layout only; the lever maths is gan_core.levers and the figures are
-gan_core.lever_figures. The lever state lives in the URL (st.query_params), so a
-link reproduces exactly this generator and slider setting.
+Widgets and layout only; the lever maths is gan_core.levers, the figures are
+gan_core.lever_figures, the generators come from ui.model_source like the inspectors'.
+The lever state (ui.lever_state) lives in the URL (st.query_params), so a link
+reproduces exactly this generator and slider setting.
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
 import streamlit as st
 
-from gan_core import checkpoints, zoo
 from gan_core import lever_figures as F
 from gan_core import levers as L
-from gan_core.run import Run
+from gan_core import zoo
+from ui import lever_state as LS
+from ui import model_source as MS
 from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
 
 N_STRIP = 9  # images per lever strip
 SOURCES = ("Pretrained", "Live run", "Upload")
 
 
-# --------------------------------------------------------------------------- model sources
-@st.cache_resource(show_spinner="Loading the pretrained generator…")
-def _pretrained(key: str):
-    """A zoo Run shared read-only by all sessions, with a lock for its forward passes."""
-    return zoo.load_entry(key), threading.Lock()
-
-
-@st.cache_resource(show_spinner=False)
-def _classifier(target_name: str):
-    from gan_core.classifier import classifier_for
-    return classifier_for(target_name)
-
-
-class Source:
-    """One generator to probe: an id for widget state, and `call(fn)` that runs fn(run)
-    safely (under the trainer's lock for a live run)."""
-
-    def __init__(self, model_id: str, label: str, call, cacheable: bool):
-        self.model_id, self.label, self.call, self.cacheable = model_id, label, call, cacheable
-
-
-def _pretrained_source(key: str) -> Source:
-    run, lock = _pretrained(key)
-
-    def call(fn):
-        with lock:
-            return fn(run)
-    return Source(key, zoo.label(zoo.entries()[key]), call, True)
-
-
-def _live_trainer():
-    """The playground's trainer in this session, found by type so no key is assumed."""
-    from gan_core.trainer import Trainer
-    for name in list(st.session_state.keys()):
-        value = st.session_state.get(name)
-        if isinstance(value, Trainer):
-            return value
-    try:
-        import ui  # the playground's helpers, when present
-        get = getattr(ui, "get_trainer", None) or getattr(getattr(ui, "session", None), "get_trainer", None)
-        trainer = get() if callable(get) else None
-        return trainer if isinstance(trainer, Trainer) else None
-    except Exception:
-        return None
-
-
-def _upload_source() -> Source | None:
-    up = st.file_uploader("Checkpoint (.safetensors from GAN Levers)", type=["safetensors"],
-                          key="levers_upload")
-    if up is None:
-        st.info("Upload a checkpoint saved by the playground or by `python -m gan_core train`.")
-        return None
-    cache = st.session_state.setdefault("levers_uploads", {})
-    fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
-    if fid not in cache:
-        try:
-            ckpt = checkpoints.from_bytes(up.getvalue(), name=up.name)
-            cache.clear()
-            cache[fid] = (Run.from_checkpoint(ckpt), threading.Lock())
-        except checkpoints.CheckpointError as err:
-            st.error(f"Cannot open this file: {err}")
-            return None
-        except Exception as err:  # never let a bad file take the page down
-            st.error(f"Cannot open this file: {type(err).__name__}: {err}")
-            return None
-    run, lock = cache[fid]
-
-    def call(fn):
-        with lock:
-            return fn(run)
-    return Source("upload:" + fid, f"{up.name} ({run.cfg.target} · {run.cfg.variant})", call, False)
-
-
-def choose_source() -> Source | None:
-    qp_model = st.query_params.get("model", "")
+# --------------------------------------------------------------------------- the generator
+def _pretrained_ui(url_model: str) -> MS.ModelSource | None:
+    """Every zoo entry, images included (digits first, the page's showcase)."""
     entries = zoo.entries()
-    default_src = "Upload" if qp_model.startswith("upload") else "Live run" if qp_model == "live" else "Pretrained"
+    if not entries:
+        st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
+        return None
+    keys = list(entries)
+    if st.session_state.get("levers_entry") not in keys:
+        first = "digits__nsgan" if "digits__nsgan" in keys else keys[0]
+        st.session_state["levers_entry"] = url_model if url_model in keys else first
+    key = st.selectbox("Pretrained model", keys, key="levers_entry",
+                       format_func=lambda k: zoo.label(entries[k]))
+    try:
+        return MS.pretrained_source(key)
+    except Exception as err:
+        st.error(f"Cannot load {key}: {err}")
+        return None
+
+
+def choose_source() -> MS.ModelSource | None:
+    """The generator to probe, from the same sources as the inspectors (ui.model_source);
+    a shared link's `model` picks the kind."""
+    url_model = st.query_params.get("model", "")
     if "levers_source" not in st.session_state:
-        st.session_state["levers_source"] = default_src
+        st.session_state["levers_source"] = ("Upload" if url_model.startswith("upload") else
+                                             "Live run" if url_model == "live" else "Pretrained")
     src = st.radio("Generator", SOURCES, horizontal=True, key="levers_source")
     if src == "Pretrained":
-        if not entries:
-            st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
-            return None
-        keys = list(entries)
-        if st.session_state.get("levers_entry") not in keys:
-            first = "digits__nsgan" if "digits__nsgan" in keys else keys[0]
-            st.session_state["levers_entry"] = qp_model if qp_model in keys else first
-        key = st.selectbox("Pretrained model", keys, key="levers_entry",
-                           format_func=lambda k: zoo.label(entries[k]))
-        try:
-            return _pretrained_source(key)
-        except Exception as err:
-            st.error(f"Cannot load {key}: {err}")
-            return None
+        return _pretrained_ui(url_model)
     if src == "Live run":
-        trainer = _live_trainer()
-        if trainer is None:
-            st.info("No live run in this session yet: start one on the Playground page.")
-            return None
-        cfg = trainer.cfg
-        return Source(f"live:{id(trainer)}:{hash(cfg)}", f"live run ({cfg.target} · {cfg.variant})",
-                      trainer.with_models, False)
-    return _upload_source()
-
-
-# --------------------------------------------------------------------------- lever state
-def _parse_floats(text: str, n: int, lo: float, hi: float) -> np.ndarray | None:
-    try:
-        vals = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        return None
-    if len(vals) != n or not all(np.isfinite(vals)):
-        return None
-    return np.clip(np.asarray(vals, np.float32), lo, hi)
-
-
-def init_state(source: Source, spec: L.LeverSpec) -> None:
-    """On a new generator: levers from the URL when it names this generator, else 0."""
-    if st.session_state.get("levers_model") == source.model_id:
-        return
-    st.session_state["levers_model"] = source.model_id
-    z = np.zeros(spec.dim, np.float32)
-    url_model = st.query_params.get("model", "")
-    same = url_model == source.model_id or (url_model == "live" and source.model_id.startswith("live:"))
-    if same:
-        parsed = _parse_floats(st.query_params.get("z", ""), spec.dim, spec.lo, spec.hi)
-        if parsed is not None:
-            z = parsed
-    for i in range(spec.dim):
-        st.session_state[f"lv_{i}"] = float(round(float(z[i]), 2))
-    st.session_state["levers_locks"] = []
-    if spec.n_classes:
-        c = st.query_params.get("c", "0")
-        st.session_state["lv_class"] = int(c) if c.isdigit() and int(c) < spec.n_classes else 0
-
-
-def current_z(spec: L.LeverSpec) -> np.ndarray:
-    return np.array([st.session_state.get(f"lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
-
-
-def locked(spec: L.LeverSpec) -> list[bool]:
-    names = set(st.session_state.get("levers_locks") or [])
-    return [n in names for n in spec.names]
-
-
-def _randomise(spec: L.LeverSpec) -> None:
-    st.session_state["levers_seed"] = st.session_state.get("levers_seed", 0) + 1
-    prior = "uniform" if spec.lo >= -1 and spec.hi <= 1 else "normal"
-    z = L.randomise(current_z(spec), locked(spec), spec.lo, spec.hi, st.session_state["levers_seed"], prior)
-    for i in range(spec.dim):
-        st.session_state[f"lv_{i}"] = float(round(float(z[i]), 2))
-
-
-def _reset(spec: L.LeverSpec) -> None:
-    for i, lock in enumerate(locked(spec)):
-        if not lock:
-            st.session_state[f"lv_{i}"] = 0.0
-
-
-def write_url(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
-    model = "live" if source.model_id.startswith("live:") else source.model_id
-    want = {"model": model, "z": ",".join(f"{v:.2f}" for v in z)}
-    if c is not None:
-        want["c"] = str(int(c))
-    if any(st.query_params.get(k) != v for k, v in want.items()):
-        st.query_params.update(want)
-    if c is None and "c" in st.query_params:
-        del st.query_params["c"]
+        return MS.live_source()
+    return MS.upload_source("levers_upload")
 
 
 def buttons(spec: L.LeverSpec) -> None:
     with st.container(horizontal=True):
-        st.button("Randomise", on_click=_randomise, args=(spec,), help="New random values for unlocked levers")
-        st.button("⟲ Reset to 0", on_click=_reset, args=(spec,), help="Unlocked levers back to 0")
+        st.button("Randomise", on_click=LS.randomise, args=(spec,),
+                  help="New random values for unlocked levers")
+        st.button("⟲ Reset to 0", on_click=LS.reset, args=(spec,), help="Unlocked levers back to 0")
     st.pills("🔒 Locked levers", spec.names, selection_mode="multi", key="levers_locks",
              help="Randomise and reset leave locked levers alone")
 
@@ -221,9 +87,8 @@ def lever_widgets(spec: L.LeverSpec, per_row: int = 4) -> None:
 
 
 # --------------------------------------------------------------------------- views
-def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
-    """Left: the generated digit, large. Middle: the sliders. Right: one strip per lever,
-    the lever swept over its range with the others fixed, as one image (one fetch)."""
+def _image_data(source, spec: L.LeverSpec, z: np.ndarray, c):
+    """(G(z), strips or None, G's weights for the browser or None)."""
     values = L.lever_values(spec.lo, spec.hi, N_STRIP)
 
     def compute(run):
@@ -232,10 +97,13 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
         plan = L.mlp_plan(run, c)
         strips = None if plan is not None else L.sweep_outputs(run, z, values, c)
         return L.decode(run, z, c)[0], strips, plan
-    x, strips, plan = source.call(compute)
-    clf = _classifier(st.session_state.get("levers_target", "digits"))
-    from gan_core.classifier import predict_probs
-    probs = predict_probs(clf, x[None])[0]
+    return (values, *source.call(compute))
+
+
+def image_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
+    """Left: the generated digit, large. Middle: the sliders. Right: one strip per lever,
+    the lever swept over its range with the others fixed, as one image (one fetch)."""
+    values, x, strips, plan = _image_data(source, spec, z, c)
     left, middle, right = st.columns([3, 4, 5], gap="medium")
     with left:
         slot = st.empty()
@@ -246,28 +114,44 @@ def image_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
             else:
                 live_image(png_bytes(F.digit_image(x, spec.image_side, 32)), "levers_gz",
                            caption="G(z)", width=256)
-        order = np.argsort(-probs)[:3]
-        st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
-                    + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
+        classifier_reading(x)
         buttons(spec)
         animate_controls(source, spec, z, c, slot, image=True)
     with middle:
-        for title, dims in lever_groups(spec):
-            st.caption(title)
-            half = (len(dims) + 1) // 2
-            cols = st.columns(2)
-            for k, i in enumerate(dims):
-                cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+        image_sliders(spec)
     with right:
-        caption = (f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others "
-                   "fixed (red box: its current value)")
-        if plan is not None:
-            browser_levers(plan, z, values, spec.names, spec.kinds, spec.image_side,
-                           "levers_sheet", "lv_", "strips", caption=caption)
-        else:
-            current = [F.nearest_column(values, v) for v in z]
-            live_strips(F.strip_ink(strips, spec.image_side), spec.names, "levers_sheet",
-                        current, kinds=spec.kinds, caption=caption)
+        strips_sheet(spec, z, values, strips, plan)
+
+
+def classifier_reading(x) -> None:
+    from gan_core.classifier import predict_probs
+    clf = LS.classifier(st.session_state.get("levers_target", "digits"))
+    probs = predict_probs(clf, x[None])[0]
+    order = np.argsort(-probs)[:3]
+    st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
+                + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
+
+
+def image_sliders(spec: L.LeverSpec) -> None:
+    """Two columns of sliders per lever group (image targets: many levers)."""
+    for title, dims in lever_groups(spec):
+        st.caption(title)
+        half = (len(dims) + 1) // 2
+        cols = st.columns(2)
+        for k, i in enumerate(dims):
+            cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+
+
+def strips_sheet(spec: L.LeverSpec, z, values, strips, plan) -> None:
+    caption = (f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others "
+               "fixed (red box: its current value)")
+    if plan is not None:
+        browser_levers(plan, z, values, spec.names, spec.kinds, spec.image_side,
+                       "levers_sheet", "lv_", "strips", caption=caption)
+    else:
+        current = [F.nearest_column(values, v) for v in z]
+        live_strips(F.strip_ink(strips, spec.image_side), spec.names, "levers_sheet",
+                    current, kinds=spec.kinds, caption=caption)
 
 
 def class_selector(spec: L.LeverSpec):
@@ -278,7 +162,7 @@ def class_selector(spec: L.LeverSpec):
                         else "InfoGAN's categorical code")
 
 
-def planar_view(source: Source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
+def planar_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     values = L.lever_values(spec.lo, spec.hi, 41)
 
     def compute(run):
@@ -324,25 +208,12 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
         time.sleep(0.04)
 
 
-@st.cache_data(show_spinner="Computing the lever report…", max_entries=32)
-def _cached_report(model_id: str, c, _call):
-    return _report(_call, c)
-
-
-def _report(call, c):
-    def fn(run):
-        clf = _classifier(run.out_target.name) if getattr(run.out_target, "side", 0) else None
-        return L.lever_report(run, clf, c)
-    rep = call(fn)
-    return rep.matrix, rep.lever_names, rep.factor_names, rep.method, rep.summary(), rep.entanglement()
-
-
-def report_section(source: Source, c) -> None:
+def report_section(source, c) -> None:
     st.subheader("Lever report: what does each lever change?")
     if source.cacheable:
-        data = _cached_report(source.model_id, c, source.call)
+        data = LS.cached_report(source.model_id, c, source.call)
     elif st.button("Compute the lever report", key="levers_report_go"):
-        data = _report(source.call, c)
+        data = LS.report(source.call, c)
     else:
         st.caption("The generator is changing or was uploaded: compute the report on demand.")
         return
@@ -370,8 +241,8 @@ def compare_section(target: str) -> None:
         return
     cols = st.columns(len(keys))
     for col, key in zip(cols, keys):
-        src = _pretrained_source(key)
-        matrix, levers, factors, _, _, ent = _cached_report(key, None, src.call)
+        src = MS.pretrained_source(key)
+        matrix, levers, factors, _, _, ent = LS.cached_report(key, None, src.call)
         with col:
             st.plotly_chart(F.report_heatmap(matrix, levers, factors, f"{key.split('__')[1]} "
                                              f"({ent:.1f} factors/lever)"), key=f"levers_cmp_{key}")
@@ -379,11 +250,11 @@ def compare_section(target: str) -> None:
 
 # --------------------------------------------------------------------------- page
 @st.fragment
-def lever_panel(source: Source, spec: L.LeverSpec, is_image: bool, c) -> None:
+def lever_panel(source, spec: L.LeverSpec, is_image: bool, c) -> None:
     """Everything a lever move changes. A fragment: moving a slider reruns only this,
     not the report below (which depends on the generator and class, not on z)."""
-    z = current_z(spec)
-    write_url(source, spec, z, c)
+    z = LS.current_z(spec)
+    LS.write_url(source, z, c)
     try:
         if is_image:
             image_view(source, spec, z, c)
@@ -409,7 +280,7 @@ def main() -> None:
         st.error(f"This generator cannot be probed: {err}")
         return
     st.session_state["levers_target"] = target_name
-    init_state(source, spec)
+    LS.init_state(source, spec)
     c = class_selector(spec)
     st.caption(f"Generator: {source.label}")
     lever_panel(source, spec, is_image, c)

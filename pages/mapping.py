@@ -9,8 +9,8 @@ import streamlit as st
 
 from gan_core import inspect as I
 from gan_core.plots import mapping as PM
-from ui.controls import KEPT
-from ui.model_source import explain, memo, model_source_ui, probe_values, warp_metrics
+from ui.model_source import memo, model_source_ui, probe_values, warp_metrics
+from ui.widgets import KEPT, explain
 
 TEXT = {
     "warp": (

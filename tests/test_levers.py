@@ -294,12 +294,15 @@ def test_upload_of_a_digits_checkpoint_gives_image_levers(tmp_path):
     assert at.dataframe
 
 
-def test_live_run_from_the_session_trainer():
+def test_live_run_from_the_session_trainer(monkeypatch):
     from gan_core.trainer import Trainer
+    from ui import session
     trainer = Trainer(config_for("nsgan", target="spiral", **TINY), device=CPU)
     trainer.single_step()
+    # The page finds the live run as every page does (ui.model_source -> ui.session); the
+    # session's box is the Playground's to fill, so the test hands the trainer over here.
+    monkeypatch.setattr(session, "get_trainer", lambda: trainer)
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["some_trainer_key"] = trainer  # found by type, whatever the key
     at.run()
     at.radio(key="levers_source").set_value("Live run").run()
     assert_clean(at)
@@ -368,3 +371,11 @@ def test_live_chart_sends_only_what_changed():
     assert only_changes(sent, ["real"])[0]["t"] == "real"
     sent.clear()  # the browser lacked one (`need_full`): everything goes again
     assert all("t" in it for it in only_changes(sent, ["real", "fake1"]))
+
+
+@pytest.mark.xfail(strict=True, reason="gan_core/lever_figures.py keeps its own 10-colour "
+                   "LEVER_COLOURS; gan_core is outside the pages work (issue #18): replace it "
+                   "with `from .plots.common import LEVER_COLOURS` and drop this mark")
+def test_lever_colours_are_one_list():
+    from gan_core import lever_figures, plots
+    assert lever_figures.LEVER_COLOURS is plots.LEVER_COLOURS

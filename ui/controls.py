@@ -1,6 +1,6 @@
 """Sidebar widgets for the Playground: `*_ui()` helpers that draw widgets and return
-plain values, plus the config <-> widget-state plumbing, presets and the
-live-vs-structural split of a change.
+plain values, plus the config <-> widget-state plumbing and presets (what a change
+does to the running model is ui.sync).
 
 Every config widget has key `cfg_<field>`; fields without a widget (Adam's betas,
 variant knobs not shown) live in `st.session_state["pg_hidden"]`.
@@ -16,9 +16,7 @@ from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
-
-# Widget values outlive a visit to another page (Streamlit drops an undrawn widget's value).
-KEPT = {"persist_state": "session"}
+from ui.widgets import KEPT  # noqa: F401  (the one persistence scheme; pages use C.KEPT)
 
 CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
@@ -85,15 +83,6 @@ def on_variant_change() -> None:
     keep = {k: v for k, v in dataclasses.asdict(cur).items()
             if k not in VARIANT_FIELDS and k != "variant"}
     push_config(config_for(name, **keep))
-
-
-def split_changes(current: Config, desired: Config, live_fields) -> tuple[dict, dict]:
-    """(live, structural): fields that differ, split by whether the running
-    optimisers can take them without a reset."""
-    a, b = dataclasses.asdict(current), dataclasses.asdict(desired)
-    diff = {k: b[k] for k in b if a[k] != b[k]}
-    live = {k: v for k, v in diff.items() if k in live_fields}
-    return live, {k: v for k, v in diff.items() if k not in live}
 
 
 def validate(cfg: Config) -> str:
@@ -172,6 +161,18 @@ def variant_ui() -> str:
 
 def options_ui(variant: str) -> None:
     """Latent, networks, optimiser, remedies and the variant's own knobs."""
+    networks_ui()
+    optimiser_ui()
+    remedies_ui()
+    knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
+    if knobs:
+        with st.expander(f"{variant} settings", expanded=False):
+            for k in knobs:
+                label, lo, hi, step = KNOBS[k]
+                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
+
+
+def networks_ui() -> None:
     s = st.session_state
     with st.expander("Latent and networks", expanded=False):
         st.number_input("Latent dimension", 1, 64, key="cfg_latent_dim", **KEPT,
@@ -191,6 +192,10 @@ def options_ui(variant: str) -> None:
                               "keeps circling the modes, its average sits on them (sharper "
                               "samples). Changing it restarts the run.", **KEPT)
         st.number_input("Seed", 0, 10_000, key="cfg_seed", **KEPT)
+
+
+def optimiser_ui() -> None:
+    s = st.session_state
     with st.expander("Optimiser (live)", expanded=True):
         st.caption("Learning rates and kD / kG apply at once, without a restart.")
         hidden = s.get("pg_hidden", {})
@@ -207,13 +212,6 @@ def options_ui(variant: str) -> None:
         c2.number_input("kG (G steps)", 0, 20, key="cfg_k_g", **KEPT)
         st.select_slider("Batch size", _options_with(BATCHES, s["cfg_batch_size"]),
                          key="cfg_batch_size", **KEPT)
-    remedies_ui()
-    knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
-    if knobs:
-        with st.expander(f"{variant} settings", expanded=False):
-            for k in knobs:
-                label, lo, hi, step = KNOBS[k]
-                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
 
 
 def remedies_ui() -> None:
@@ -230,3 +228,20 @@ def budget_ui() -> int:
     return int(st.number_input("Step budget (0 = no limit)", 0, 1_000_000, step=500,
                                key="pg_budget", help="Training pauses by itself at this step.",
                                **KEPT))
+
+
+def watch_ui(trainer) -> None:
+    """The chosen preset's promise: what to watch, and by when on this page."""
+    from gan_core.presets import PRESETS
+    preset = PRESETS.get(st.session_state.get("pg_preset", ""))
+    if preset is None or preset.promise is None:
+        return
+    p, cfg = preset.promise, preset.config(seed=trainer.cfg.seed)
+    if (cfg.target, cfg.variant) != (trainer.cfg.target, trainer.cfg.variant):
+        return  # another target or variant since: a different experiment
+    # The page trains at >= 70% of the headless speed the promise was measured at.
+    when = f"within about {p.seconds / 0.7:.0f} s of training here"
+    if trainer.cfg != cfg:
+        when += " (settings changed since the preset was picked: the promise may not hold)"
+    st.markdown(f"**What to watch ({preset.name}):** {p.watch}  \n"
+                f"The detector shows it as {' and '.join(c.describe() for c in p.checks)}, {when}.")

@@ -22,6 +22,7 @@ import time
 import weakref
 
 import numpy as np
+import streamlit as st
 
 from gan_core import plots, probes
 
@@ -168,6 +169,38 @@ async def _serve(request):
         if time.monotonic() > deadline or await request.is_disconnected():
             return Response(status_code=204, headers=headers)
         await asyncio.sleep(0.02)
+
+
+# --------------------------------------------------------------------------- a session's side
+FAILED = "pg_feed_failed"  # the browser never reached the feed: back to fragment reruns
+FALLEN_BACK = "pg_feed_fallback"
+
+
+def live_mode() -> bool:
+    """Does this session's chart take its moving traces from the feed?"""
+    return mounted() and not st.session_state.get(FAILED)
+
+
+def chart_live(box, z, dims, c, highlight, every: float) -> dict | None:
+    """Point `box`'s feed at the levers' probe and the selection; returns the chart's
+    `live` argument, or None where the feed is not in use."""
+    if not live_mode():
+        return None
+    token = register(box)
+    update(token, z=z, dims=dims, c=c, highlight=highlight)
+    return {"url": url(token), "every": float(every)}
+
+
+def mark_failed() -> None:
+    """The chart's callback when the browser cannot reach the feed (a proxy that forwards
+    only Streamlit's own paths?)."""
+    st.session_state[FAILED] = True
+
+
+def fall_back_once() -> None:
+    if st.session_state.get(FAILED) and not st.session_state.get(FALLEN_BACK):
+        st.session_state[FALLEN_BACK] = True
+        st.rerun()  # the whole page, so that the chart's fragment takes the faster run_every
 
 
 def routes() -> list:

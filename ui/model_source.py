@@ -5,6 +5,9 @@ entry, an uploaded checkpoint, or a small tutorial model trained here in seconds
 None when there is nothing to show yet. Every source is used the same way:
 `source.call(fn)` runs fn(run) with gradients off and with the right lock held - for the
 live run that is `Trainer.with_models`, so no network is called while a step runs.
+The Levers page builds its own picker from the same sources (`pretrained_source`,
+`live_source`, `upload_source`), and the Playground opens zoo entries through
+`zoo_checkpoint`: one loader for every pretrained model.
 """
 from __future__ import annotations
 
@@ -20,9 +23,9 @@ import torch
 from gan_core import checkpoints
 from gan_core.history import DecimatedHistory
 from gan_core.run import Run
+from ui.widgets import KEPT, default
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
-KEEP = "_insp_keep"  # non-widget copies of the picker, so it survives page switches
 MEMO = "insp_memo"
 MEMO_SIZE = 24
 
@@ -40,6 +43,12 @@ class ModelSource:
     def live(self) -> bool:
         return self.kind == "live"
 
+    @property
+    def cacheable(self) -> bool:
+        """The model never changes (shared pretrained weights): its results can be cached
+        across sessions under `model_id`."""
+        return self.kind == "pretrained"
+
     def step(self) -> int:
         if self.trainer is not None:
             return int(self.trainer.status()["step"])
@@ -56,13 +65,6 @@ class ModelSource:
 
 
 # --------------------------------------------------------------------------- helpers
-def explain(short: str, more: str, label: str = "More about this view") -> None:
-    """The teaching pattern of every view: one sentence, then an expander."""
-    st.caption(short)
-    with st.expander(label):
-        st.markdown(more)
-
-
 def memo(source: ModelSource, name: str, params: tuple, fn: Callable, step: int | None = None):
     """fn(run) through source.call, remembered per (model, step, view, params) in this
     session, so widget changes elsewhere on the page do not recompute every view."""
@@ -112,19 +114,32 @@ def live_trainer():
         return None
 
 
+def zoo_checkpoint(key: str):
+    """The zoo entry `key`'s checkpoint: the one place a pretrained model is read from disk
+    (raises KeyError, CheckpointError)."""
+    from gan_core import zoo
+    return checkpoints.load(Path(zoo.PRETRAINED) / zoo.entries()[key]["file"])
+
+
 @st.cache_resource(show_spinner="Loading the pretrained model…")
 def _pretrained(key: str):
     """A zoo run shared read-only by every session, a lock for its forwards, its history."""
-    from gan_core import zoo
-    info = zoo.entries()[key]
-    ckpt = checkpoints.load(Path(zoo.PRETRAINED) / info["file"])
+    ckpt = zoo_checkpoint(key)
     return Run.from_checkpoint(ckpt, torch.device("cpu")), threading.Lock(), _history_columns(ckpt)
+
+
+def pretrained_source(key: str) -> ModelSource:
+    """The zoo entry `key` as a source (raises when it cannot be loaded)."""
+    from gan_core import zoo
+    run, lock, hist = _pretrained(key)
+    return ModelSource("pretrained", key, zoo.label(zoo.entries()[key]), _locked(run, lock),
+                       history=hist)
 
 
 def _zoo_entries() -> dict:
     try:
         from gan_core import zoo
-        return {k: (v, zoo.label(v)) for k, v in zoo.entries().items()
+        return {k: zoo.label(v) for k, v in zoo.entries().items()
                 if v.get("target") != "digits" and "digits" not in k}
     except Exception:
         return {}
@@ -136,16 +151,14 @@ def _pretrained_source() -> ModelSource | None:
         st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
         return None
     keys = list(entries)
-    _restore("insp_entry", "spiral__nsgan" if "spiral__nsgan" in keys else keys[0], keys)
-    key = st.selectbox("Pretrained model", keys, key="insp_entry",
-                       format_func=lambda k: entries[k][1])
-    _keep("insp_entry")
+    default("insp_entry", "spiral__nsgan" if "spiral__nsgan" in keys else keys[0], keys)
+    key = st.selectbox("Pretrained model", keys, key="insp_entry", format_func=entries.get,
+                       **KEPT)
     try:
-        run, lock, hist = _pretrained(key)
+        return pretrained_source(key)
     except Exception as err:
         st.error(f"Cannot load {key}: {err}")
         return None
-    return ModelSource("pretrained", key, entries[key][1], _locked(run, lock), history=hist)
 
 
 def open_checkpoint(data: bytes, name: str = "checkpoint"):
@@ -160,10 +173,12 @@ def open_checkpoint(data: bytes, name: str = "checkpoint"):
         raise checkpoints.CheckpointError(f"{name} cannot be used: {type(err).__name__}: {err}") from None
 
 
-def _upload_source() -> ModelSource | None:
+def upload_source(key: str = "insp_upload") -> ModelSource | None:
+    """An uploader (widget `key`) and the checkpoint it holds, kept per page under
+    `<key>s` so the last good upload survives page switches."""
     up = st.file_uploader("Checkpoint (.safetensors saved by GAN Levers)", type=["safetensors"],
-                          key="insp_upload")
-    cache = st.session_state.setdefault("insp_uploads", {})
+                          key=key)
+    cache = st.session_state.setdefault(key + "s", {})
     if up is None:
         if cache:  # keep the last good upload across page switches
             fid, (run, lock, hist, name) = next(iter(cache.items()))
@@ -187,7 +202,7 @@ def upload_label(name: str, run) -> str:
     return f"{name} ({run.cfg.target} · {run.cfg.variant}, step {run.step_count:,})"
 
 
-def _live_source() -> ModelSource | None:
+def live_source() -> ModelSource | None:
     trainer = live_trainer()
     if trainer is None:
         st.info("No live run in this session yet: start one on the Playground page, or "
@@ -214,7 +229,6 @@ def tutorial_config(target: str, variant: str):
 
 
 def train_tutorial(target: str, variant: str, steps: int, progress=None):
-    from gan_core.run import Run
     run = Run(tutorial_config(target, variant), device=torch.device("cpu"))
     for i in range(steps):
         run.step()
@@ -225,12 +239,10 @@ def train_tutorial(target: str, variant: str, steps: int, progress=None):
 
 def _tutorial_source() -> ModelSource | None:
     c1, c2 = st.columns(2)
-    _restore("insp_tut_target", "quadratic", TUTORIAL_TARGETS)
-    _restore("insp_tut_variant", "nsgan", TUTORIAL_VARIANTS)
-    target = c1.selectbox("Target", TUTORIAL_TARGETS, key="insp_tut_target")
-    variant = c2.selectbox("Variant", TUTORIAL_VARIANTS, key="insp_tut_variant")
-    _keep("insp_tut_target")
-    _keep("insp_tut_variant")
+    default("insp_tut_target", "quadratic", TUTORIAL_TARGETS)
+    default("insp_tut_variant", "nsgan", TUTORIAL_VARIANTS)
+    target = c1.selectbox("Target", TUTORIAL_TARGETS, key="insp_tut_target", **KEPT)
+    variant = c2.selectbox("Variant", TUTORIAL_VARIANTS, key="insp_tut_variant", **KEPT)
     steps = st.select_slider("Training steps", [0, 200, 500, 1000, 2000, 4000], value=500,
                              key="insp_tut_steps")
     st.caption("A small model whose D has the tutorial's 2-unit feature layer, trained here "
@@ -256,34 +268,22 @@ def _tutorial_source() -> ModelSource | None:
 
 
 # --------------------------------------------------------------------------- the picker
-def _restore(key: str, default, options) -> None:
-    """Give a widget its last value (kept under KEEP) when it was cleaned up on a page switch."""
-    if key not in st.session_state:
-        kept = st.session_state.get(KEEP, {}).get(key, default)
-        st.session_state[key] = kept if kept in options else default
-
-
-def _keep(key: str) -> None:
-    st.session_state.setdefault(KEEP, {})[key] = st.session_state.get(key)
-
-
 def model_source_ui(kinds=KINDS) -> ModelSource | None:
     """Sidebar picker; returns the chosen source, or None (with a message) when the
     choice has no model yet."""
     with st.sidebar:
         st.markdown("**Model to inspect**")
         trainer = live_trainer()
-        default = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
-        _restore("insp_kind", default, kinds)
+        first = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
+        default("insp_kind", first, kinds)
         kind = st.radio("Source", kinds, key="insp_kind", horizontal=True,
-                        label_visibility="collapsed")
-        _keep("insp_kind")
+                        label_visibility="collapsed", **KEPT)
         if kind == "Live run":
-            src = _live_source()
+            src = live_source()
         elif kind == "Pretrained":
             src = _pretrained_source()
         elif kind == "Upload":
-            src = _upload_source()
+            src = upload_source()
         else:
             src = _tutorial_source()
         if src is not None:

@@ -1,0 +1,117 @@
+"""What the Training timeline page draws, gathered from a model source: the recorded
+frames, and the views rebuilt from the weights kept at (or just before) a step.
+
+The computing is gan_core.inspect (on a throwaway copy of the networks: no lock held
+while it runs); this module picks the keyframe and remembers the results per session.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan_core import inspect as I
+from gan_core.metrics import width_ratio
+
+VIEW_CACHE = "tl_views"
+VIEW_CACHE_SIZE = 12
+
+
+def _frames(source, run, latent) -> tuple[list, object]:
+    """(frames, a frozen copy of the Timeline) for the live run; a checkpoint's final
+    state is its only frame. Call with the run's lock held."""
+    if source.trainer is None:
+        tl = None
+        frames = []
+    else:
+        # A copy whose lists stay put while the trainer thins and appends to its own.
+        tl = copy.copy(source.trainer.timeline)
+        tl.frames, tl.keyframes = list(tl.frames), list(tl.keyframes)
+        frames = list(tl.frames)
+        latest = source.trainer.snapshots[-1] if source.trainer.snapshots else None
+        if frames and latest is not None and latest.step > frames[-1].step:
+            frames.append(latest)  # the run as it is now, e.g. where it was paused
+    if not frames:
+        from gan_core.history import Snapshot
+        frames = [Snapshot(run.step_count, 0.0, run.generate(latent), {}, {}, 0.0)]
+    return frames, tl
+
+
+def timeline_data(source) -> dict:
+    """Steps, fakes (T, N, 2), frame records, colours, real points, history columns, and
+    `timeline` (a frozen copy, None for a saved model) for its weight keyframes."""
+    def grab(run):
+        latent = run.eval_latent()
+        frames, tl = _frames(source, run, latent)
+        return dict(colours=run.colours(latent), real=I.real_points(run, 1500),
+                    bounds=run.out_target.bounds, latent=latent.z.detach().cpu().numpy(),
+                    target=run.out_target, title=f"{run.cfg.target} · {run.cfg.variant}",
+                    run_id=id(run), run_step=int(run.step_count), timeline=tl,
+                    keyframes=tl.keyframes if tl is not None else [],
+                    key_limit=tl.key_limit if tl is not None else None), frames
+    data, frames = source.call(grab)
+    hist = source.trainer.history_columns() if source.trainer is not None else source.history
+    data.update(steps=np.array([f.step for f in frames]), frames=frames,
+                fakes=np.stack([f.fake for f in frames]).astype(np.float32), history=hist or {})
+    return data
+
+
+def keyframe_at(data: dict, step: int):
+    """The latest weight keyframe at or before `step`, or None."""
+    tl = data["timeline"]
+    return tl.keyframe_at(step) if tl is not None else None
+
+
+def frame_width_ratio(data: dict, fake) -> float | None:
+    """Fake / real spread across the arm (targets with an arm: the spiral), else None."""
+    from gan_core.detector import arm_curve
+    curve = arm_curve(data["target"])
+    if curve is None:
+        return None
+    cache = st.session_state.setdefault("tl_real_arm", {})
+    name = data["target"].name
+    if name not in cache:
+        real, _ = data["target"].sample(4000, torch.Generator().manual_seed(77))
+        cache[name] = real.numpy()
+    return float(width_ratio(fake, cache[name], curve))
+
+
+def _frozen_at(source, data: dict, step: int):
+    """A throwaway copy of the run at `step` (or at the nearest keyframe before it) and the
+    step its weights are from; (None, None) when no weights of that time exist. The run's
+    lock is held only while copying."""
+    def current(run):  # the run's own weights are exactly this step's (a paused run, a file)
+        if id(run) == data["run_id"] and run.step_count == step:
+            return I.frozen_run(run)
+        return None
+    if step == data["run_step"]:
+        view = source.call(current)
+        if view is not None:
+            return view, step
+    kf = keyframe_at(data, step)
+    if kf is None:
+        return None, None
+    return source.call(lambda run: I.frozen_run(run, kf.state, kf.step)), kf.step
+
+
+def step_views_at(source, data: dict, step: int, opts: dict, probe: tuple):
+    """StepViews at `step` (from the nearest keyframe), remembered per session."""
+    cache = st.session_state.setdefault(VIEW_CACHE, {})
+    kf = keyframe_at(data, step)
+    exact = step == data["run_step"]
+    src_step = step if exact else (kf.step if kf is not None else None)
+    if src_step is None:
+        return None
+    key = (source.model_id, src_step, opts["n"], opts["factor"], opts["arrows"], probe)
+    if key not in cache:
+        view, _ = _frozen_at(source, data, step)
+        if view is None:
+            return None
+        with torch.no_grad():  # computed on the copy: no lock held, the live run trains on
+            cache[key] = I.step_views(view, opts["n"], (0, 1), np.array(probe),
+                                      opts["factor"], opts["arrows"])
+        while len(cache) > VIEW_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+    return cache[key]

@@ -1,0 +1,24 @@
+"""Small widget helpers every page shares: the teaching caption + expander, and the one
+way widget values outlive a visit to another page."""
+from __future__ import annotations
+
+import streamlit as st
+
+# Streamlit drops an undrawn widget's value on a page switch; this keeps it for the session.
+KEPT = {"persist_state": "session"}
+
+
+def explain(short: str, more: str, label: str = "More about this view") -> None:
+    """The teaching pattern of every view: one sentence, then an expander."""
+    st.caption(short)
+    with st.expander(label):
+        st.markdown(more)
+
+
+def default(key: str, value, options=None) -> None:
+    """Give the widget `key` its starting value, or replace a kept one that is no longer
+    among `options` (a zoo entry gone, a choice the page no longer offers). Call before
+    drawing the widget, which then takes `**KEPT`."""
+    kept = st.session_state.get(key)
+    if kept is None or options is not None and kept not in options:
+        st.session_state[key] = value
