@@ -1,4 +1,5 @@
 """A Plotly chart that updates in place, for views that refresh several times a second.
+(The browser side of this and the other live components is in ui/frontend.)
 
 Why not `st.plotly_chart`: in Streamlit 1.67 its element id is hashed from the figure,
 so every new frame is a new element and the browser rebuilds the plot from scratch.
@@ -93,10 +94,11 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
 
     fast: names of traces that may move without a full redraw (while training): when only
     they and the title changed, the browser patches the WebGL points and draws the small
-    SVG traces on a canvas (see `fastDraw`), about 4x cheaper than Plotly.react.
+    SVG traces on a canvas (`fastDraw` in ui/frontend/live_plotly.js), about 4x cheaper
+    than Plotly.react.
 
     live: {"url", "every" (s), "step"} while training: the browser also fetches those
-    traces from `ui.live_feed` at `url` every `every` s (see `liveFeed`); `step` is this
+    traces from `ui.live_feed` at `url` every `every` s (`liveFeed` there); `step` is this
     frame's, so an older frame does not move the points back. `on_live_failed` (no
     arguments) is called when the browser never got an answer from `url`."""
     chunk = plotly_chunk()
