@@ -1,18 +1,20 @@
 # Two entry points for a fresh machine with Python 3.11:
 #   make run   - install everything into .venv and launch the app
-#   make test  - install everything (plus Debian's chromium) and run the whole suite
+#   make test  - install everything (plus Debian's chromium, nodejs and npm) and run the
+#                whole suite, the frontend's eslint and node tests first
 # python3.11 if it is on PATH, else python3 (the recipe checks that it is 3.11).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install chromium clean
+.PHONY: run test install chromium frontend node clean
 
 run: install
 	$(PY) -m streamlit run app.py
 
-test: install chromium
+test: install chromium frontend
 	$(PY) -m ruff check . && $(PY) -m pytest
 
 install: $(STAMP)
@@ -31,5 +33,23 @@ $(STAMP): requirements.txt
 chromium:
 	@test -x /usr/bin/chromium || bash scripts/install_chromium.sh
 
+# The components' JavaScript (ui/frontend): the Python references write the fixtures the
+# node tests check the JS against, then node --test, then eslint.
+frontend: install node $(NODE_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_frontend_fixtures.py
+	node --test tests/frontend/*.test.mjs
+	npx --no-install eslint ui/frontend tests/frontend eslint.config.js
+
+# Debian's nodejs + npm (eslint 9 needs node >= 18.18: Debian 12 has 18.19).
+node:
+	@command -v node >/dev/null && command -v npm >/dev/null || bash scripts/install_node.sh
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 18) ? 0 : 1)' || { \
+	  echo "need node >= 18.18 for eslint 9, have $$(node --version)" >&2; exit 1; }
+
+# eslint, pinned by package-lock.json; reinstalled only when that changes.
+$(NODE_STAMP): package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache node_modules
