@@ -406,12 +406,8 @@ def step_views(run, n: int = 20, dims=(0, 1), probe=None, tear_factor: float = 1
     fake = run.generate(latent)
     bounds = run.out_target.bounds
     field_why = probes.field_support(run)
-    field = probes.d_field(run, bounds) if not field_why else None
-    arr = None
-    if arrows and not field_why:
-        a = probes.g_arrows(run, latent, n=200)
-        if a is not None:
-            arr = (a[0], probes.scale_arrows(a[1], bounds))
+    field, arr = probes.field_and_arrows(run, latent, bounds, not field_why,
+                                         arrows and not field_why, n_arrows=200)
     warp_why = mapping_support(run)
     warp = grid_warp(run, n, dims, probe, tear_factor=tear_factor) if not warp_why else None
     feat_why = feature_support(run)

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .images import to_unit
+from .plots.common import LEVER_COLOURS
 
 STRIP_BG = (245, 246, 248)
 LABEL_W = 44
@@ -76,8 +77,6 @@ def nearest_column(values: np.ndarray, v: float) -> int:
     return int(np.argmin(np.abs(np.asarray(values) - v)))
 
 
-LEVER_COLOURS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf",
-                 "#17becf", "#bcbd22", "#7f7f7f"]
 
 
 def planar_figure(real: np.ndarray, fake: np.ndarray, fake_colours: np.ndarray, probe: np.ndarray,

@@ -315,8 +315,8 @@ def test_live_run_from_the_session_trainer(monkeypatch):
 def test_live_run_missing_is_explained(monkeypatch):
     # AppTests share one process, so a Playground AppTest that ran earlier can leave its
     # session trainer cached: this session has none, whatever ran before.
-    import ui
-    monkeypatch.setattr(ui, "get_trainer", lambda: None)
+    from ui import session
+    monkeypatch.setattr(session, "get_trainer", lambda: None)
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     at.radio(key="levers_source").set_value("Live run").run()
     assert not at.exception
@@ -373,9 +373,6 @@ def test_live_chart_sends_only_what_changed():
     assert all("t" in it for it in only_changes(sent, ["real", "fake1"]))
 
 
-@pytest.mark.xfail(strict=True, reason="gan_core/lever_figures.py keeps its own 10-colour "
-                   "LEVER_COLOURS; gan_core is outside the pages work (issue #18): replace it "
-                   "with `from .plots.common import LEVER_COLOURS` and drop this mark")
 def test_lever_colours_are_one_list():
     from gan_core import lever_figures, plots
     assert lever_figures.LEVER_COLOURS is plots.LEVER_COLOURS

@@ -1,3 +1,2 @@
 """Streamlit glue shared by the pages: the session's Trainer, sidebar `*_ui()` helpers
 that return plain values, and the teaching texts. The maths lives in gan_core."""
-from .session import get_trainer  # noqa: F401  (the Levers page looks for ui.get_trainer)
