@@ -63,6 +63,14 @@ def _pieces(target, n, seed):
     return x, order * 8 // n, 8  # eight equal stretches along the curve
 
 
+def _with_junk(target, n, s, frac, lo, hi):
+    """Real points with the first `frac` of them replaced by uniform junk over the view."""
+    x = _real(target, n, s)[0]
+    m = int(frac * n)
+    x[:m] = np.random.default_rng(s).uniform(lo, hi, (m, 2))
+    return x
+
+
 def synthetic_cases(target, n, seed, evals):
     """name -> (labels, list of (points, losses, grads) per evaluation)."""
     rng = np.random.default_rng(seed)
@@ -82,12 +90,7 @@ def synthetic_cases(target, n, seed, evals):
             else 0.08 * np.array(target.scale_xy))
 
     def junk(frac):
-        def fn(s):
-            x = _real(target, n, s)[0]
-            m = int(frac * n)
-            x[:m] = np.random.default_rng(s).uniform(lo, hi, (m, 2))
-            return x
-        return fn
+        return lambda s: _with_junk(target, n, s, frac, lo, hi)
 
     nan = {"d_loss": float("nan"), "g_loss": 1.0}
     return {
