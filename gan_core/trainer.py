@@ -274,13 +274,20 @@ class Trainer:
     def _publish(self) -> None:
         latent = self.run.eval_latent()
         fake = self.run.generate(latent)
-        if np.isfinite(fake).all() and self.state != "error":
-            if self.run.params_finite():
-                self._good_state = self.run.state()
-            else:
-                self._fail("training diverged: a weight became NaN or inf. The last good "
-                           "weights were kept.")
+        if self.state != "error":
+            # Finite losses do not make finite samples: a target near float32's limit
+            # overflows only when G's output is scaled back to the target's units.
+            problem = ""
+            if not np.isfinite(fake).all():
+                problem = ("the generator's samples are NaN or inf (a target with values "
+                           "near float32's limit, ~3e38, overflows: rescale its data)")
+            elif not self.run.params_finite():
+                problem = "a weight became NaN or inf"
+            if problem:
+                self._fail(f"training diverged at step {self.run.step_count}: {problem}. "
+                           "The last good weights were kept.")
                 return
+            self._good_state = self.run.state()
         snap = Snapshot(self.run.step_count, time.perf_counter() - self._t0, fake,
                         {k: v for k, v in self._last.items() if k.endswith("loss")},
                         {k[0]: v for k, v in self._last.items() if k.endswith("grad")},
