@@ -226,7 +226,7 @@ def _remedy_problems(cfg: Config) -> list[str]:
         problems.append("label_smoothing must be in [0, 0.5)")
     if not 1 <= cfg.pack <= 8:
         problems.append("pack must be between 1 and 8")
-    if cfg.batch_size % cfg.pack:
+    elif cfg.batch_size % cfg.pack:
         problems.append("batch_size must be a multiple of pack")
     return problems
 
