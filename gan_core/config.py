@@ -158,7 +158,7 @@ def estimate_params(cfg: Config) -> int:
 def _size_problems(cfg: Config) -> list[str]:
     """Integer fields that size an allocation or a loop: each has a ceiling."""
     bounds = (("mixture_components", 1, 10_000), ("d_feature_dim", 0, 4096),
-              ("n_codes_cont", 0, 64), ("unroll_steps", 0, 100),
+              ("n_codes_cont", 0, 1000), ("unroll_steps", 0, 100),
               ("lr_decay_steps", 0, 10**9), ("seed", 0, MAX_SEED))
     return [f"{name} must be between {lo:,} and {hi:,}" for name, lo, hi in bounds
             if not lo <= getattr(cfg, name) <= hi]
