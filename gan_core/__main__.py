@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from dataclasses import MISSING, fields
@@ -49,27 +50,19 @@ def config_from_args(args) -> Config:
 
 
 def cmd_train(args) -> int:
-    from tqdm import tqdm
-
     from . import checkpoints
     from .device import configure_threads
-    from .history import DecimatedHistory
     from .run import Run
     if args.steps < 1:
         raise ConfigError("--steps must be at least 1")
     configure_threads()
     cfg = config_from_args(args)
     run = Run(cfg)
-    history = DecimatedHistory()
     start = time.perf_counter()
-    bar = tqdm(range(args.steps), disable=args.quiet, unit="step", desc=f"{cfg.variant} on {cfg.target}")
-    for _ in bar:
-        out = run.step()
-        history.add({"step": run.step_count, **out})
-        if run.step_count % 200 == 0:
-            bar.set_postfix({k: f"{v:.3f}" for k, v in out.items() if k.endswith("loss")})
-            if not all(v == v and abs(v) != float("inf") for v in out.values()):
-                raise ConfigError(f"training diverged at step {run.step_count}; nothing saved")
+    history = _train(run, args.steps, args.quiet)
+    if not run.params_finite():  # a finite loss can still sit on top of an overflowed weight
+        raise ConfigError(f"training diverged by step {run.step_count}: a weight is NaN or "
+                          "infinite; nothing saved")
     seconds = time.perf_counter() - start
     ckpt = checkpoints.from_run(run, history.to_dict(), {"train_seconds": round(seconds, 2)})
     path = checkpoints.save(args.out, ckpt)
@@ -78,12 +71,44 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _train(run, steps: int, quiet: bool):
+    """Every step is checked, as the Trainer does: a run that diverged at step 5 is
+    reported at step 5, and never saved."""
+    from tqdm import tqdm
+
+    from .history import DecimatedHistory
+    history = DecimatedHistory()
+    cfg = run.cfg
+    bar = tqdm(range(steps), disable=quiet, unit="step", desc=f"{cfg.variant} on {cfg.target}")
+    for _ in bar:
+        out = run.step()
+        if not all(math.isfinite(v) for v in out.values()):
+            bad = ", ".join(k for k, v in out.items() if not math.isfinite(v))
+            raise ConfigError(f"training diverged at step {run.step_count} ({bad} is NaN or "
+                              "inf); nothing saved. Try a lower learning rate.")
+        history.add({"step": run.step_count, **out})
+        if run.step_count % 200 == 0:
+            bar.set_postfix({k: f"{v:.3f}" for k, v in out.items() if k.endswith("loss")})
+    return history
+
+
 def cmd_info(args) -> int:
     from . import checkpoints
+    from .run import Run
     ckpt = checkpoints.load(args.path)
     print(f"{args.path}: {ckpt.config.variant} on {ckpt.config.target}, step {ckpt.step}")
     print(ckpt.config.to_json())
+    try:
+        Run.from_checkpoint(ckpt, device=torch_cpu())
+    except checkpoints.CheckpointError as err:
+        print(f"error: this checkpoint cannot be built: {err}", file=sys.stderr)
+        return 2
     return 0
+
+
+def torch_cpu():
+    import torch
+    return torch.device("cpu")
 
 
 def main(argv=None) -> int:

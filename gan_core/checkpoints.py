@@ -22,6 +22,10 @@ from .config import Config
 FORMAT = "gan-levers-checkpoint"
 VERSION = 1
 MAX_BYTES = 256 * 1024 * 1024
+# The JSON header and each JSON field in it: a history of ~10k rows is well under 16 MB,
+# and nothing the app writes nests deeper than a few levels.
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32
 
 
 class CheckpointError(ValueError):
@@ -88,21 +92,81 @@ def from_bytes(data: bytes, name: str = "checkpoint") -> Checkpoint:
     meta = _read_metadata(data, name)
     if meta.get("format") != FORMAT:
         raise CheckpointError(f"{name} is a safetensors file but not a GAN Levers checkpoint")
-    if int(meta.get("version", "0")) > VERSION:
-        raise CheckpointError(f"{name} was written by a newer GAN Levers (format "
-                              f"{meta.get('version')}); please upgrade")
+    _check_version(meta.get("version", "0"), name)
     try:
         tensors = st_load(data)
-        config = Config.from_json(meta["config"])
+        config = Config.from_json(_bounded(meta.get("config", ""), name, "config"))
         step = int(meta.get("step", "0"))
-        history = json.loads(meta.get("history", "{}"))
-        extra = json.loads(meta.get("extra", "{}"))
+        history = _json_field(meta, "history", name)
+        extra = _json_field(meta, "extra", name)
+    except CheckpointError:
+        raise
     except Exception as err:  # safetensors raises its own error type for corrupt data
         raise CheckpointError(f"{name} is damaged: {err}") from None
     points = tensors.pop("custom_points", None)
     state = {k[len("nets."):]: v for k, v in tensors.items() if k.startswith("nets.")}
+    _check_finite(state, points, name)
     return Checkpoint(config, state, step, history,
                       None if points is None else points.numpy(), extra)
+
+
+def _check_version(raw, name: str) -> None:
+    try:
+        version = int(raw)
+    except (TypeError, ValueError):
+        raise CheckpointError(f"{name}: {str(raw)[:20]!r} is not a checkpoint version this app "
+                              f"knows (it reads version {VERSION})") from None
+    if version > VERSION:
+        raise CheckpointError(f"{name} was written by a newer GAN Levers (format "
+                              f"{version}); please upgrade")
+    if version < 1:
+        raise CheckpointError(f"{name}: {version} is not a checkpoint version this app knows "
+                              f"(it reads version {VERSION})")
+
+
+def _check_finite(state: dict, points, name: str) -> None:
+    """Weights that are NaN or infinite can only come from a diverged run: training them
+    on, or keeping them as "the last good weights", would only spread the NaN."""
+    for key, t in state.items():
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            raise CheckpointError(f"{name} holds NaN or infinite weights ({key}): it was saved "
+                                  "from a diverged run and cannot be used")
+    if points is not None and not bool(torch.isfinite(points).all()):
+        raise CheckpointError(f"{name} holds NaN or infinite custom points")
+
+
+def _json_field(meta: dict, key: str, name: str):
+    return _loads(_bounded(meta.get(key, "{}"), name, key), name)
+
+
+def _bounded(text, name: str, key: str) -> str:
+    if not isinstance(text, str):
+        raise CheckpointError(f"{name}: its {key} is not text")
+    if len(text) > MAX_HEADER_BYTES:
+        raise CheckpointError(f"{name}: its {key} is over {MAX_HEADER_BYTES // 2**20} MB")
+    return text
+
+
+def _loads(text, name: str):
+    """json.loads with the nesting bounded: the parser recurses once per level."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        value = None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CheckpointError(f"{name} is not a checkpoint: its header is not valid") from None
+    if value is None or _depth(value, MAX_DEPTH + 1) > MAX_DEPTH:
+        raise CheckpointError(f"{name} is not a checkpoint: its header is nested more than "
+                              f"{MAX_DEPTH} levels deep")
+    return value
+
+
+def _depth(value, limit: int) -> int:
+    """Nesting depth of parsed JSON, stopping at `limit`."""
+    if limit <= 0 or not isinstance(value, (dict, list)):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
 
 
 def _read_metadata(data: bytes, name: str) -> dict:
@@ -112,10 +176,10 @@ def _read_metadata(data: bytes, name: str) -> dict:
     n = int.from_bytes(data[:8], "little")
     if n <= 0 or 8 + n > len(data):
         raise CheckpointError(f"{name} is not a checkpoint (or is truncated)")
-    try:
-        header = json.loads(data[8:8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckpointError(f"{name} is not a checkpoint: its header is not valid") from None
+    if n > MAX_HEADER_BYTES:
+        raise CheckpointError(f"{name} is not a checkpoint: its header is over "
+                              f"{MAX_HEADER_BYTES // 2**20} MB")
+    header = _loads(data[8:8 + n], name)
     meta = header.get("__metadata__") if isinstance(header, dict) else None
     if not isinstance(meta, dict):
         raise CheckpointError(f"{name} has no GAN Levers metadata")

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as st_save
 from torch import nn
 
+from . import checkpoints
 from .images import digits_arrays, load_mnist
 from .metrics import MIN_SHARE, inception_score, modified_inception_score
 from .metrics import class_histogram as _shares
@@ -91,9 +93,10 @@ def build_pretrained(path: Path = CLASSIFIER_PATH) -> dict:
     info = {"train_acc": accuracy(model, x[tr], y[tr]), "test_acc": accuracy(model, x[te], y[te]),
             "train_seconds": round(time.perf_counter() - t0, 2), "hidden": model.hidden,
             "dim": model.dim, "split_seed": 0, "test_share": 0.2}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(path),
-              metadata={"format": "gan-levers-classifier", "info": json.dumps(info)})
+    # atomic: this runs in the app when the file is missing, and two sessions may race
+    data = st_save({k: v.contiguous() for k, v in model.state_dict().items()},
+                   metadata={"format": "gan-levers-classifier", "info": json.dumps(info)})
+    checkpoints.write_atomic(path, data)
     load_classifier.cache_clear()
     return info
 

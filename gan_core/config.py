@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, fields
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 PRIORS = ("normal", "uniform", "mixture")
 G_OUTPUTS = ("linear", "tanh")
+# Checked before any network is built: a config (or a checkpoint's) that would take
+# gigabytes is refused in microseconds instead of after the allocation.
+PARAM_BUDGET = 50_000_000
+MAX_SEED = 2**63 - 1
 
 
 class ConfigError(ValueError):
@@ -126,11 +131,55 @@ def _coerce(field, value):
 def check_basic(cfg: Config) -> None:
     """Range checks that do not need the registries. Raises ConfigError."""
     problems = (_choice_problems(cfg) + _net_problems(cfg) + _training_problems(cfg)
-                + _remedy_problems(cfg) + _data_problems(cfg) + _aid_problems(cfg))
-    if cfg.mixture_components < 1:
-        problems.append("mixture_components must be >= 1")
+                + _remedy_problems(cfg) + _data_problems(cfg) + _aid_problems(cfg)
+                + _size_problems(cfg) + _knob_problems(cfg))
     if problems:
         raise ConfigError("; ".join(problems))
+    n = estimate_params(cfg)
+    if n > PARAM_BUDGET:
+        raise ConfigError(f"these networks would have about {n:,} parameters; the limit is "
+                          f"{PARAM_BUDGET:,} parameters: use smaller widths or depths")
+
+
+def estimate_params(cfg: Config) -> int:
+    """An upper-end count of the weights from the config alone: G (twice with its moving
+    average), D, a mixture prior; the variants add at most a small head or a second G/D
+    pair (CycleGAN), which the factor 2 covers."""
+    def mlp(n_in, width, depth, n_out):
+        return (n_in + 1) * width + (depth - 1) * (width + 1) * width + (width + 1) * n_out
+    codes = cfg.latent_dim + cfg.n_codes_cont + 16  # + categorical codes / conditions
+    g = mlp(codes, cfg.g_width, cfg.g_depth, 2) * (2 if cfg.g_ema else 1)
+    d = mlp(2 * cfg.pack + 16, cfg.d_width, cfg.d_depth, 1 + max(cfg.d_feature_dim, 0))
+    d += cfg.d_width * max(cfg.d_feature_dim, 0)
+    prior = 2 * cfg.mixture_components * cfg.latent_dim
+    return int(g + d + prior) * (2 if cfg.variant == "cyclegan2d" else 1)
+
+
+def _size_problems(cfg: Config) -> list[str]:
+    """Integer fields that size an allocation or a loop: each has a ceiling."""
+    bounds = (("mixture_components", 1, 10_000), ("d_feature_dim", 0, 4096),
+              ("n_codes_cont", 0, 1000), ("unroll_steps", 0, 100),
+              ("lr_decay_steps", 0, 10**9), ("seed", 0, MAX_SEED))
+    return [f"{name} must be between {lo:,} and {hi:,}" for name, lo, hi in bounds
+            if not lo <= getattr(cfg, name) <= hi]
+
+
+def _knob_problems(cfg: Config) -> list[str]:
+    """Float knobs: a NaN passes every `<` test, so finiteness is checked first."""
+    problems = []
+    if not (math.isfinite(cfg.leaky_slope) and 0 <= cfg.leaky_slope < 1):
+        problems.append("leaky_slope must be in [0, 1)")
+    for name in ("gp_lambda", "clip_value", "mixture_sigma_reg", "info_lambda_cat",
+                 "info_lambda_cont", "cycle_lambda", "instance_noise"):
+        value = getattr(cfg, name)
+        if not (math.isfinite(value) and value >= 0):
+            problems.append(f"{name} must be a finite number >= 0")
+    for name in ("beta1", "beta2"):
+        if not 0 <= getattr(cfg, name) < 1:
+            problems.append(f"{name} must be in [0, 1)")
+    if not (math.isfinite(cfg.lr_d) and math.isfinite(cfg.lr_g)):
+        problems.append("learning rates must be finite")
+    return problems
 
 
 def _choice_problems(cfg: Config) -> list[str]:
@@ -175,11 +224,9 @@ def _remedy_problems(cfg: Config) -> list[str]:
     problems = []
     if not 0 <= cfg.label_smoothing < 0.5:
         problems.append("label_smoothing must be in [0, 0.5)")
-    if cfg.instance_noise < 0:
-        problems.append("instance_noise must be >= 0")
     if not 1 <= cfg.pack <= 8:
         problems.append("pack must be between 1 and 8")
-    if cfg.batch_size % cfg.pack:
+    elif cfg.batch_size % cfg.pack:
         problems.append("batch_size must be a multiple of pack")
     return problems
 

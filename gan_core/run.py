@@ -94,6 +94,7 @@ class Run:
             run = cls(ckpt.config, ckpt.points, device)
         except (ConfigError, ValueError) as err:
             raise CheckpointError(f"checkpoint config cannot be built here: {err}") from None
+        _check_fits(run.nets.state_dict(), ckpt.state)
         try:
             run.nets.load_state_dict(ckpt.state)
         except RuntimeError as err:
@@ -188,6 +189,21 @@ class Run:
 
     def load_state(self, state: dict) -> None:
         self.nets.load_state_dict(state)
+
+
+def _check_fits(expected: dict, state: dict) -> None:
+    """Name the first tensor that does not fit: torch's own message stops at a heading."""
+    for key, want in expected.items():
+        got = state.get(key)
+        if got is None:
+            raise CheckpointError(f"checkpoint weights do not fit its config: {key} is missing")
+        if tuple(got.shape) != tuple(want.shape):
+            raise CheckpointError(f"checkpoint weights do not fit its config: {key} is "
+                                  f"{tuple(got.shape)} in the file but {tuple(want.shape)} here")
+    extra = sorted(set(state) - set(expected))
+    if extra:
+        raise CheckpointError(f"checkpoint weights do not fit its config: {extra[0]} is not "
+                              "part of these networks")
 
 
 def _batch_to(batch: Batch, device) -> Batch:

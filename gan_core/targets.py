@@ -15,7 +15,8 @@ def get_target(name: str) -> Target:
         return TARGETS[name]
     if name in IMAGE_TARGETS:
         return image_target(name)
-    raise ValueError(f"unknown target '{name}'; choose one of: {', '.join(TARGETS)}")
+    # a ConfigError (a ValueError too): a checkpoint or a flag can name any string
+    raise ConfigError(f"unknown target '{name}'; choose one of: {', '.join(TARGETS)}")
 
 
 def resolve_target(cfg: Config, points=None) -> Target:

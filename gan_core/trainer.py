@@ -4,10 +4,12 @@ It never draws or sleeps inside a step, and never imports Streamlit.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import threading
 import time
+import weakref
 from collections import deque
 
 import numpy as np
@@ -18,6 +20,47 @@ from .config import Config
 from .device import configure_threads
 from .history import DecimatedHistory, Snapshot, Timeline, cpu_state
 from .run import Run
+
+
+# Every Trainer not yet collected: stopped at interpreter exit (and by the tests' fixture),
+# since a daemon thread still inside a torch op while the interpreter tears down aborts
+# the process ("terminate called without an active exception").
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+def stop_all(timeout: float = 5.0) -> None:
+    for trainer in list(_LIVE):
+        trainer.stop(timeout)
+
+
+atexit.register(stop_all)
+
+
+def _loop(ref: weakref.ref, wake: threading.Condition) -> None:
+    """The training thread's body. It holds its Trainer only while working on it, so a
+    Trainer dropped without stop() is collected, and the thread then finds the weakref
+    dead and ends."""
+    while True:
+        with wake:
+            trainer = ref()
+            if trainer is None or trainer.state == "stopped":
+                return
+            idle = trainer._idle()
+            if not idle:
+                trainer._chunk()
+            pause = 0.0005 if trainer._readers else 0
+            del trainer
+            if idle:
+                wake.wait(0.5)
+                continue
+        # A released lock is usually re-taken by this same thread before a waiting
+        # reader wakes up; stepping aside briefly keeps lever probes responsive.
+        time.sleep(pause)
+
+
+def _wake_up(wake: threading.Condition) -> None:
+    with wake:
+        wake.notify_all()
 
 
 class Trainer:
@@ -47,6 +90,8 @@ class Trainer:
         # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
         self.snapshot_extra = None
         self._build(self._new_run(cfg))
+        _LIVE.add(self)
+        weakref.finalize(self, _wake_up, self._wake)  # the thread then sees it is gone
 
     # ----- construction / reset
     def _new_run(self, cfg: Config) -> Run:
@@ -180,23 +225,17 @@ class Trainer:
     # ----- the loop
     def _ensure_thread(self) -> None:
         if not self.alive:
-            self._thread = threading.Thread(target=self._loop, name="gan-levers-trainer",
-                                            daemon=True)
+            self._thread = threading.Thread(target=_loop, args=(weakref.ref(self), self._wake),
+                                            name="gan-levers-trainer", daemon=True)
             self._thread.start()
 
-    def _loop(self) -> None:
-        while True:
-            with self.lock:
-                while self.state not in ("running", "stopped") and not self._pending:
-                    if self.snapshots and self.snapshots[-1].step != self.run.step_count:
-                        self._publish()  # paused between publishes: record where it stopped
-                    self._wake.wait(0.5)
-                if self.state == "stopped":
-                    return
-                self._chunk()
-            # A released lock is usually re-taken by this same thread before a waiting
-            # reader wakes up; stepping aside briefly keeps lever probes responsive.
-            time.sleep(0.0005 if self._readers else 0)
+    def _idle(self) -> bool:
+        """Nothing to do (not running, no queued step); records where a pause left off."""
+        if self.state == "running" or self._pending:
+            return False
+        if self.snapshots and self.snapshots[-1].step != self.run.step_count:
+            self._publish()
+        return True
 
     @contextlib.contextmanager
     def _reading(self):
@@ -274,13 +313,20 @@ class Trainer:
     def _publish(self) -> None:
         latent = self.run.eval_latent()
         fake = self.run.generate(latent)
-        if np.isfinite(fake).all() and self.state != "error":
-            if self.run.params_finite():
-                self._good_state = self.run.state()
-            else:
-                self._fail("training diverged: a weight became NaN or inf. The last good "
-                           "weights were kept.")
+        if self.state != "error":
+            # Finite losses do not make finite samples: a target near float32's limit
+            # overflows only when G's output is scaled back to the target's units.
+            problem = ""
+            if not np.isfinite(fake).all():
+                problem = ("the generator's samples are NaN or inf (a target with values "
+                           "near float32's limit, ~3e38, overflows: rescale its data)")
+            elif not self.run.params_finite():
+                problem = "a weight became NaN or inf"
+            if problem:
+                self._fail(f"training diverged at step {self.run.step_count}: {problem}. "
+                           "The last good weights were kept.")
                 return
+            self._good_state = self.run.state()
         snap = Snapshot(self.run.step_count, time.perf_counter() - self._t0, fake,
                         {k: v for k, v in self._last.items() if k.endswith("loss")},
                         {k[0]: v for k, v in self._last.items() if k.endswith("grad")},

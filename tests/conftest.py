@@ -62,3 +62,12 @@ def _small_torch():
     """Unit tests train tiny nets: one thread each keeps 2 cores usable."""
     import torch
     torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _stop_trainers():
+    """Every Trainer a test made is stopped after it, passed or failed: no thread is left
+    training into the next test."""
+    yield
+    if "gan_core.trainer" in sys.modules:
+        sys.modules["gan_core.trainer"].stop_all()

@@ -161,14 +161,19 @@ def test_without_the_feed_the_chart_refreshes_through_reruns(browser, app_url):
         page.get_by_role("button", name="▶ Train").click()
         _wait(lambda: _step(page) > start + 300, 120, "training to run")
         _wait(lambda: hits, 30, "the browser to try the feed")
-        time.sleep(3)  # the failure is reported; the page reruns in full with the faster refresh
         count = """(ms) => (window.__ganLeversDraws || []).filter(d => d.key === 'pg_samples'
                     && d.start > performance.now() - ms).map(d => d.live ? 'live' : 'rerun')"""
+        # Conditions, not a fixed sleep and an exact count: on a busy machine a full rerun can
+        # mount the chart again before the session has recorded the failure, so the feed may
+        # be tried a second time. What matters: the fallback arrives, then no more tries.
+        # Reruns every 0.1 s land at ~2-3 Hz; without the fallback, ~1 Hz (D's field): 8+
+        # frames in a 6 s window can only come from the fallback.
+        _wait(lambda: page.evaluate(count, 6000).count("rerun") >= 8, 90, "reruns at the faster refresh")
+        tries = len(hits)
         time.sleep(6)
         kinds = page.evaluate(count, 6000)
-        assert "live" not in kinds and len(hits) == 1  # tried once, then left alone
-        # reruns every 0.1 s land at ~2-3 Hz here; without the fallback, ~1 Hz (D's field)
-        assert kinds.count("rerun") >= 8, f"{kinds.count('rerun')} frames in 6 s without the feed"
+        assert "live" not in kinds, kinds
+        assert len(hits) == tries <= 3, f"the feed was tried {len(hits)} times: it must be left alone"
         shot(page, "playground_without_feed")
     finally:
         context.close()
