@@ -82,8 +82,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     # cover hold (0.75-0.80 on 5 of 5).
     Preset(
         "Lazarou spiral",
-        "The article's setup (a 2-D uniform latent, an MLP generator, NS-GAN), with D "
-        "seeing pairs and an average of G's weights so the arm is covered on every seed.",
+        "The article's setup (uniform 2-D latent, MLP, NS-GAN), plus PacGAN2 and an EMA.",
         dict(variant="nsgan", target="spiral", latent_dim=2, prior="uniform", g_depth=3,
              g_width=128, d_depth=3, d_width=128, lr_d=1e-3, lr_g=1e-3, batch_size=256,
              activation="relu", pack=2, g_ema=0.999, lr_decay_steps=12000),
