@@ -152,3 +152,93 @@ def test_preset_collapse_loads_ring8(at):
 
 def test_diagnostics_counts_threads(at):
     assert any(m.value.startswith("diag-threads=") for m in at.caption)
+
+
+# --------------------------------------------------------------------------- the session's Config
+def _config(app):
+    return app.session_state["pg_config"]
+
+
+def _live_trainer():
+    from ui import session
+    return next(t for t in session._REGISTRY if t.state != "stopped")
+
+
+def test_a_widget_changes_the_session_config_and_only_it(at):
+    before = _config(at)
+    lr = 2e-3 if before.lr_g == 1e-3 else 1e-3
+    at.select_slider(key="cfg_lr_g").set_value(lr).run()
+    assert _config(at) == before.replace(lr_g=lr)
+    assert isinstance(_config(at).lr_g, float)
+    assert "pg_hidden" not in at.session_state  # no second store of the settings
+    assert _live_trainer().cfg == _config(at)  # a live field: the run follows at once
+
+
+def test_keeping_the_run_puts_its_config_back_in_the_widgets(at):
+    kept = _live_trainer().cfg  # the first visit opens a trained model: a new width asks
+    width = 64 if kept.g_width != 64 else 32
+    at.select_slider(key="cfg_g_width").set_value(width).run()
+    assert _config(at) == kept.replace(g_width=width)
+    assert _live_trainer().cfg == kept
+    at.button(key="pg_keep").click().run()
+    assert _config(at) == kept
+    assert at.select_slider(key="cfg_g_width").value == kept.g_width
+
+
+def test_a_preset_replaces_the_session_config(at):
+    from gan_core.presets import PRESETS
+    name = "Mode collapse on ring8"
+    at.select_slider(key="cfg_lr_d").set_value(1e-2).run()
+    at.button(key=f"preset_{name}").click().run()
+    assert _config(at) == PRESETS[name].config() == _live_trainer().cfg
+    assert at.select_slider(key="cfg_lr_d").value == PRESETS[name].config().lr_d
+    assert _step(at) == 0  # a fresh run, no question asked
+    assert not [b for b in at.button if b.key == "pg_confirm"]
+
+
+class _FakeTrainer:
+    def __init__(self, cfg):
+        self.cfg, self.started = cfg, False
+
+    def status(self):
+        return {"state": "running", "step": 500}
+
+    def reset(self, cfg, points=None):
+        self.cfg = cfg
+
+    def start(self):
+        self.started = True
+
+
+def test_a_remedy_changes_the_session_config(monkeypatch):
+    import streamlit as st
+
+    from ui import run_control as R
+    cfg = config_for("nsgan", target="ring8")
+    state = {"pg_config": cfg}
+    monkeypatch.setattr(st, "session_state", state)
+    trainer = _FakeTrainer(cfg)
+    R.apply_remedy(trainer, {"label_smoothing": 0.1})
+    assert state["pg_config"] == cfg.replace(label_smoothing=0.1) == trainer.cfg
+    assert trainer.started and state["pg_need_full_rerun"]
+
+
+def test_a_config_set_elsewhere_shows_in_the_widgets(at):
+    """What a remedy or an opened model does to the session's Config, the widgets show."""
+    at.session_state["pg_config"] = _config(at).replace(label_smoothing=0.1, d_depth=2)
+    at.run()
+    assert at.slider(key="cfg_label_smoothing").value == 0.1
+    assert at.number_input(key="cfg_d_depth").value == 2
+
+
+def test_the_config_survives_a_visit_to_another_page(at):
+    at.selectbox(key="cfg_variant").set_value("wgan_gp").run()
+    at.select_slider(key="cfg_lr_d").set_value(1e-3).run()
+    before = _config(at)
+    for path in ("pages/levers.py", "pages/playground.py"):
+        at.switch_page(path).run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert _config(at) == before
+    assert at.selectbox(key="cfg_variant").value == "wgan_gp"
+    assert at.select_slider(key="cfg_lr_d").value == 1e-3
+    _stop_all()

@@ -2,8 +2,11 @@
 plain values, plus the config <-> widget-state plumbing and presets (what a change
 does to the running model is ui.sync).
 
-Every config widget has key `cfg_<field>`; fields without a widget (Adam's betas,
-variant knobs not shown) live in `st.session_state["pg_hidden"]`.
+The session's one `Config` (`st.session_state["pg_config"]`) is what the user asked for.
+Every config widget has key `cfg_<field>` and is a view of it: its `on_change` replaces
+the Config, and `show_config` writes the Config back into the keys before the widgets
+draw, so a preset, a variant's defaults, an opened model or a remedy shows at once.
+Fields without a widget (Adam's betas, knobs of other variants) simply stay in it.
 """
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ WIDGET_FIELDS = ("target", "variant", "latent_dim", "prior", "g_depth", "g_width
 VARIANT_FIELDS = sorted({k for v in VARIANTS.values() for k in v.defaults} - {"target"})
 
 DEFAULT_PRESET = P.DEFAULT
+CONFIG_KEY = "pg_config"
 
 
 # --------------------------------------------------------------------------- config <-> widgets
@@ -48,41 +52,61 @@ def preset_config(name: str) -> Config:
     return P.PRESETS[name].config()
 
 
-def push_config(cfg: Config) -> None:
-    """Write a config into the widget states (call from callbacks, before widgets draw)."""
-    st.session_state["pg_hidden"] = dataclasses.asdict(cfg)
+def session_config() -> Config:
+    """What the user asked for (the run may lag behind it until `sync_trainer`)."""
+    return st.session_state[CONFIG_KEY]
+
+
+def set_config(cfg: Config) -> None:
+    """Replace the session's Config from outside its widgets (a preset, an opened model, a
+    remedy, keeping the current run); the widgets show it on their next draw."""
+    st.session_state[CONFIG_KEY] = cfg
+
+
+def show_config(cfg: Config) -> None:
+    """Write the Config into the widget keys (before the widgets draw). Only keys that
+    differ are written: Streamlit drops an undrawn widget's key on a page switch, and a
+    key left alone keeps the widget's own state."""
+    s = st.session_state
     for f in WIDGET_FIELDS:
-        st.session_state[f"cfg_{f}"] = getattr(cfg, f)
+        key = f"cfg_{f}"
+        if key not in s or s[key] != getattr(cfg, f):
+            s[key] = getattr(cfg, f)
 
 
 def ensure_defaults() -> None:
-    if "pg_hidden" not in st.session_state:
-        push_config(preset_config(DEFAULT_PRESET))
+    """The session's Config (the default preset on a first visit), shown in the widgets."""
+    if CONFIG_KEY not in st.session_state:
+        set_config(preset_config(DEFAULT_PRESET))
+    show_config(session_config())
 
 
-def desired_config() -> Config:
-    """The config the widgets describe (unvalidated beyond types)."""
-    data = dict(st.session_state["pg_hidden"])
-    for f in WIDGET_FIELDS:
-        key = f"cfg_{f}"
-        if key in st.session_state:
-            data[f] = st.session_state[key]
-    return Config.from_dict(data)
+def on_widget(field: str) -> None:
+    """The one way a widget changes the Config: its own field, nothing else."""
+    cfg = session_config()
+    value = st.session_state[f"cfg_{field}"]
+    # A number_input can hand back an int for a float field: the Config keeps its types.
+    set_config(cfg.replace(**{field: type(getattr(cfg, field))(value)}))
+
+
+def bound(field: str) -> dict:
+    """A widget's key and callback for one Config field: `st.slider(..., **bound("lr_g"))`."""
+    return {"key": f"cfg_{field}", "on_change": on_widget, "args": (field,)}
 
 
 def apply_preset(name: str) -> None:
-    push_config(preset_config(name))
+    set_config(preset_config(name))
     st.session_state["pg_force_reset"] = True  # a preset is a fresh run, no question asked
     st.session_state["pg_preset"] = name  # its promise shows as "what to watch"
 
 
 def on_variant_change() -> None:
     """A new variant brings its defaults; the user's structure (target, nets...) stays."""
-    cur = desired_config()
+    cur = session_config()
     name = st.session_state["cfg_variant"]
     keep = {k: v for k, v in dataclasses.asdict(cur).items()
             if k not in VARIANT_FIELDS and k != "variant"}
-    push_config(config_for(name, **keep))
+    set_config(config_for(name, **keep))
 
 
 def validate(cfg: Config) -> str:
@@ -127,7 +151,7 @@ def presets_ui() -> None:
 
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
-    name = st.selectbox("Target", names, key="cfg_target", **KEPT,
+    name = st.selectbox("Target", names, **bound("target"),
                         format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
                         help="The distribution the GAN must learn to draw.")
     if name in TARGETS:
@@ -149,8 +173,7 @@ def target_ui() -> str:
 
 def variant_ui() -> str:
     names = list(VARIANTS)
-    name = st.selectbox("GAN variant", names, key="cfg_variant", **KEPT,
-                        on_change=on_variant_change,
+    name = st.selectbox("GAN variant", names, key="cfg_variant", on_change=on_variant_change,
                         format_func=lambda n: f"{n} — {VARIANTS[n].summary[:48]}…"
                         if len(VARIANTS[n].summary) > 48 else f"{n} — {VARIANTS[n].summary}",
                         help="Changing the variant loads its paper defaults.")
@@ -169,59 +192,56 @@ def options_ui(variant: str) -> None:
         with st.expander(f"{variant} settings", expanded=False):
             for k in knobs:
                 label, lo, hi, step = KNOBS[k]
-                st.number_input(label, lo, hi, step=step, key=f"cfg_{k}", **KEPT)
+                st.number_input(label, lo, hi, step=step, **bound(k))
 
 
 def networks_ui() -> None:
-    s = st.session_state
+    cfg = session_config()
     with st.expander("Latent and networks", expanded=False):
-        st.number_input("Latent dimension", 1, 64, key="cfg_latent_dim", **KEPT,
+        st.number_input("Latent dimension", 1, 64, **bound("latent_dim"),
                         help="How many numbers G gets; one lever each.")
-        st.selectbox("Prior", PRIORS, key="cfg_prior", **KEPT)
+        st.selectbox("Prior", PRIORS, **bound("prior"))
         c1, c2 = st.columns(2)
-        c1.number_input("G depth", 1, 8, key="cfg_g_depth", **KEPT)
-        c2.select_slider("G width", _options_with(WIDTHS, s["cfg_g_width"]), key="cfg_g_width",
-                         **KEPT)
-        c1.number_input("D depth", 1, 8, key="cfg_d_depth", **KEPT)
-        c2.select_slider("D width", _options_with(WIDTHS, s["cfg_d_width"]), key="cfg_d_width",
-                         **KEPT)
-        st.selectbox("Activation", ACTIVATIONS, key="cfg_activation", **KEPT)
-        st.select_slider("Average of G's weights (EMA decay)", _options_with(EMAS, s["cfg_g_ema"]),
-                         key="cfg_g_ema", format_func=lambda v: "off" if v == 0 else f"{v:g}",
+        c1.number_input("G depth", 1, 8, **bound("g_depth"))
+        c2.select_slider("G width", _options_with(WIDTHS, cfg.g_width), **bound("g_width"))
+        c1.number_input("D depth", 1, 8, **bound("d_depth"))
+        c2.select_slider("D width", _options_with(WIDTHS, cfg.d_width), **bound("d_width"))
+        st.selectbox("Activation", ACTIVATIONS, **bound("activation"))
+        st.select_slider("Average of G's weights (EMA decay)", _options_with(EMAS, cfg.g_ema),
+                         **bound("g_ema"), format_func=lambda v: "off" if v == 0 else f"{v:g}",
                          help="Show an exponential moving average of G's weights: the trained G "
                               "keeps circling the modes, its average sits on them (sharper "
-                              "samples). Changing it restarts the run.", **KEPT)
-        st.number_input("Seed", 0, 10_000, key="cfg_seed", **KEPT)
+                              "samples). Changing it restarts the run.")
+        st.number_input("Seed", 0, 10_000, **bound("seed"))
 
 
 def optimiser_ui() -> None:
-    s = st.session_state
+    cfg = session_config()
     with st.expander("Optimiser (live)", expanded=True):
         st.caption("Learning rates and kD / kG apply at once, without a restart.")
-        hidden = s.get("pg_hidden", {})
-        if hidden.get("lr_decay_steps"):
-            st.caption(f"This setup lowers both rates linearly to {hidden['lr_floor']:g}× the "
-                       f"values below over its first {hidden['lr_decay_steps']:,} steps.")
-        st.selectbox("Optimiser", OPTIMIZERS, key="cfg_optimizer", **KEPT)
-        st.select_slider("D learning rate", _options_with(LRS, s["cfg_lr_d"]), key="cfg_lr_d",
-                         format_func=lambda v: f"{v:.0e}", **KEPT)
-        st.select_slider("G learning rate", _options_with(LRS, s["cfg_lr_g"]), key="cfg_lr_g",
-                         format_func=lambda v: f"{v:.0e}", **KEPT)
+        if cfg.lr_decay_steps:
+            st.caption(f"This setup lowers both rates linearly to {cfg.lr_floor:g}× the "
+                       f"values below over its first {cfg.lr_decay_steps:,} steps.")
+        st.selectbox("Optimiser", OPTIMIZERS, **bound("optimizer"))
+        st.select_slider("D learning rate", _options_with(LRS, cfg.lr_d), **bound("lr_d"),
+                         format_func=lambda v: f"{v:.0e}")
+        st.select_slider("G learning rate", _options_with(LRS, cfg.lr_g), **bound("lr_g"),
+                         format_func=lambda v: f"{v:.0e}")
         c1, c2 = st.columns(2)
-        c1.number_input("kD (D steps)", 0, 20, key="cfg_k_d", **KEPT)
-        c2.number_input("kG (G steps)", 0, 20, key="cfg_k_g", **KEPT)
-        st.select_slider("Batch size", _options_with(BATCHES, s["cfg_batch_size"]),
-                         key="cfg_batch_size", **KEPT)
+        c1.number_input("kD (D steps)", 0, 20, **bound("k_d"))
+        c2.number_input("kG (G steps)", 0, 20, **bound("k_g"))
+        st.select_slider("Batch size", _options_with(BATCHES, cfg.batch_size),
+                         **bound("batch_size"))
 
 
 def remedies_ui() -> None:
     with st.expander("Remedies", expanded=False):
         st.slider("Label smoothing (real label = 1 − s)", 0.0, 0.3, step=0.05,
-                  key="cfg_label_smoothing", **KEPT)
-        st.slider("Instance noise σ", 0.0, 0.5, step=0.05, key="cfg_instance_noise", **KEPT)
-        st.checkbox("Spectral norm on D", key="cfg_spectral_norm", **KEPT)
-        st.checkbox("Minibatch std feature in D", key="cfg_minibatch_std", **KEPT)
-        st.checkbox("Feature matching loss for G", key="cfg_feature_matching", **KEPT)
+                  **bound("label_smoothing"))
+        st.slider("Instance noise σ", 0.0, 0.5, step=0.05, **bound("instance_noise"))
+        st.checkbox("Spectral norm on D", **bound("spectral_norm"))
+        st.checkbox("Minibatch std feature in D", **bound("minibatch_std"))
+        st.checkbox("Feature matching loss for G", **bound("feature_matching"))
 
 
 def budget_ui() -> int:

@@ -1,6 +1,7 @@
-"""This session's run on the Playground: build it, keep it in line with the sidebar
-(live changes at once, structural ones through a reset, asking first once training has
-begun), open a pretrained model into it, apply a detector remedy.
+"""This session's run on the Playground: build it, keep it in line with the session's
+Config (`ui.controls.session_config`: live changes at once, structural ones through a
+reset, asking first once training has begun), open a pretrained model into it, apply a
+detector remedy. Each of those last two sets the session's Config as well as the run's.
 
 The decision of what a change does is `ui.sync.plan_sync` (pure); this module carries it
 out and draws the few messages and buttons that go with it.
@@ -24,10 +25,10 @@ def _points(cfg):
 
 
 def sync_trainer():
-    """This session's trainer, built or brought in line with the widgets; None while
+    """This session's trainer, built or brought in line with the session's Config; None while
     there is none to show."""
     box = S.box()
-    desired = C.desired_config()
+    desired = C.session_config()
     problem = C.validate(desired)
     if problem:
         st.error(f"These settings cannot train: {problem}")
@@ -86,7 +87,7 @@ def _ask_reset(trainer, structural) -> None:
         c1, c2 = st.columns(2)
         c1.button("Reset with the new settings", key="pg_confirm", type="primary",
                   on_click=_confirm_reset)
-        c2.button("Keep the current run", key="pg_keep", on_click=C.push_config,
+        c2.button("Keep the current run", key="pg_keep", on_click=C.set_config,
                   args=(trainer.cfg,))
 
 
@@ -99,7 +100,7 @@ def apply_remedy(trainer, changes: dict) -> None:
     except (ValueError, RuntimeError) as err:
         st.session_state["pg_remedy_error"] = str(err)
         return
-    C.push_config(new)
+    C.set_config(new)
     st.session_state["pg_need_full_rerun"] = True
     if was_running:
         trainer.start()
@@ -133,7 +134,7 @@ def open_pretrained(key: str) -> None:
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
-    C.push_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
+    C.set_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, _train_on(ckpt),
                                      info["note"] if info.get("failure") else "")
     clear_selection()
@@ -150,7 +151,7 @@ def _train_on(ckpt) -> str:
 
 def first_visit() -> None:
     """A classroom sees a trained spiral in the first second, not a blob at step 0."""
-    if "pg_hidden" in st.session_state or S.box().trainer is not None:
+    if C.CONFIG_KEY in st.session_state or S.box().trainer is not None:
         return
     from gan_core.zoo import FIRST_PAGE
     if FIRST_PAGE in zoo_choices():
