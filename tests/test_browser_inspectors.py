@@ -95,21 +95,48 @@ def test_discriminator_tutorial_before_after(browser, app_url):
         context.close()
 
 
-def test_timeline_live_run_gif(browser, app_url):
+def _train_lazarou_briefly_then_timeline(page, app_url):
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_text("GAN Levers").first.wait_for()
+    page.get_by_role("button", name="Lazarou spiral").click()
+    page.mouse.move(900, 5)  # off the button: its tooltip would cover ▶ Train
+    page.get_by_role("button", name="▶ Train").click()
+    time.sleep(8)
+    page.get_by_role("button", name=re.compile("Pause")).click()
+    time.sleep(1)
+    # same session: navigate through the sidebar, not a new URL
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Training timeline").click()
+    page.get_by_text("The run as it was at any recorded step").first.wait_for()
+
+
+def _scrub_to_step0(page, main):
+    main.get_by_role("slider").first.focus()
+    page.keyboard.press("Home")
+    _wait(page, lambda: "samples at step 0" in main.inner_text() and _idle(page), 30,
+          "the first frame", name="timeline_failure")
+    # the weight views are rebuilt from the keyframe of step 0, not the live run
+    _wait(page, lambda: all(t in main.inner_text() for t in (
+        "latent grid through G at step 0", "tear map at step 0", "D over the plane at step 0")),
+          30, "the weight views at step 0", name="timeline_failure")
+    shot(page, "inspector_timeline_step0")
+
+
+def _download_gif(page, main):
     import imageio.v3 as iio
+    main.get_by_role("button", name="🎞️ Build GIF").click()
+    dl = main.get_by_role("button", name=re.compile("Download GIF"))
+    dl.wait_for(timeout=120_000)
+    with page.expect_download() as info:
+        dl.click()
+    path = ARTIFACTS / "inspector_training.gif"
+    info.value.save_as(path)
+    return iio.imread(path, index=None, extension=".gif")
+
+
+def test_timeline_live_run_gif(browser, app_url):
     context, page = _new_page(browser)
     try:
-        page.goto(app_url, wait_until="domcontentloaded")
-        page.get_by_text("GAN Levers").first.wait_for()
-        page.get_by_role("button", name="Lazarou spiral").click()
-        page.mouse.move(900, 5)  # off the button: its tooltip would cover ▶ Train
-        page.get_by_role("button", name="▶ Train").click()
-        time.sleep(8)
-        page.get_by_role("button", name=re.compile("Pause")).click()
-        time.sleep(1)
-        # same session: navigate through the sidebar, not a new URL
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Training timeline").click()
-        page.get_by_text("The run as it was at any recorded step").first.wait_for()
+        _train_lazarou_briefly_then_timeline(page, app_url)
         main = page.locator('[data-testid="stMain"]')
         label = _wait(page, lambda: re.search(r"Step \((\d+) frames\)", main.inner_text()), 60,
                       "the step slider", name="timeline_failure")
@@ -117,24 +144,8 @@ def test_timeline_live_run_gif(browser, app_url):
         assert n_frames >= 3
         _wait(page, lambda: _plots_with_data(page) >= 3 and _idle(page), 60, "timeline charts",
               name="timeline_failure")
-        # scrub to the first frame
-        main.get_by_role("slider").first.focus()
-        page.keyboard.press("Home")
-        _wait(page, lambda: "samples at step 0" in main.inner_text() and _idle(page), 30,
-              "the first frame", name="timeline_failure")
-        # the weight views are rebuilt from the keyframe of step 0, not the live run
-        _wait(page, lambda: all(t in main.inner_text() for t in (
-            "latent grid through G at step 0", "tear map at step 0", "D over the plane at step 0")),
-              30, "the weight views at step 0", name="timeline_failure")
-        shot(page, "inspector_timeline_step0")
-        main.get_by_role("button", name="🎞️ Build GIF").click()
-        dl = main.get_by_role("button", name=re.compile("Download GIF"))
-        dl.wait_for(timeout=120_000)
-        with page.expect_download() as info:
-            dl.click()
-        path = ARTIFACTS / "inspector_training.gif"
-        info.value.save_as(path)
-        frames = iio.imread(path, index=None, extension=".gif")
+        _scrub_to_step0(page, main)
+        frames = _download_gif(page, main)
         # One GIF frame per recorded frame. If the pause click raced a refresh and the
         # run kept recording, the count can only have grown between the two readings.
         after = int(re.search(r"Step \((\d+) frames\)", main.inner_text()).group(1))

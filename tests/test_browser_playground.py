@@ -74,12 +74,7 @@ def _threads(page, app_url) -> int:
     return int(txt.split("=")[1])
 
 
-def test_playground_train_lever_and_close(browser, app_url):
-    context = browser.new_context(viewport={"width": 1500, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    global page_for_shot
-    page_for_shot = page
+def _first_visit_then_lazarou(page, app_url):
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_text("GAN Levers").first.wait_for()
     # The first page opens a pretrained model: trained samples before anything is pressed.
@@ -97,6 +92,9 @@ def test_playground_train_lever_and_close(browser, app_url):
           30, "spiral + nsgan selected")
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(500)
+
+
+def _train_and_watch_the_feed(page) -> dict:
     page.get_by_role("button", name="▶ Train").click()
     _wait(lambda: _step(page) > 500, 240, "the step counter to pass 500")
     fake = _wait(lambda: (page.evaluate(TRACE_JS, ["pg_samples", "generated"]) or {}).get("n"),
@@ -111,7 +109,10 @@ def test_playground_train_lever_and_close(browser, app_url):
     assert real_n == 2000 and fake_n >= 1000, live["groups"]  # nothing emptied
     assert fake_opacity == 0, "the stale WebGL copy of the fakes must be hidden under the overlay"
     shot(page, "playground_training")
+    return live
 
+
+def _move_lever_then_pause(page, live: dict) -> None:
     before = _wait(lambda: page.evaluate(TRACE_JS, ["pg_samples", "probe G(z)"]), 30, "probe marker")
     thumb = page.locator(".st-key-pg_lv_0 input")
     thumb.focus()
@@ -128,9 +129,8 @@ def test_playground_train_lever_and_close(browser, app_url):
                             else None)(page.evaluate(LIVE_JS)), 30, "Plotly's own points back after Pause")
     assert paused["groups"][1][0] >= 1000
 
-    page_for_shot = None
-    page.close()  # closing the tab ends the session: on_release stops the trainer
-    context.close()
+
+def _no_training_thread_left(browser, app_url) -> None:
     checker = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     try:
         t0 = time.time()
@@ -144,6 +144,21 @@ def test_playground_train_lever_and_close(browser, app_url):
         shot(checker, "playground_diagnostics_after_close")
     finally:
         checker.context.close()
+
+
+def test_playground_train_lever_and_close(browser, app_url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    global page_for_shot
+    page_for_shot = page
+    _first_visit_then_lazarou(page, app_url)
+    live = _train_and_watch_the_feed(page)
+    _move_lever_then_pause(page, live)
+    page_for_shot = None
+    page.close()  # closing the tab ends the session: on_release stops the trainer
+    context.close()
+    _no_training_thread_left(browser, app_url)
 
 
 def test_without_the_feed_the_chart_refreshes_through_reruns(browser, app_url):

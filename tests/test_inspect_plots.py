@@ -198,6 +198,15 @@ def test_timeline_figures():
 
 
 # --------------------------------------------------------------------------- a past step
+def _same_views(old, then, field_then, frame_fake):
+    np.testing.assert_allclose(old.field.values, field_then.values, atol=1e-6)
+    np.testing.assert_allclose(old.field.values, then.field.values, atol=1e-6)
+    np.testing.assert_allclose(old.fake, then.fake, atol=1e-5)
+    np.testing.assert_allclose(old.fake, frame_fake, atol=1e-5)
+    np.testing.assert_allclose(old.warp.x, then.warp.x, atol=1e-5)
+    np.testing.assert_allclose(old.features.fake, then.features.fake, atol=1e-5)
+
+
 def test_views_at_an_old_keyframe_are_what_the_nets_produced_then():
     """Record D's field, the samples, the grid and D's features at step a; train on; the
     views rebuilt from the keyframe of step a equal those and differ from the live ones,
@@ -226,13 +235,8 @@ def test_views_at_an_old_keyframe_are_what_the_nets_produced_then():
             old = I.step_views(view, n=8)
         now = tr.with_models(lambda r: I.step_views(r, n=8))
         assert old.step == a and now.step == 200
-        np.testing.assert_allclose(old.field.values, field_then.values, atol=1e-6)
-        np.testing.assert_allclose(old.field.values, then.field.values, atol=1e-6)
-        np.testing.assert_allclose(old.fake, then.fake, atol=1e-5)
         frame = next(f for f in tr.timeline.frames if f.step == a)
-        np.testing.assert_allclose(old.fake, frame.fake, atol=1e-5)
-        np.testing.assert_allclose(old.warp.x, then.warp.x, atol=1e-5)
-        np.testing.assert_allclose(old.features.fake, then.features.fake, atol=1e-5)
+        _same_views(old, then, field_then, frame.fake)
         assert np.abs(old.field.values - now.field.values).max() > 1e-3
         assert np.abs(old.fake - now.fake).max() > 1e-3
         with torch.no_grad():  # the copy is independent of the live networks

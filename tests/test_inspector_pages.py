@@ -170,15 +170,12 @@ def _titled(figs: dict, start: str) -> dict:
     return hits[0]
 
 
-def test_timeline_scrubs_a_live_run_to_an_early_step():
-    """Scrubbing to step 0 redraws the weight views (grid warp, tear map, D heatmap) from
-    the keyframe of step 0: titled so, different from the last step's, equal to D's field
-    rebuilt from that keyframe; a frame between keyframes says which keyframe it uses."""
-    import numpy as np
+def _app_with_a_fresh_run(steps: int):
+    """The app's AppTest and its session trainer, trained from scratch for `steps`, with
+    keyframes sparser than frames so that some frames fall between them."""
     import streamlit as st
 
     from gan_core import inspect as I
-    from gan_core import probes
     from ui import session
     for t in list(session._REGISTRY):
         t.stop()
@@ -187,13 +184,24 @@ def test_timeline_scrubs_a_live_run_to_an_early_step():
     at.run()
     _ok(at)
     trainer = next(t for t in session._REGISTRY if t.state != "stopped")
+    trainer.reset()  # the Playground opens on the pretrained spiral: train from scratch
+    with trainer.lock:
+        trainer.timeline.key_every = 150
+    trainer.set_budget(steps)
+    trainer.start()
+    assert I.wait_for_step(trainer, steps, timeout=240)
+    return at, trainer
+
+
+def test_timeline_scrubs_a_live_run_to_an_early_step():
+    """Scrubbing to step 0 redraws the weight views from the keyframe of step 0 (titled so,
+    unlike the last step's, equal to D's field rebuilt from it); a frame between keyframes
+    says which keyframe it uses."""
+    import numpy as np
+    from gan_core import inspect as I
+    from gan_core import probes
+    at, trainer = _app_with_a_fresh_run(400)
     try:
-        trainer.reset()  # the Playground opens on the pretrained spiral: train from scratch
-        with trainer.lock:  # keyframes sparser than frames, so some frames fall between
-            trainer.timeline.key_every = 150
-        trainer.set_budget(400)
-        trainer.start()
-        assert I.wait_for_step(trainer, 400, timeout=240)
         at.switch_page("pages/timeline.py")
         at.session_state["insp_kind"] = "Live run"
         at.run()
