@@ -198,8 +198,7 @@ def test_timeline_scrubs_a_live_run_to_an_early_step():
     unlike the last step's, equal to D's field rebuilt from it); a frame between keyframes
     says which keyframe it uses."""
     import numpy as np
-    from gan_core import inspect as I
-    from gan_core import probes
+    from gan_core import inspect as I, probes
     at, trainer = _app_with_a_fresh_run(400)
     try:
         at.switch_page("pages/timeline.py")
