@@ -161,10 +161,20 @@ def _config(kind: str, name: str, target: str, seed: int, over: dict):
 
 
 def run_jobs(jobs: list, n_proc: int) -> list:
+    """Run every job; a line per finished run goes to stderr, so a long sweep shows its
+    progress and a crash part-way leaves the figures so far."""
     if n_proc <= 1:
-        return [_job(j) for j in jobs]
+        done = map(_job, jobs)
+        return [_report(i, len(jobs), r) for i, r in enumerate(done, 1)]
     with mp.get_context("spawn").Pool(n_proc) as pool:
-        return list(pool.imap(_job, jobs))
+        return [_report(i, len(jobs), r) for i, r in enumerate(pool.imap(_job, jobs), 1)]
+
+
+def _report(i: int, n: int, result):
+    (_, name, target, seed, *_), r = result
+    shown = r.get("error") or ", ".join(f"{k} {_f(v)}" for k, v in r.items())
+    print(f"[{i}/{n}] {name} {target} seed {seed}: {shown}", file=sys.stderr, flush=True)
+    return result
 
 
 # --------------------------------------------------------------------------- printing
