@@ -19,7 +19,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def at():
     import streamlit as st
     _stop_all()
-    st.cache_resource.clear()  # AppTest instances share one session cache: start clean
+    st.cache_resource.clear()  # AppTest instances share the server-wide caches: start clean
     app = AppTest.from_file(APP, default_timeout=120)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -36,8 +36,7 @@ def _step(app) -> int:
 
 def _stop_all():
     from ui import session
-    for t in list(session._REGISTRY):
-        t.stop()
+    session.registry().clear()
 
 
 def test_first_visit_opens_the_pretrained_spiral(at):
@@ -102,7 +101,7 @@ def test_variant_change_applies_its_defaults(at):
 def test_live_change_applies_without_reset(at):
     from ui import session
     at.button(key="pg_step_both").click().run()
-    trainer = next(t for t in session._REGISTRY if t.state != "stopped")
+    trainer = next(t for _, t in session.registry().items() if t.state != "stopped")
     end = time.time() + 20
     while trainer.status()["step"] < 1 and time.time() < end:
         time.sleep(0.1)
@@ -161,7 +160,7 @@ def _config(app):
 
 def _live_trainer():
     from ui import session
-    return next(t for t in session._REGISTRY if t.state != "stopped")
+    return next(t for _, t in session.registry().items() if t.state != "stopped")
 
 
 def test_a_widget_changes_the_session_config_and_only_it(at):
