@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, start_streamlit, stop_process
+from browser_helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_GRACE, start_streamlit,
+                             stop_process)
 
 sys.path.insert(0, str(ROOT))
 
@@ -23,16 +24,13 @@ def _require_chromium():
     pytest.skip(message)
 
 
-GRACE = 15  # s: the browser tests' server frees a run unseen this long
-
-
 @pytest.fixture(scope="session")
 def app_server():
     """(process, url) of `streamlit run app.py` for the whole session. Runs unseen for
-    GRACE seconds are freed (600 in the app), so that a closed tab's thread is seen to end
-    within a test, while a dropped websocket reconnects well within it."""
+    RUN_GRACE seconds are freed (600 in the app), so that a closed tab's thread is seen to
+    end within a test, while a dropped websocket reconnects well within it."""
     ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_streamlit(extra_env={"GAN_LEVERS_RUN_GRACE": str(GRACE)})
+    proc, url = start_streamlit(extra_env={"GAN_LEVERS_RUN_GRACE": str(RUN_GRACE)})
     yield proc, url
     stop_process(proc)
 

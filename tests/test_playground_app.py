@@ -241,3 +241,35 @@ def test_the_config_survives_a_visit_to_another_page(at):
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
     assert at.select_slider(key="cfg_lr_d").value == 1e-3
     _stop_all()
+
+
+# --------------------------------------------------------------------------- the run's owner
+def test_the_run_outlives_the_session_caches(at):
+    """A websocket reconnect releases every session-scoped cache and keeps the session
+    state (issue #13): the run, found by the id in the state, must be the same one."""
+    import streamlit as st
+
+    from ui import session
+    run_id = at.session_state[session.RUN_KEY]
+    trainer = session.registry().get(run_id)
+    at.button(key="pg_step_both").click().run()
+    assert trainer.wait_steps(trainer.status()["step"] + 1, timeout=20) > 0
+    step = trainer.status()["step"]
+    st.cache_resource.clear()  # what Streamlit does to a session's caches on a disconnect
+    at.run()
+    assert at.session_state[session.RUN_KEY] == run_id
+    assert session.registry().get(run_id) is trainer and _step(at) == step
+
+
+def test_a_full_server_says_so_and_builds_nothing(monkeypatch):
+    from ui import session
+    reg = session.registry()
+    reg.clear()
+    monkeypatch.setattr(reg, "cap", 0)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("The server is full" in w.value for w in app.warning), [w.value for w in app.warning]
+    assert "maximum of 0 runs" in app.warning[0].value and len(reg) == 0
+    app.run()  # and again on the next rerun: no hang, no traceback, still nothing built
+    assert not app.exception and len(reg) == 0
