@@ -29,7 +29,8 @@ class RunLimitReached(RuntimeError):
     """The server already holds its maximum of live runs."""
 
     def __init__(self, cap: int):
-        super().__init__(f"this server is already running its maximum of {cap} runs")
+        runs = "run" if cap == 1 else "runs"
+        super().__init__(f"this server is already running its maximum of {cap} {runs}")
         self.cap = cap
 
 
