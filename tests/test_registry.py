@@ -163,3 +163,22 @@ def test_settings_from_the_environment(monkeypatch):
         with pytest.raises(ValueError, match=message):
             R.server()
     monkeypatch.setattr(R, "_SERVER", None)
+
+
+def test_server_shutdown_stops_every_run(monkeypatch):
+    """st.App's lifespan (ui.session.server_lifespan) stops the runs when the server stops:
+    uvicorn re-raises SIGTERM after its shutdown, so atexit never runs there."""
+    import asyncio
+
+    from ui.session import server_lifespan
+    reg = R.Registry(grace=600, cap=4)
+    monkeypatch.setattr(R, "_SERVER", reg)
+    trainers = [FakeTrainer(), FakeTrainer()]
+    for t in trainers:
+        reg.add(lambda t=t: t)
+
+    async def serve():
+        async with server_lifespan(None):
+            assert [t.stops for t in trainers] == [0, 0]  # serving: runs untouched
+    asyncio.run(serve())
+    assert [t.stops for t in trainers] == [1, 1] and len(reg) == 0

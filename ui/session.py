@@ -9,6 +9,8 @@ session ids) has been connected for the grace period, and caps the live runs.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sys
 import threading
 
@@ -36,6 +38,15 @@ def registry() -> registry_mod.Registry:
     if reg.in_view is None:
         reg.in_view = _connected
     return reg
+
+
+@contextlib.asynccontextmanager
+async def server_lifespan(_app):
+    """st.App's lifespan: at shutdown, stop every run's thread between two steps. (uvicorn
+    ends a SIGTERM by raising the signal again, so the process dies without atexit.)"""
+    yield
+    reg = registry_mod.server()
+    await asyncio.to_thread(reg.close)
 
 
 def _viewer() -> str | None:
