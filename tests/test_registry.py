@@ -3,6 +3,7 @@ on a fake clock, the cap on live runs, and the environment's settings."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -180,5 +181,7 @@ def test_server_shutdown_stops_every_run(monkeypatch):
     async def serve():
         async with server_lifespan(None):
             assert [t.stops for t in trainers] == [0, 0]  # serving: runs untouched
-    asyncio.run(serve())
+    # its own thread: in a full run the browser tests' Playwright keeps an event loop on this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, serve()).result()
     assert [t.stops for t in trainers] == [1, 1] and len(reg) == 0
