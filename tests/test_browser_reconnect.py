@@ -34,6 +34,12 @@ DROP_SOCKETS = """() => {
   return {closed: open.length, total: window.__glSockets.length};
 }"""
 
+# The step of the newest frame the live chart's feed (ui/live_feed.py) drew without a rerun.
+FEED_STEP = """() => {
+  const d = document.querySelector('.st-key-pg_samples div.gl-live');
+  return d && d.__liveFrame ? d.__liveFrame.step : -1;
+}"""
+
 RECONNECTED = """(n) => window.__glSockets.length > n
   && window.__glSockets[window.__glSockets.length - 1].readyState === WebSocket.OPEN"""
 
@@ -103,9 +109,13 @@ def test_a_dropped_websocket_keeps_the_run(browser, app_url):
         assert dropped["closed"] >= 1, dropped
         page.wait_for_function(RECONNECTED, arg=n, timeout=60_000)
         step_after = _keeps_going(page, step_before)
+        # the chart's feed found the same run again too: frames past the drop, no restart
+        feed = _wait(page, lambda: (v := page.evaluate(FEED_STEP)) > step_after and v, 60,
+                     "a live frame from after the drop")
         shot(page, "reconnect_after_drop")
         run_after = _run_id(page)
         assert run_before is not None and run_after == run_before, (run_before, run_after)
-        print(f"step {step_before:,} at the drop, {step_after:,} after it; run {run_after}")
+        print(f"step {step_before:,} at the drop, {step_after:,} after it (feed frame {feed:,}); "
+              f"run {run_after}")
     finally:
         context.close()
