@@ -3,7 +3,8 @@
 A browser session keeps only the id (in its session state, which survives a websocket
 reconnect); the run itself lives here, so a dropped connection no longer takes it along.
 A run nobody has looked at for `grace` seconds is stopped and freed by a reaper thread,
-and at most `cap` runs are alive at once. Never imports Streamlit: the UI passes in how
+and at most `cap` runs are alive at once: past it, a new run takes the place of one that
+nobody watches and that is not training, or is refused. Never imports Streamlit: the UI passes in how
 to tell whether a run's viewers are still connected (`in_view`).
 
 Settings: GAN_LEVERS_RUN_GRACE (seconds, default 600) and GAN_LEVERS_MAX_RUNS (default
@@ -71,9 +72,10 @@ class Registry:
 
     # ----- owning runs
     def add(self, make: Callable[[], object], viewer=None) -> str:
-        """Build a run with `make()` and keep it; returns its new id. Raises
-        RunLimitReached (before building) when `cap` runs are already alive."""
-        self._check_room()
+        """Build a run with `make()` and keep it; returns its new id. At the cap, frees a
+        run that nobody watches and that is not training, if there is one; else raises
+        RunLimitReached (before building)."""
+        self._make_room()
         trainer = make()  # slow (nets, the target's reference): outside the lock
         with self._lock:
             if self._live() >= self.cap:  # others got in while this one was built
@@ -85,10 +87,22 @@ class Registry:
         self._ensure_reaper()
         return run_id
 
-    def _check_room(self) -> None:
+    def _make_room(self) -> None:
+        # Page reloads leave runs behind (a reload is a new session): without this, a class
+        # reloading a few times would fill the server with runs nobody can reach for the
+        # whole grace period. A run still training, or with a tab connected, is never taken.
         with self._lock:
-            if self._live() >= self.cap:
+            if self._live() < self.cap:
+                return
+            spare = [(e.seen, k) for k, e in self._runs.items()
+                     if getattr(e.trainer, "state", "") in ("idle", "paused", "error")
+                     and not self._watched(e)]
+            if not spare:
                 raise RunLimitReached(self.cap)
+            key = min(spare)[1]
+            entry = self._runs.pop(key)
+            self._reaped.append(key)
+        entry.trainer.stop(timeout=5.0)
 
     def _live(self) -> int:
         """Runs that count against the cap (call with the lock held): a run stopped from

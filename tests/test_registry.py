@@ -97,6 +97,27 @@ def test_the_cap_refuses_a_run_past_it_before_building(clock):
     assert reg.room() == 1 and reg.add(FakeTrainer) not in ids
 
 
+def test_at_the_cap_an_unwatched_idle_run_makes_room(clock):
+    """A reload leaves its run behind: at the cap, the longest-unseen run that nobody
+    watches and that is not training gives way; a training or watched run never does."""
+    connected = {"watcher"}
+    reg = _registry(clock, cap=4, in_view=lambda viewers: any(v in connected for v in viewers))
+    old, newer, watched, training = FakeTrainer(), FakeTrainer(), FakeTrainer(), FakeTrainer()
+    old.state = newer.state = watched.state = "paused"
+    old_id = reg.add(lambda: old)
+    clock.now += 10
+    newer_id = reg.add(lambda: newer)
+    reg.add(lambda: watched, viewer="watcher")
+    reg.add(lambda: training)
+    reg.add(FakeTrainer)  # full: the paused run unseen longest goes first
+    assert (old.stops, newer.stops) == (1, 0) and reg.was_reaped(old_id) and len(reg) == 4
+    reg.add(FakeTrainer)
+    assert newer.stops == 1 and reg.get(newer_id) is None
+    with pytest.raises(R.RunLimitReached):  # left: watched, training, two running new ones
+        reg.add(FakeTrainer)
+    assert watched.stops == training.stops == 0 and len(reg) == 4
+
+
 def test_the_cap_holds_when_runs_are_built_at_once(clock):
     """Six sessions pass the first check together, then all build: only three are kept."""
     reg = _registry(clock, cap=3)

@@ -77,8 +77,9 @@ def _first_trainer(desired):
         st.error(f"Cannot build this run: {err}")
         return None
     if freed:
-        st.info(f"Your earlier run was stopped and freed after {S.registry().grace / 60:g} "
-                "minutes with nobody watching it. This is a fresh run with the same settings.")
+        st.info(f"Your earlier run was freed while nobody was watching it (after "
+                f"{S.registry().grace / 60:g} minutes, or sooner once the server was full and it "
+                "was not training). This is a fresh run with the same settings.")
     return trainer
 
 
