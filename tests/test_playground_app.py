@@ -273,3 +273,17 @@ def test_a_full_server_says_so_and_builds_nothing(monkeypatch):
     assert "maximum of 0 runs" in app.warning[0].value and len(reg) == 0
     app.run()  # and again on the next rerun: no hang, no traceback, still nothing built
     assert not app.exception and len(reg) == 0
+
+
+def test_a_freed_run_is_replaced_and_the_page_says_why(at, monkeypatch):
+    from ui import session
+    reg = session.registry()
+    run_id = at.session_state[session.RUN_KEY]
+    monkeypatch.setattr(reg, "grace", -1.0)  # every run is past its grace period now
+    monkeypatch.setattr(reg, "in_view", lambda viewers: False)  # and its tab is gone
+    assert run_id in reg.reap()
+    monkeypatch.setattr(reg, "grace", 600.0)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[session.RUN_KEY] != run_id and reg.get(at.session_state[session.RUN_KEY])
+    assert any("earlier run was freed" in i.value for i in at.info), [i.value for i in at.info]
