@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser_helpers import shot
+from browser_helpers import RUN_GRACE, shot
 
 pytestmark = pytest.mark.browser
 
@@ -117,5 +117,36 @@ def test_a_dropped_websocket_keeps_the_run(browser, app_url):
         assert run_before is not None and run_after == run_before, (run_before, run_after)
         print(f"step {step_before:,} at the drop, {step_after:,} after it (feed frame {feed:,}); "
               f"run {run_after}")
+    finally:
+        context.close()
+
+
+def test_an_open_paused_page_keeps_its_run_past_the_grace_period(browser, app_url):
+    """Nothing reruns on a paused page, so nothing touches its run: the reaper must see
+    that the session is still connected (Streamlit's Runtime.is_active_session)."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.get_by_text("Pretrained:").first.wait_for(timeout=90_000)
+        step, state = _wait(page, lambda: _status(page), 60, "the status line")
+        assert state in ("idle", "paused"), state
+        run_id = _run_id(page)
+        # Not a synchronisation sleep: the claim is about what happens over this time.
+        # (A reaper slowed by a busy machine could only let the test pass, never fail it.)
+        time.sleep(RUN_GRACE + 2 * RUN_GRACE / 5 + 2)
+        page.get_by_role("button", name="Step both").click()
+
+        def stepped():
+            s = _status(page)
+            if s and s[0] < step:  # a fresh run at step 0 took its place
+                shot(page, "reconnect_failure")
+                pytest.fail(f"the paused run was freed while its page was open: step {step:,} -> {s[0]:,}")
+            return s and s[0] > step
+        _wait(page, stepped, 60, "the single step")
+        assert _run_id(page) == run_id
+        assert page.get_by_text("earlier run was freed").count() == 0
+        shot(page, "reconnect_paused_page_kept")
     finally:
         context.close()
