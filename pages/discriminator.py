@@ -33,7 +33,7 @@ TEXT = {
         "step, and real data does not depend on G), so the light and dark blue clouds "
         "coincide exactly. The fake features move: G changes its samples so that D encodes "
         "them more like real ones, and the fake centroid (◆) steps towards the real centroid "
-        "(✕). The black arrow is that step.\n\n"
+        "(×). The black arrow is that step.\n\n"
         "Precisely, a G step moves the fakes along the direction D's last layer scores as "
         "'more real'. That closes the gap when D is currently separating real from fake, "
         "which is why D first takes a few steps of its own (as in the tutorial, which "
@@ -180,7 +180,7 @@ def mixture_section(source) -> None:
 
 
 def main() -> None:
-    st.title("🔍 Discriminator inspector")
+    st.title("Discriminator inspector")
     st.caption("What the discriminator believes, how it encodes samples, and how one generator "
                "step changes that.")
     source = model_source_ui()

@@ -62,8 +62,8 @@ def buttons(spec: L.LeverSpec) -> None:
     with st.container(horizontal=True):
         st.button("Randomise", on_click=LS.randomise, args=(spec,),
                   help="New random values for unlocked levers")
-        st.button("⟲ Reset to 0", on_click=LS.reset, args=(spec,), help="Unlocked levers back to 0")
-    st.pills("🔒 Locked levers", spec.names, selection_mode="multi", key="levers_locks",
+        st.button("Reset to 0", icon=":material/restart_alt:", on_click=LS.reset, args=(spec,), help="Unlocked levers back to 0")
+    st.pills(":material/lock: Locked levers", spec.names, selection_mode="multi", key="levers_locks",
              help="Randomise and reset leave locked levers alone")
 
 
@@ -191,7 +191,7 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
     """The source's lever movie: one lever, eased sin sweep, there and back."""
     lever = st.selectbox("Animate lever", range(spec.dim), format_func=lambda i: spec.names[i],
                          key="levers_anim")
-    if not st.button("▶ Animate", key="levers_anim_go"):
+    if not st.button("Animate", icon=":material/play_arrow:", key="levers_anim_go"):
         return
     frames_z = L.animation_latents(z, lever, spec.lo, spec.hi, 36 if image else 24)
     xs = source.call(lambda run: L.decode(run, frames_z, c))

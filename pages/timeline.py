@@ -13,6 +13,7 @@ import streamlit as st
 from gan_core import export as X
 from gan_core import inspect as I
 from gan_core import plots
+from gan_core.latent import latent_name
 from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
@@ -89,7 +90,7 @@ def weights_ui(dim: int) -> dict:
         arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows",
                            **KEPT)
         if dim > 2:
-            st.caption("The grid spans z1 and z2; other latent dims stay at the lever probe values.")
+            st.caption("The grid spans z0 and z1; other latent dims stay at the lever probe values.")
     return dict(n=n, factor=factor, arrows=arrows)
 
 
@@ -103,7 +104,7 @@ def weights_at(source, data: dict, step: int, opts: dict) -> None:
     else:
         st.warning(f"No weights were kept for step {step:,}: these views use the nearest "
                    f"earlier keyframe, **step {v.step:,}** ({step - v.step:,} steps before).",
-                   icon="🕰️")
+                   icon=":material/history:")
     explain(*TEXT["weights"])
     at = f" at step {v.step:,}"
     if v.warp is not None:
@@ -137,7 +138,7 @@ def _step_views(source, data: dict, step: int, opts: dict):
 
 
 def warp_views(w, data: dict, at: str) -> None:
-    names = [f"z{d + 1}" for d in w.dims]
+    names = [latent_name(d) for d in w.dims]
     c1, c2 = st.columns([3, 2])
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
@@ -181,9 +182,9 @@ def features_view(v, data: dict, at: str) -> None:
 
 # --------------------------------------------------------------------------- exports
 MOVIES = {  # kind -> (button, MIME type, file name)
-    "gif": ("🎞️ Build GIF", "image/gif", "gan-levers-training.gif"),
-    "mp4": ("🎬 Build MP4", "video/mp4", "gan-levers-training.mp4"),
-    "html": ("🌐 Build HTML", "text/html", "gan-levers-training.html"),
+    "gif": ("Build GIF", "image/gif", "gan-levers-training.gif"),
+    "mp4": ("Build MP4", "video/mp4", "gan-levers-training.mp4"),
+    "html": ("Build HTML", "text/html", "gan-levers-training.html"),
 }
 
 
@@ -214,7 +215,7 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
     """Build on a click, then offer the download; built files are kept (a few) per session."""
     label, mime, name = MOVIES[kind]
     store = st.session_state.setdefault("tl_exports", {})
-    if st.button(label, key=f"tl_build_{kind}"):
+    if st.button(label, icon=":material/movie:", key=f"tl_build_{kind}"):
         bar = st.progress(0.0, text="starting…")
         try:
             if len(store) > 3:
@@ -225,26 +226,26 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
         finally:
             bar.empty()
     if key in store:
-        st.download_button(f"⬇️ Download {kind.upper()} ({len(store[key]) / 1e6:.1f} MB)",
+        st.download_button(f"Download {kind.upper()} ({len(store[key]) / 1e6:.1f} MB)",
                            store[key], file_name=name, mime=mime, key=f"tl_dl_{kind}",
-                           on_click="ignore")
+                           icon=":material/download:", on_click="ignore")
 
 
 def frame_downloads(data: dict, i: int) -> None:
     frame, fake = data["frames"][i], data["fakes"][i]
     c1, c2, c3 = st.columns(3)
-    c1.download_button("⬇️ PNG of this frame",
+    c1.download_button("PNG of this frame",
                        X.png_bytes(fake, data["colours"], data["bounds"], real=data["real"],
                                    title=data["title"], caption=f"step {frame.step:,}"),
                        file_name=f"gan-levers-step{frame.step}.png", mime="image/png",
-                       key="tl_dl_png", on_click="ignore")
-    c2.download_button("⬇️ CSV of this frame's samples",
+                       key="tl_dl_png", icon=":material/download:", on_click="ignore")
+    c2.download_button("CSV of this frame's samples",
                        X.samples_csv(fake, data["colours"], step=frame.step),
                        file_name=f"gan-levers-samples-step{frame.step}.csv", mime="text/csv",
-                       key="tl_dl_csv", on_click="ignore")
-    c3.download_button("⬇️ CSV of every frame", lambda: X.timeline_csv(data["steps"], data["fakes"]),
+                       key="tl_dl_csv", icon=":material/download:", on_click="ignore")
+    c3.download_button("CSV of every frame", lambda: X.timeline_csv(data["steps"], data["fakes"]),
                        file_name="gan-levers-timeline.csv", mime="text/csv", key="tl_dl_csv_all",
-                       on_click="ignore")
+                       icon=":material/download:", on_click="ignore")
 
 
 def _html(data: dict, progress) -> bytes:
@@ -259,7 +260,7 @@ def _html(data: dict, progress) -> bytes:
 
 
 def main() -> None:
-    st.title("🎞️ Training timeline")
+    st.title("Training timeline")
     st.caption("The run as it was at any recorded step, and its training movie.")
     source = model_source_ui()
     if source is None:

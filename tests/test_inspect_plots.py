@@ -55,7 +55,7 @@ def test_grid_warp_marks_a_hand_made_tear(spiral):
     assert "tear score" in fig.layout.title.text
     grid = fig.data[names(fig).index("grid points")]
     assert len(grid.x) == 400 and len(grid.marker.color) == 400
-    tm = valid(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z1", "z2"]))
+    tm = valid(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z0", "z1"]))
     assert tm.data[0].type == "heatmap" and np.asarray(tm.data[0].z).shape == (20, 20)
     assert np.isfinite(np.asarray(tm.data[1].x, float)).sum() == 5 * int(w.torn.sum())
 

@@ -75,6 +75,6 @@ def _alert(trainer, alert) -> None:
     box(f"**{alert.title}** (step {alert.step:,})")
     st.markdown(alert.explanation)
     for j, remedy in enumerate(alert.remedies):
-        st.button(f"🩹 {remedy.label}", key=f"pg_remedy_{alert.kind}_{j}",
+        st.button(remedy.label, icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
                   on_click=apply_remedy, args=(trainer, dict(remedy.changes)),
                   help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))

@@ -125,11 +125,11 @@ def morph_figure(start, end, colours, bounds, *, n_frames: int = 21, title: str 
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.06, xanchor="left", yanchor="top",
         pad=dict(t=0, r=6), showactive=False,
-        buttons=[dict(label="▶ Play", method="animate",
+        buttons=[dict(label="Play", method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=False),
                                        transition=dict(duration=duration * 0.8),
                                        fromcurrent=True, mode="immediate")]),
-                 dict(label="❚❚", method="animate",
+                 dict(label="Pause", method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                          transition=dict(duration=0))])])]
     layout["sliders"] = [dict(active=0, steps=steps, x=0.18, len=0.82, y=-0.02,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..latent import latent_name
 from .common import PROBE, REAL_GREY, f32, figure, lever_colour, square_axes
 
 
@@ -64,6 +65,11 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     return {"data": data, "layout": layout}
 
 
+def sweep_name(d: int) -> str:
+    """The trace of lever d's sweep; ui/frontend/live_plotly.js reads d back from it."""
+    return f"{latent_name(d)} sweep"
+
+
 def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=None) -> dict:
     """{trace name: {"x", "y"}} for the samples figure's traces that move while G trains
     (the fakes, the ringed selection, the lever sweeps and probe), in `samples_spec`'s
@@ -74,7 +80,7 @@ def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=N
         out["selected"] = dict(x=f32(fake[idx, 0]), y=f32(fake[idx, 1]))
     for k, curve in enumerate(sweeps if sweeps is not None else []):
         d = sweep_dims[k] if sweep_dims is not None else k
-        out[f"z{d + 1} sweep"] = dict(x=f32(curve[:, 0]), y=f32(curve[:, 1]))
+        out[sweep_name(d)] = dict(x=f32(curve[:, 0]), y=f32(curve[:, 1]))
     if probe is not None:
         out["probe G(z)"] = dict(x=[float(probe[0])], y=[float(probe[1])])
     return out

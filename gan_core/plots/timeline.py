@@ -71,11 +71,11 @@ def training_animation_figure(steps, fakes, colours, bounds, *, real=None, title
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.05, xanchor="left", yanchor="top",
         showactive=False,
-        buttons=[dict(label="▶ Play", method="animate",
+        buttons=[dict(label="Play", method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=True),
                                        transition=dict(duration=0), fromcurrent=True,
                                        mode="immediate")]),
-                 dict(label="❚❚", method="animate",
+                 dict(label="Pause", method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=True), mode="immediate")])])]
     layout["sliders"] = [dict(active=0, steps=slider, x=0.15, len=0.85, y=-0.01,
                               currentvalue=dict(prefix="step ", font=dict(size=12)),

@@ -38,7 +38,7 @@ function previewLevers(div, l, z) {
   const overlay = [], drawn = drawnTraces(div);
   drawn.forEach((t) => {
     const m = /^z(\d+) sweep$/.exec(t.name || '');
-    const a = m ? l.dims.indexOf(parseInt(m[1]) - 1) : -1;
+    const a = m ? l.dims.indexOf(parseInt(m[1], 10)) : -1;
     if (a < 0) return;
     const rows = Array.from({length: nv}, (_, k) => 1 + a * nv + k);
     overlay.push(Object.assign({}, t, {xs: rows.map(X), ys: rows.map(Y)}));
