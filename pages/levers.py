@@ -12,6 +12,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import lever_figures as F
 from gan_core import levers as L
 from gan_core import zoo
@@ -230,7 +231,9 @@ def report_section(source, c) -> None:
                 f"them change several factors at once (mean {ent:.1f} factors per active lever).")
     st.dataframe([{"lever": s["lever"], "changes": ", ".join(s["changes"]) or "—",
                    "verdict": s["verdict"], "purity": round(s["purity"], 2)} for s in summary],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"purity": st.column_config.NumberColumn(
+                     GL.label("purity"), help=GL.help_text("purity"))})
 
 
 def compare_section(target: str) -> None:

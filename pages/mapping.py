@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core.latent import latent_name
 from gan_core.plots import mapping as PM
@@ -101,6 +102,7 @@ def warp_section(source, opts, probe, bounds, real) -> None:
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                            title="tear map in latent space"),
                         key="map_tearmap")
+        st.caption(GL.term_line("tear_threshold"))
         explain(*TEXT["tearmap"])
 
 
@@ -143,14 +145,13 @@ def compare_section(source, bounds) -> None:
             st.plotly_chart(PM.alignment_figure(comp.alignment, comp.lever_names,
                                                 comp.factor_names),
                             key="map_align")
+            st.caption(GL.term_line("alignment"))
         else:
             st.caption("No alignment matrix: this G is not a plain latent map.")
     with c4:
         if comp.width_ratio is not None:
-            st.metric("Width ratio (fake / real across the arm)", f"{comp.width_ratio:.2f}",
-                      help="~1 healthy; below 0.5 the output is thin.")
-        else:
-            st.caption("The width ratio needs an arm (the spiral).")
+            st.metric(GL.label("width_ratio"), f"{comp.width_ratio:.2f}",
+                      help=GL.help_text("width_ratio"))
     explain(*TEXT["compare"])
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core import export as X
+from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots
 from gan_core.latent import latent_name
@@ -54,18 +55,8 @@ def views_at(data: dict, i: int) -> None:
                                         title=f"morph at step {frame.step:,}", key="tl_morph"),
                         key="tl_morph")
         explain(*TEXT["morph"])
-    m = frame.metrics or {}
-    cols_m = st.columns(5)
-    losses = frame.losses or {}
-    cols_m[0].metric("D loss", f"{losses['d_loss']:.3f}" if "d_loss" in losses else "–")
-    cols_m[1].metric("G loss", f"{losses['g_loss']:.3f}" if "g_loss" in losses else "–")
-    if "coverage_modes" in m:
-        cols_m[2].metric("Modes captured", f"{m['coverage_modes']:.0%}")
-    if "tear_score" in m:
-        cols_m[3].metric("Tear score", f"{m['tear_score']:.1%}")
-    ratio = D.frame_width_ratio(data, fake)
-    if ratio is not None:
-        cols_m[4].metric("Width ratio", f"{ratio:.2f}")
+    for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
+        col.metric(GL.label(key), value, help=GL.help_text(key))
     for line in _alert_lines(frame):
         st.warning(line)
 
@@ -149,6 +140,7 @@ def warp_views(w, data: dict, at: str) -> None:
         warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                            title=f"tear map{at}"), key="tl_tearmap")
+        st.caption(GL.term_line("tear_threshold"))
     explain(*TEXT["warp"])
 
 

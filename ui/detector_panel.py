@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import plots
 from ui import live_chart
 from ui import texts as T
@@ -44,7 +45,7 @@ def detector_ui(trainer) -> None:
     alerts = list(snap.alerts) if snap is not None else []
     rows = list(trainer.detector.history)  # one C-level copy under the GIL: no lock needed
     if rows:
-        _metrics(rows[-1])
+        _metrics(trainer.detector.floor.kind, rows[-1])
     _verdict(getattr(trainer.detector, "verdict", None), alerts)  # left by the pass behind `alerts`
     for alert in alerts:
         _alert(trainer, alert)
@@ -52,11 +53,11 @@ def detector_ui(trainer) -> None:
         live_chart.live_plotly(plots.detector_history_figure(rows), "pg_dethist")
 
 
-def _metrics(last: dict) -> None:
-    m = st.columns(3)
-    m[0].metric("Modes captured", f"{last.get('captured', 0):.0f} / {last.get('n_modes', 0):.0f}")
-    m[1].metric("HQ (within 3σ)", f"{last.get('hq', 0):.0%}")
-    m[2].metric("Coverage", f"{last.get('coverage', 0):.0%}")
+def _metrics(kind: str, last: dict) -> None:
+    """Only the figures that apply to this target: no mode count on a curve."""
+    shown = GL.panel_metrics(kind, last)
+    for col, (key, value) in zip(st.columns(3), shown):
+        col.metric(GL.label(key), value, help=GL.help_text(key))
 
 
 def _verdict(verdict, alerts) -> None:
