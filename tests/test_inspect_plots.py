@@ -189,7 +189,7 @@ def test_timeline_figures():
     assert len(fig.layout.shapes) == 2 and fig.layout.shapes[0].x0 == 5
     rows = [{"hq": 0.5, "coverage_modes": 0.25}, {}, {"hq": 0.7}]
     fig = valid(PT.metrics_at_figure([0, 50, 100], rows, 50))
-    assert {"HQ (within 3σ)", "modes captured"} <= set(names(fig))
+    assert {"HQ (within 3σ)", "share of modes captured"} <= set(names(fig))
     fakes = np.random.rand(4, 30, 2)
     fig = valid(PT.training_animation_figure([0, 1, 2, 3], fakes, ["#ff0000"] * 30, (0, 1, 0, 1),
                                              real=np.random.rand(20, 2)))
