@@ -60,7 +60,7 @@ def controls_ui(trainer) -> None:
                    help="One generator update (pauses training)", width="stretch")
     cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
                    args=("both",), help="kD critic steps then kG generator steps", width="stretch")
-    cols[4].button("Reset", icon=":material/restart_alt:", key="pg_reset", on_click=_reset, args=(trainer,),
+    cols[4].button("Reset", key="pg_reset", on_click=_reset, args=(trainer,),
                    help="New random weights, same settings", width="stretch")
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[5]:
