@@ -66,6 +66,9 @@ GLOSSARY = {
 PANEL_METRICS = {"modes": ("captured", "hq", "coverage"),
                  "manifold": ("coverage", "precision"),
                  "image": ("modes_captured",)}
+# The same choice for the detector's history chart (shares over the checks).
+HISTORY_METRICS = {"modes": ("coverage_modes", "hq", "coverage"),
+                   "manifold": ("coverage", "precision")}
 
 
 def label(key: str) -> str:

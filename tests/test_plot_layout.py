@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gan_core import glossary as GL
 from gan_core import plots, probes
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
@@ -67,3 +68,13 @@ def test_probe_star_has_a_bright_fill_inside_a_dark_outline():
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
     assert lum(star.color) - lum(star.line.color) > 0.5  # visible on dark and on light
+
+
+def test_detector_history_legend_above_and_only_the_target_s_metrics():
+    rows = [{"step": s, "coverage_modes": 0.5, "hq": 0.9, "coverage": 0.8, "precision": 0.7}
+            for s in (0, 100)]
+    curve = plots.detector_history_figure(rows, keys=GL.HISTORY_METRICS["manifold"])
+    assert [t.name for t in curve.data] == ["coverage (PRDC)", "precision (PRDC)"]
+    assert curve.layout.legend.y >= 1 and curve.layout.xaxis.title.text == "step"
+    modes = plots.detector_history_figure(rows, keys=GL.HISTORY_METRICS["modes"])
+    assert "share of modes captured" in [t.name for t in modes.data]

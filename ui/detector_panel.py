@@ -50,7 +50,9 @@ def detector_ui(trainer) -> None:
     for alert in alerts:
         _alert(trainer, alert)
     if len(rows) > 1:
-        live_chart.live_plotly(plots.detector_history_figure(rows), "pg_dethist")
+        keys = GL.HISTORY_METRICS.get(trainer.detector.floor.kind, ())
+        if keys:
+            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys), "pg_dethist")
 
 
 def _metrics(kind: str, last: dict) -> None:

@@ -184,19 +184,25 @@ def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go
     return figure(data, layout)
 
 
-def detector_history_figure(rows: list[dict], *, height: int = 220) -> go.Figure:
-    """Modes captured (as a share), HQ% and coverage over the detector's checks."""
+HISTORY_SERIES = {"coverage_modes": ("share of modes captured", "#2c7fb8"),
+                  "hq": ("HQ (within 3σ)", "#31a354"), "coverage": ("coverage (PRDC)", "#de2d26"),
+                  "precision": ("precision (PRDC)", "#756bb1")}
+
+
+def detector_history_figure(rows: list[dict], *, height: int = 220,
+                            keys=("coverage_modes", "hq", "coverage")) -> go.Figure:
+    """The detector's figures over its checks, as shares; `keys` picks those that apply to
+    the target (gan_core.glossary.HISTORY_METRICS)."""
     step = f32([r.get("step", 0) for r in rows])
-    series = (("coverage_modes", "share of modes captured", "#2c7fb8"),
-              ("hq", "HQ (within 3σ)", "#31a354"),
-              ("coverage", "coverage (PRDC)", "#de2d26"))
     data = []
-    for key, name, colour in series:
+    for key in keys:
+        name, colour = HISTORY_SERIES[key]
         vals = [r.get(key, np.nan) for r in rows]
         data.append(dict(type="scatter", x=step, y=f32(vals), mode="lines+markers", name=name,
                          marker=dict(size=4), line=dict(color=colour, width=1.5)))
-    layout = dict(height=height, margin=dict(l=40, r=10, t=10, b=30), font=dict(size=11),
-                  uirevision="dethist", hovermode="x unified", legend=dict(orientation="h", y=-0.3),
+    layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=30), font=dict(size=11),
+                  uirevision="dethist", hovermode="x unified",
+                  legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
                   yaxis=dict(range=[0, 1.05], tickformat=".0%"), xaxis=dict(title=dict(text="step")),
                   plot_bgcolor="white", paper_bgcolor="white")
     return figure(data, layout)
