@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from gan_core import glossary as GL
 from gan_core.distributions import TARGETS
 from gan_core.quality import floor_kind
@@ -54,3 +56,17 @@ def test_a_mode_target_shows_its_mode_count_and_hq():
 
 def test_a_metric_missing_from_the_row_is_left_out():
     assert GL.panel_metrics("modes", {"hq": 0.5}) == [("hq", "50%")]
+
+
+def test_timeline_reads_modes_as_the_playground_does():
+    from types import SimpleNamespace
+
+    from ui.timeline_data import frame_metrics
+    frame = SimpleNamespace(metrics={"captured": 6.0, "n_modes": 8.0, "coverage_modes": 0.75},
+                            losses={"d_loss": 1.2, "g_loss": 0.7})
+    fake = np.zeros((10, 2), np.float32)
+    shown = frame_metrics({"target": TARGETS["eight_gaussians"]}, frame, fake)
+    assert shown["captured"] == "6 / 8" and shown["d_loss"] == "1.200"
+    assert "width_ratio" not in shown  # no arm on eight gaussians
+    shown = frame_metrics({"target": TARGETS["one_gaussian"]}, frame, fake)
+    assert "captured" not in shown  # one mode: nothing to count
