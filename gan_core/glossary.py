@@ -55,6 +55,17 @@ GLOSSARY = {
     "purity": Term("Purity",
                    "Share of a lever's effect that goes to the one factor it moves most: 1 "
                    "when it changes a single factor."),
+    "real_moved": Term("Real centroid moved",
+                       "How far the mean of the real samples' D features moved over the G "
+                       "step(s): 0, since G's step leaves D and the real data alone."),
+    "fake_moved": Term("Fake centroid moved",
+                       "How far the mean of G's samples' D features moved over the G step(s)."),
+    "gap": Term("Fake↔real distance",
+                "Distance between the real and the fake centroids in D's feature space after "
+                "the G step(s); the delta is its change (down is good for G)."),
+    "gap_along": Term("Gap along D's direction",
+                      "Real minus fake centroid, projected on the direction D's last layer "
+                      "scores as 'more real'."),
     "d_loss": Term("D loss", "The discriminator's loss on the last step (its form depends on "
                              "the variant)."),
     "g_loss": Term("G loss", "The generator's loss on the last step (its form depends on the "
