@@ -86,7 +86,7 @@ def _first_visit_then_lazarou(page, app_url):
                   "pretrained samples") or {}).get("n", 0) >= 1000
     shot(page, "playground_first_visit")
     page.get_by_role("button", name="Lazarou spiral").click()
-    page.mouse.move(900, 5)  # off the button: its tooltip would cover ▶ Train
+    page.mouse.move(900, 5)  # off the button: its tooltip would cover Train
     sidebar = page.locator('[data-testid="stSidebar"]')
     target = sidebar.locator(".st-key-cfg_target input")
     variant = sidebar.locator(".st-key-cfg_variant input")
@@ -97,7 +97,7 @@ def _first_visit_then_lazarou(page, app_url):
 
 
 def _train_and_watch_the_feed(page) -> dict:
-    page.get_by_role("button", name="▶ Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     _wait(lambda: _step(page) > 500, 240, "the step counter to pass 500")
     fake = _wait(lambda: (page.evaluate(TRACE_JS, ["pg_samples", "generated"]) or {}).get("n"),
                  90, "generated points in the samples chart", poll=0.2)
@@ -126,7 +126,7 @@ def _move_lever_then_pause(page, live: dict) -> None:
     _wait(lambda: (page.evaluate(LIVE_JS)["z"] or [None])[0] != (live["z"] or [None])[0], 20,
           "the feed's probe to follow the lever", poll=0.2)
     shot(page, "playground_lever_moved")
-    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     paused = _wait(lambda: (lambda v: v if not v["overlay"] and v["groups"] and v["groups"][1][1] > 0
                             else None)(page.evaluate(LIVE_JS)), 30, "Plotly's own points back after Pause")
     assert paused["groups"][1][0] >= 1000
@@ -177,7 +177,7 @@ def test_without_the_feed_the_chart_refreshes_through_reruns(browser, app_url):
         page.goto(app_url, wait_until="domcontentloaded")
         page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
         start = _wait(lambda: _step(page) if _step(page) > 0 else None, 60, "the step counter")
-        page.get_by_role("button", name="▶ Train").click()
+        page.get_by_role("button", name="Train", exact=True).click()
         _wait(lambda: _step(page) > start + 300, 120, "training to run")
         _wait(lambda: hits, 30, "the browser to try the feed")
         count = """(ms) => (window.__ganLeversDraws || []).filter(d => d.key === 'pg_samples'

@@ -70,14 +70,14 @@ def test_frame_carries_the_snapshot_and_the_probe_at_the_levers(run):
     snap = trainer.latest()
     assert out["step"] == snap.step and out["title"] == live_feed.title(snap.step)
     t = out["traces"]
-    assert set(t) == {"generated", "selected", "z1 sweep", "z2 sweep", "probe G(z)"}
+    assert set(t) == {"generated", "selected", "z0 sweep", "z1 sweep", "probe G(z)"}
     np.testing.assert_array_equal(_floats(t["generated"]["x"]), snap.fake[:, 0])
     np.testing.assert_array_equal(_floats(t["selected"]["y"]), snap.fake[[5, 7], 1])
     # the probe is G at the levers' z, as the page computes it
     probe, sweeps, _ = trainer.with_models(
         lambda run: probes.probe_and_sweeps(run, np.array([0.3, -0.2], np.float32), [0, 1]))
     np.testing.assert_allclose(_floats(t["probe G(z)"]["x"]), [probe[0]], rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(_floats(t["z2 sweep"]["y"]), sweeps[1][:, 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(_floats(t["z1 sweep"]["y"]), sweeps[1][:, 1], rtol=1e-5, atol=1e-6)
     assert out["z"] == pytest.approx([0.3, -0.2])
     assert live_feed.frame(feed, since=out["tag"]) is None  # nothing new: nothing sent
     json.dumps(out)  # the route sends it as JSON
@@ -96,7 +96,7 @@ def test_a_lever_move_reaches_the_next_snapshot(run):
     trainer.pause()
     out = live_feed.frame(live_feed._FEEDS[token])
     assert out["z"] == pytest.approx([0.9, 0.9]) and out["step"] > first.step
-    assert "z1 sweep" not in out["traces"]  # sweeps off: the probe alone
+    assert "z0 sweep" not in out["traces"]  # sweeps off: the probe alone
 
 
 def test_a_failing_hook_does_not_stop_training(run):

@@ -142,7 +142,7 @@ def open_pretrained(key: str) -> None:
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
-    C.set_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
+    C.set_config(ckpt.config)  # Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, _train_on(ckpt),
                                      info["note"] if info.get("failure") else "")
     clear_selection()
@@ -175,9 +175,9 @@ def opened_banner(step: int) -> None:
         return
     label, _, train_on, failure = (*opened, "", "")[:4]
     if failure:  # never presented as a working model
-        st.warning(f"**Pretrained: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
+        st.warning(f"**Pretrained: {label}.** {failure} Press **Reset** and **Train** to watch "
                    "it go wrong from scratch, or pick a preset on the left.")
         return
-    st.info(f"**Pretrained: {label}.** Pull the levers below, press ▶ Train to keep "
-            f"training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset on "
+    st.info(f"**Pretrained: {label}.** Pull the levers below, press **Train** to keep "
+            f"training it{train_on}, **Reset** for fresh random weights, or pick a preset on "
             "the left.")
