@@ -77,7 +77,7 @@ def _train(page) -> tuple[int, str | None]:
     page.goto(page.app_url, wait_until="domcontentloaded")
     page.get_by_text("Pretrained:").first.wait_for(timeout=90_000)
     start = _wait(page, lambda: _status(page), 60, "the status line")[0]
-    page.get_by_role("button", name="▶ Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     page.mouse.move(900, 5)
     _wait(page, lambda: (s := _status(page)) and s[1] == "running" and s[0] > start + 300,
           180, "training to pass 300 steps")
