@@ -86,6 +86,7 @@ class Run:
             make_optimizer(cfg, self.variant.d_params(self.nets), cfg.lr_d, self.device),
             make_optimizer(cfg, self.variant.g_params(self.nets), cfg.lr_g, self.device))
         self.step_count = 0
+        self.start_step = 0  # where it was opened from a file: steps past it are new work
         self._eval_latent = None
 
     @classmethod
@@ -101,7 +102,7 @@ class Run:
         except RuntimeError as err:
             first = str(err).splitlines()[0]
             raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
-        run.step_count = ckpt.step
+        run.step_count = run.start_step = ckpt.step
         resume.restore(run, ckpt.train_state)
         # the schedule's rates at the restored step: a run opened past lr_decay_steps
         # continues at its floor, not at the full rate it started with

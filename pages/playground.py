@@ -16,6 +16,7 @@ from gan_core import plots, probes
 from ui import controls as C
 from ui import detector_panel, live_chart, live_feed
 from ui import run_control as R
+from ui import run_files
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
@@ -42,14 +43,9 @@ def _toggle(trainer, action: str) -> None:
         trainer.start()
 
 
-def _reset(trainer) -> None:
-    trainer.reset()
-    st.session_state.pop("pg_sel", None)
-
-
 def controls_ui(trainer) -> None:
     running = _running(trainer)
-    cols = st.columns([1.3, 1, 1, 1.1, 1, 4.6], vertical_alignment="center")
+    cols = st.columns([1.3, 1, 1, 1.1, 1, 1.3, 3.3], vertical_alignment="center")
     cols[0].button("⏸ Pause" if running else "▶ Train", key="pg_train", type="primary",
                    on_click=_toggle, args=(trainer, "pause" if running else "start"),
                    width="stretch")
@@ -59,11 +55,14 @@ def controls_ui(trainer) -> None:
                    help="One generator update (pauses training)", width="stretch")
     cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
                    args=("both",), help="kD critic steps then kG generator steps", width="stretch")
-    cols[4].button("⟲ Reset", key="pg_reset", on_click=_reset, args=(trainer,),
+    cols[4].button("⟲ Reset", key="pg_reset", on_click=run_files.reset, args=(trainer,),
                    help="New random weights, same settings", width="stretch")
-    st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[5]:
+        run_files.save_button(trainer)
+    st.session_state["pg_drawn_state"] = trainer.status()["state"]
+    with cols[6]:
         st.fragment(run_every=_every(trainer, 1.0))(status_panel)(trainer)
+    run_files.confirm_reset_ui(trainer)
 
 
 def status_panel(trainer) -> None:

@@ -135,12 +135,12 @@ def open_pretrained(key: str) -> None:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
     C.set_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
-    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, _train_on(ckpt),
+    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on_note(ckpt),
                                      info["note"] if info.get("failure") else "")
     clear_selection()
 
 
-def _train_on(ckpt) -> str:
+def train_on_note(ckpt) -> str:
     # Past lr_decay_steps the rates stay at their floor (Run.from_checkpoint): Train
     # polishes the model, where the full starting rate shook the spiral apart within 20 s.
     cfg = ckpt.config
@@ -163,11 +163,11 @@ def opened_banner(step: int) -> None:
     opened = st.session_state.get("pg_opened")
     if not opened or opened[1] != step:
         return
-    label, _, train_on, failure = (*opened, "", "")[:4]
+    label, _, train_on, failure, kind = (*opened, "", "", "Pretrained")[:5]
     if failure:  # never presented as a working model
-        st.warning(f"**Pretrained: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
+        st.warning(f"**{kind}: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
                    "it go wrong from scratch, or pick a preset on the left.")
         return
-    st.info(f"**Pretrained: {label}.** Pull the levers below, press ▶ Train to keep "
-            f"training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset on "
-            "the left.")
+    st.info(f"**{kind}: {label}** at step {step:,}. Pull the levers below, press ▶ Train to "
+            f"keep training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset "
+            "on the left.")

@@ -1,0 +1,104 @@
+"""AppTest of the Playground's Save run / Open a run and of ⟲ Reset's question. AppTest
+has no file uploads: a test puts (name, bytes) in `pg_run_bytes`, which the sidebar sends
+through the uploader's own path (ui.run_files.open_run)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core import checkpoints
+from test_playground_app import APP, _step, _stop_all
+
+
+@pytest.fixture
+def at():
+    import streamlit as st
+    _stop_all()
+    st.cache_resource.clear()
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    yield app
+    _stop_all()
+
+
+def _trainer():
+    from ui import session
+    return next(t for t in session._REGISTRY if t.state != "stopped")
+
+
+def _train(app, trainer, steps: int) -> int:
+    """Train `steps` more steps, pause, and redraw the page."""
+    goal = trainer.status()["step"] + steps
+    trainer.set_budget(goal)  # the Trainer pauses itself there
+    trainer.start()
+    trainer.wait_steps(goal, timeout=120)
+    trainer.pause()
+    app.run()
+    return trainer.status()["step"]
+
+
+def _eval_samples(trainer) -> np.ndarray:
+    return trainer.with_models(lambda run: run.generate(run.eval_latent()))
+
+
+def test_a_saved_run_opens_at_its_step_with_its_samples_and_trains_on(at):
+    from ui import run_files
+    trainer = _trainer()
+    step = _train(at, trainer, 40)
+    saved, data = _eval_samples(trainer), run_files.run_bytes(trainer)
+    at.button(key="pg_reset").click().run()  # 40 steps: no question asked
+    assert _step(at) == 0
+    assert not np.array_equal(_eval_samples(trainer), saved)
+    at.session_state["pg_run_bytes"] = ("mine.safetensors", data)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step(at) == step and trainer.status()["state"] != "running"
+    assert np.array_equal(_eval_samples(trainer), saved)
+    assert any(i.value.startswith("**Opened: mine.safetensors") for i in at.info)
+    assert _train(at, trainer, 5) == step + 5
+
+
+def test_a_bad_file_is_refused_plainly_and_the_run_is_kept(at):
+    before = _step(at)
+    at.session_state["pg_run_bytes"] = ("notes.safetensors", b"definitely not a checkpoint")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.sidebar.error]
+    assert any(e.startswith("Cannot open notes.safetensors:") for e in errors), errors
+    assert not any("Traceback" in e for e in errors)
+    assert _step(at) == before
+
+
+def test_an_oversized_file_is_refused_with_its_size():
+    from ui.run_files import MAX_RUN_MB, size_problem
+    assert size_problem("big.safetensors", MAX_RUN_MB * 1_000_000, MAX_RUN_MB) == ""
+    msg = size_problem("big.safetensors", 123_400_000, MAX_RUN_MB)
+    assert msg == f"big.safetensors is 123.4 MB; the limit is {MAX_RUN_MB} MB."
+
+
+def test_reset_asks_before_discarding_hundreds_of_steps(at):
+    from ui.run_files import ASK_ABOVE
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 50)
+    at.button(key="pg_reset").click().run()
+    assert _step(at) == step  # nothing thrown away yet
+    asked = [w.value for w in at.warning if "Reset throws away" in w.value]
+    assert asked and f"{ASK_ABOVE + 50:,} steps" in asked[0], asked
+    at.button(key="pg_reset_keep").click().run()
+    assert _step(at) == step
+    assert not [w for w in at.warning if "Reset throws away" in w.value]
+    at.button(key="pg_reset").click().run()
+    at.button(key="pg_reset_confirm").click().run()
+    assert _step(at) == 0
+    assert not [w for w in at.warning if "Reset throws away" in w.value]
+
+
+def test_the_saved_file_holds_what_training_on_needs(at):
+    from ui import run_files
+    trainer = _trainer()
+    _train(at, trainer, 10)
+    ckpt = checkpoints.from_bytes(run_files.run_bytes(trainer))
+    assert ckpt.step == trainer.status()["step"] and ckpt.config == trainer.cfg
+    assert ckpt.train_state["tensors"] and len(ckpt.history["rows"]) >= 10

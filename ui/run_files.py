@@ -1,0 +1,162 @@
+"""The Playground's run as a file, and the question before a run is thrown away.
+
+"💾 Save run" downloads the session's run as a .safetensors checkpoint (config, weights,
+optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
+the same format `python -m gan_core train` writes. "Open a run" loads such a file back
+into the session's trainer, paused, so ▶ Train goes on from the step it was saved at.
+⟲ Reset asks first when it would discard more than `ASK_ABOVE` steps trained here.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core import checkpoints
+from ui import controls as C
+from ui import session as S
+from ui.samples import clear_selection
+
+MAX_RUN_MB = 100  # a default run is ~0.3 MB; the widest nets with Adam's moments ~60 MB
+ASK_ABOVE = 300  # steps trained in this session that ⟲ Reset discards without asking
+UPLOAD_KEY = "pg_run_upload"
+ERROR_KEY = "pg_run_error"
+
+
+# --------------------------------------------------------------------------- save
+def run_bytes(trainer) -> bytes:
+    return checkpoints.to_bytes(trainer.checkpoint({"saved_by": "GAN Levers Playground"}))
+
+
+def file_name(trainer) -> str:
+    s, cfg = trainer.status(), trainer.cfg
+    # while training the file holds a later step than the one drawn now
+    step = "" if s["state"] == "running" else f"-step{s['step']}"
+    return f"{cfg.target}-{cfg.variant}{step}{checkpoints.SUFFIX}"
+
+
+def save_button(trainer, key: str = "pg_save", label: str = "💾 Save run") -> None:
+    # `data` as a function: the checkpoint is built only when the button is clicked
+    st.download_button(label, data=lambda: run_bytes(trainer), file_name=file_name(trainer),
+                       mime="application/octet-stream", key=key, on_click="ignore",
+                       width="stretch",
+                       help="Download this run (settings, weights, optimiser state, step and "
+                            "loss history) as a .safetensors file; open it again with "
+                            "'Open a saved run' in the sidebar.")
+
+
+# --------------------------------------------------------------------------- open
+def size_problem(name: str, size: int, limit_mb: int) -> str:
+    """A plain message when an upload is over `limit_mb` ('' when it fits). Streamlit's
+    own limit message shows only on hover, so the uploaders allow more and check here."""
+    if size <= limit_mb * 1_000_000:
+        return ""
+    return f"{name} is {size / 1e6:.1f} MB; the limit is {limit_mb} MB."
+
+
+def open_run(data: bytes, name: str) -> bool:
+    """Load a saved run into this session's trainer, paused, and its settings into the
+    sidebar. On failure the current run is kept and the reason is left for `open_ui`."""
+    problem = size_problem(name, len(data), MAX_RUN_MB)
+    if problem:
+        st.session_state[ERROR_KEY] = problem
+        return False
+    try:
+        ckpt = checkpoints.from_bytes(data, name=name)
+        _check_playground(ckpt, name)
+        box = S.box()
+        if box.trainer is None:
+            box.set(S.make_trainer(ckpt.config, ckpt.points))
+        box.trainer.pause()
+        box.trainer.load_checkpoint(ckpt)
+    except Exception as err:  # a bad file must never take the page down
+        text = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        st.session_state[ERROR_KEY] = f"Cannot open {name}: {text}"
+        return False
+    _opened(ckpt, name)
+    return True
+
+
+def _check_playground(ckpt, name: str) -> None:
+    target = ckpt.config.target
+    if target not in C.TARGETS and target != C.CUSTOM:
+        raise checkpoints.CheckpointError(
+            f"it is a {target} run, which the Playground cannot show (it draws 2-D targets); "
+            "open it on the Levers page instead")
+
+
+def _opened(ckpt, name: str) -> None:
+    from ui.run_control import train_on_note
+    ss = st.session_state
+    ss.pop(ERROR_KEY, None)
+    ss.pop("pg_preset", None)  # a preset's promise is about a fresh run, not this one
+    if ckpt.points is not None:
+        ss["pg_points"], ss["pg_points_name"] = ckpt.points, f"{name} (saved with the run)"
+        ss.pop("pg_csv_error", None)
+    C.set_config(ckpt.config)
+    label = f"{name} ({ckpt.config.target} · {ckpt.config.variant})"
+    ss["pg_opened"] = (label, ckpt.step, train_on_note(ckpt), "", "Opened")
+    ss[UPLOAD_KEY + "_n"] = ss.get(UPLOAD_KEY + "_n", 0) + 1  # an empty uploader next time
+    clear_selection()
+
+
+def _on_upload(key: str) -> None:
+    up = st.session_state.get(key)
+    if up is not None:
+        open_run(up.getvalue(), up.name)
+
+
+def open_pending() -> None:
+    """Bytes a test put in `pg_run_bytes` (AppTest has no file uploads) go through the
+    same path as an upload. Call before the sidebar's widgets draw."""
+    pending = st.session_state.pop("pg_run_bytes", None)
+    if pending is not None:
+        open_run(pending[1], pending[0])
+
+
+def open_ui() -> None:
+    error = st.session_state.get(ERROR_KEY)
+    with st.expander("Open a saved run", expanded=bool(error)):
+        st.caption("A .safetensors file from 💾 Save run or `python -m gan_core train`: it "
+                   "opens paused, and ▶ Train goes on from its step.")
+        key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
+        # Streamlit's own limit is a hover-only message: allow more, check in open_run
+        st.file_uploader(f"Saved run (≤ {MAX_RUN_MB} MB)", type=["safetensors"], key=key,
+                         on_change=_on_upload, args=(key,), max_upload_size=2 * MAX_RUN_MB)
+        if error:
+            st.error(error)
+
+
+# --------------------------------------------------------------------------- reset, asked
+def steps_at_stake(trainer) -> int:
+    """Steps trained in this session that a reset would throw away (an opened file or a
+    pretrained model can be opened again, so its own steps do not count)."""
+    return max(0, trainer.status()["step"] - trainer.run.start_step)
+
+
+def reset(trainer, confirmed: bool = False) -> None:
+    """⟲ Reset's callback: straight away for a young run, else ask first."""
+    if not confirmed and steps_at_stake(trainer) > ASK_ABOVE:
+        st.session_state["pg_reset_ask"] = True
+        return
+    st.session_state.pop("pg_reset_ask", None)
+    trainer.reset()
+    st.session_state.pop("pg_sel", None)
+
+
+def _keep() -> None:
+    st.session_state.pop("pg_reset_ask", None)
+
+
+def confirm_reset_ui(trainer) -> None:
+    """The question ⟲ Reset left, with a way to save the run before it goes."""
+    if not st.session_state.get("pg_reset_ask"):
+        return
+    with st.container(border=True, key="pg_reset_box"):
+        st.warning(f"⟲ Reset throws away this run: **{steps_at_stake(trainer):,} steps** "
+                   "trained here, and starts again from random weights. Save it first to "
+                   "keep it.")
+        c1, c2, c3 = st.columns(3)
+        c1.button("Discard and reset", key="pg_reset_confirm", type="primary",
+                  on_click=reset, args=(trainer, True), width="stretch")
+        with c2:
+            save_button(trainer, key="pg_save_before_reset", label="💾 Save run first")
+        c3.button("Keep the run", key="pg_reset_keep", on_click=_keep, width="stretch")
