@@ -266,6 +266,7 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
+    R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))
     left, right = st.columns([3, 2], gap="medium")
     with left:

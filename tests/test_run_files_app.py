@@ -102,3 +102,24 @@ def test_the_saved_file_holds_what_training_on_needs(at):
     ckpt = checkpoints.from_bytes(run_files.run_bytes(trainer))
     assert ckpt.step == trainer.status()["step"] and ckpt.config == trainer.cfg
     assert ckpt.train_state["tensors"] and len(ckpt.history["rows"]) >= 10
+
+
+def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
+    """A collapse alert's 🩹 button: afterwards the page names the change and the restart,
+    and says it again on the next rerun (not just in a toast)."""
+    from gan_core.detector import Alert, Remedy
+    trainer = _trainer()
+    step = _train(at, trainer, 20)
+    remedy = Remedy("Switch to WGAN-GP", {"variant": "wgan_gp", "k_d": 5})
+    trainer.latest().alerts.append(Alert("collapse", "warning", "Mode collapse", "…",
+                                         [remedy], step))
+    at.run()
+    at.button(key="pg_remedy_collapse_0").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert trainer.cfg.variant == "wgan_gp" and trainer.status()["step"] < step
+    for _ in range(2):  # the rerun the remedy asks for, then any later one
+        notes = [i.value for i in at.info if i.value.startswith("**🩹 Switch to WGAN-GP:**")]
+        assert notes and "variant = wgan_gp" in notes[0] and "restarted from step 0" in notes[0]
+        assert f"stopped at step {step:,}" in notes[0]
+        at.run()
+    assert at.selectbox(key="cfg_variant").value == "wgan_gp"

@@ -76,5 +76,5 @@ def _alert(trainer, alert) -> None:
     st.markdown(alert.explanation)
     for j, remedy in enumerate(alert.remedies):
         st.button(f"🩹 {remedy.label}", key=f"pg_remedy_{alert.kind}_{j}",
-                  on_click=apply_remedy, args=(trainer, dict(remedy.changes)),
+                  on_click=apply_remedy, args=(trainer, dict(remedy.changes), remedy.label),
                   help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))

@@ -91,9 +91,11 @@ def _ask_reset(trainer, structural) -> None:
                   args=(trainer.cfg,))
 
 
-def apply_remedy(trainer, changes: dict) -> None:
-    """A detector remedy: restart the run with `changes` (a button callback)."""
+def apply_remedy(trainer, changes: dict, label: str = "") -> None:
+    """A detector remedy: restart the run with `changes` (a button callback). What changed
+    and that the run restarted is said by `remedy_note` until the run changes again."""
     was_running = trainer.status()["state"] == "running"
+    lost = trainer.status()["step"]
     try:
         new = trainer.cfg.replace(**changes)
         trainer.reset(new, _points(trainer.cfg))
@@ -102,8 +104,31 @@ def apply_remedy(trainer, changes: dict) -> None:
         return
     C.set_config(new)
     st.session_state["pg_need_full_rerun"] = True
+    st.session_state["pg_remedy_note"] = (id(trainer.run), remedy_text(label, changes, lost),
+                                          True)
     if was_running:
         trainer.start()
+
+
+def remedy_text(label: str, changes: dict, lost: int) -> str:
+    what = ", ".join(f"{k} = {v}" for k, v in changes.items())
+    head = f"**🩹 {label}:** " if label else "**🩹 Remedy applied:** "
+    return (f"{head}{what}. The run restarted from step 0 with these settings (the previous "
+            f"run stopped at step {lost:,}); the sidebar shows them.")
+
+
+def remedy_note(trainer) -> None:
+    """The last remedy's message, as long as the run it restarted is the one shown: a toast
+    once, and a line that outlives the reruns."""
+    note = st.session_state.get("pg_remedy_note")
+    if not note or note[0] != id(trainer.run):
+        st.session_state.pop("pg_remedy_note", None)
+        return
+    run_id, text, fresh = note
+    if fresh:
+        st.toast(text, icon="🩹")
+        st.session_state["pg_remedy_note"] = (run_id, text, False)
+    st.info(text)
 
 
 # --------------------------------------------------------------------------- pretrained models
