@@ -123,3 +123,59 @@ def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
         assert f"stopped at step {step:,}" in notes[0]
         at.run()
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
+
+
+def _custom(app, data: bytes) -> None:
+    app.selectbox(key="cfg_target").set_value("custom").run()
+    app.session_state["pg_csv_bytes"] = data
+    app.run()
+
+
+def _sidebar_texts(app) -> list[str]:
+    return [e.value for e in app.sidebar.error] + [c.value for c in app.sidebar.caption]
+
+
+def test_a_csv_over_the_limit_says_so_on_the_page(at):
+    from ui.controls import MAX_UPLOAD_MB
+    big = b"x,y\n" + b"1.000000,2.000000\n" * (MAX_UPLOAD_MB * 1_000_000 // 18 + 10)
+    _custom(at, big)
+    errors = [e.value for e in at.sidebar.error]
+    assert any(f"the limit is {MAX_UPLOAD_MB} MB" in e for e in errors), errors
+
+
+def test_a_stale_csv_error_goes_and_the_points_in_use_are_named(at):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5}" for i in range(40))
+    _custom(at, ("x,y\n" + rows).encode())
+    assert any("Using: points.csv, 40 points." == t for t in _sidebar_texts(at))
+    at.session_state["pg_csv_bytes"] = b"x,y\n1,2,3\n"
+    at.run()  # a bad file: its error, and the good points still in use, both said
+    texts = _sidebar_texts(at)
+    assert any(t.startswith("Cannot use points.csv:") for t in texts), texts
+    assert "Still using: points.csv, 40 points." in texts
+    for path in ("pages/levers.py", "pages/playground.py"):  # the uploader comes back empty
+        at.switch_page(path).run()
+    texts = _sidebar_texts(at)
+    assert not any(t.startswith("Cannot use") for t in texts), texts
+    assert "Using: points.csv, 40 points." in texts
+
+
+def _loss_captions(app) -> list[str]:
+    return [c.value for c in app.caption if "loss curves" in c.value or "Nothing yet" in c.value]
+
+
+def test_the_loss_panel_shows_an_opened_runs_history(at):
+    """A file with curves draws them at once; the shipped pretrained files (no curves)
+    say so at their step instead of 'Nothing yet'."""
+    from ui import run_files
+    texts = _loss_captions(at)
+    assert texts and "opened at step" in texts[0] and "Nothing yet" not in texts[0], texts
+    trainer = _trainer()
+    at.button(key="pg_reset").click().run()
+    _train(at, trainer, 30)
+    data = run_files.run_bytes(trainer)
+    at.button(key="pg_reset").click().run()
+    assert any("Nothing yet" in t for t in _loss_captions(at))
+    at.session_state["pg_run_bytes"] = ("curves.safetensors", data)
+    at.run()
+    assert _loss_captions(at) == []  # drawn, not explained away
+    assert len(trainer.history_columns()["step"]) == 30

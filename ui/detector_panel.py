@@ -26,8 +26,13 @@ def charts_ui(trainer, every: float | None) -> None:
 
 def losses_panel(trainer) -> None:
     cols = trainer.history_columns()
+    step = trainer.status()["step"]
     if len(cols.get("step", [])):
         live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
+    elif step:  # a model opened from a file saved without its curves (the shipped ones)
+        st.caption(f"This model was opened at step {step:,}, and its file holds no loss "
+                   "curves (the pretrained files were built before they were saved). The "
+                   "curves start here when you train it on.")
     else:
         st.caption("Nothing yet: the curves start with the first training step.")
 

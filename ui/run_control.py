@@ -161,7 +161,7 @@ def open_pretrained(key: str) -> None:
         return
     C.set_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on_note(ckpt),
-                                     info["note"] if info.get("failure") else "")
+                                     info["note"] if info.get("failure") else "", "Pretrained")
     clear_selection()
 
 
@@ -188,11 +188,10 @@ def opened_banner(step: int) -> None:
     opened = st.session_state.get("pg_opened")
     if not opened or opened[1] != step:
         return
-    label, _, train_on, failure, kind = (*opened, "", "", "Pretrained")[:5]
+    label, _, train_on, failure, kind = opened
     if failure:  # never presented as a working model
         st.warning(f"**{kind}: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
                    "it go wrong from scratch, or pick a preset on the left.")
         return
-    st.info(f"**{kind}: {label}** at step {step:,}. Pull the levers below, press ▶ Train to "
-            f"keep training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset "
-            "on the left.")
+    st.info(f"**{kind}: {label}.** Pull the levers below, press ▶ Train to keep training "
+            f"it{train_on}, ⟲ Reset for fresh random weights, or pick a preset on the left.")

@@ -92,7 +92,7 @@ def _opened(ckpt, name: str) -> None:
         ss["pg_points"], ss["pg_points_name"] = ckpt.points, f"{name} (saved with the run)"
         ss.pop("pg_csv_error", None)
     C.set_config(ckpt.config)
-    label = f"{name} ({ckpt.config.target} · {ckpt.config.variant})"
+    label = f"{name} ({ckpt.config.target} · {ckpt.config.variant}, step {ckpt.step:,})"
     ss["pg_opened"] = (label, ckpt.step, train_on_note(ckpt), "", "Opened")
     ss[UPLOAD_KEY + "_n"] = ss.get(UPLOAD_KEY + "_n", 0) + 1  # an empty uploader next time
     clear_selection()
