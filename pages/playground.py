@@ -20,6 +20,7 @@ from ui import run_files
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
+from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
 
@@ -266,6 +267,7 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
+    mark_playground(trainer)  # the inspector pages then open on this run
     R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))
     left, right = st.columns([3, 2], gap="medium")

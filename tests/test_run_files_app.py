@@ -179,3 +179,25 @@ def test_the_loss_panel_shows_an_opened_runs_history(at):
     at.run()
     assert _loss_captions(at) == []  # drawn, not explained away
     assert len(trainer.history_columns()["step"]) == 30
+
+
+def _inspecting(app) -> str:
+    return next((c.value for c in app.sidebar.caption if c.value.startswith("Inspecting:")), "")
+
+
+def test_the_timeline_opens_on_the_run_just_trained(at):
+    """A model picked on the Discriminator page stays picked across inspector pages, until
+    the Playground trains: then the Timeline opens on that live run."""
+    at.switch_page("pages/discriminator.py").run()
+    at.radio(key="insp_kind").set_value("Pretrained").run()
+    at.switch_page("pages/timeline.py").run()
+    assert at.radio(key="insp_kind").value == "Pretrained"
+    at.switch_page("pages/playground.py").run()
+    _train(at, _trainer(), 20)
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="insp_kind").value == "Live run"
+    assert _inspecting(at).startswith("Inspecting: live run")
+    at.radio(key="insp_kind").set_value("Pretrained").run()  # a choice made here stays
+    at.run()
+    assert at.radio(key="insp_kind").value == "Pretrained"

@@ -28,6 +28,7 @@ from ui.widgets import KEPT, default
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
 MEMO = "insp_memo"
 MEMO_SIZE = 24
+PLAYGROUND_MARK = "insp_playground_mark"
 
 
 @dataclass
@@ -276,6 +277,7 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         trainer = live_trainer()
         first = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
         default("insp_kind", first, kinds)
+        _live_first(trainer, kinds)
         kind = st.radio("Source", kinds, key="insp_kind", horizontal=True,
                         label_visibility="collapsed", **KEPT)
         if kind == "Live run":
@@ -289,6 +291,26 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         if src is not None:
             st.caption(f"Inspecting: {src.label}")
         return src
+
+
+def mark_playground(trainer) -> None:
+    """The Playground's run as of its last full draw (run, step, state); the inspectors'
+    picker turns to it when it differs from what they last saw (`_live_first`)."""
+    s = trainer.status()
+    st.session_state[PLAYGROUND_MARK] = (id(trainer.run), s["step"], s["state"])
+
+
+def _live_first(trainer, kinds) -> None:
+    """A run trained, opened or started on the Playground since an inspector last drew is
+    what the user wants to look at: it becomes the choice, over a model picked on another
+    page before. A choice made on an inspector page stays until the Playground moves on."""
+    ss = st.session_state
+    mark = ss.get(PLAYGROUND_MARK)
+    if mark is None or trainer is None or mark[0] != id(trainer.run) or "Live run" not in kinds:
+        return
+    if mark != ss.get("insp_live_seen") and trainer.status()["step"] > 0:
+        ss["insp_kind"] = "Live run"
+    ss["insp_live_seen"] = mark
 
 
 def warp_metrics(w) -> None:
