@@ -196,6 +196,10 @@ def samples_notes(trainer) -> None:
         st.info(T.PRESS_TRAIN)
     else:
         R.opened_banner(snap.step)
+    run = trainer.run
+    if run.out_target.name != run.cfg.target:  # G maps target A onto another target, B
+        st.caption(f"Grey: target B (**{run.out_target.name}**). Coloured: G(a) for points a "
+                   f"of target A (**{run.cfg.target}**), coloured by where a sits in A.")
     note = V.static(trainer)["field_note"]
     if note:
         st.caption(f"D's field is not drawn: {note}.")

@@ -201,3 +201,31 @@ def test_the_timeline_opens_on_the_run_just_trained(at):
     at.radio(key="insp_kind").set_value("Pretrained").run()  # a choice made here stays
     at.run()
     assert at.radio(key="insp_kind").value == "Pretrained"
+
+
+def _confirm_if_asked(app) -> None:
+    confirm = [b for b in app.button if b.key == "pg_confirm"]
+    if confirm:
+        confirm[0].click().run()
+
+
+def test_cyclegan_offers_target_b_and_names_both_targets(at):
+    from gan_core.distributions import TARGETS
+    at.selectbox(key="cfg_variant").set_value("cyclegan2d").run()
+    _confirm_if_asked(at)
+    at.selectbox(key="cfg_target_b").set_value("two_gaussians").run()
+    _confirm_if_asked(at)
+    assert not at.exception, [e.value for e in at.exception]
+    trainer = _trainer()
+    assert trainer.cfg.target_b == "two_gaussians"
+    assert trainer.run.out_target.name == "two_gaussians"
+    assert at.selectbox(key="cfg_target").label.startswith("Target A")
+    captions = [c.value for c in at.caption]
+    assert f"B: {TARGETS['two_gaussians'].description}" in captions
+    a = trainer.cfg.target
+    assert any(c.startswith("Grey: target B (**two_gaussians**)") and f"target A (**{a}**)" in c
+               for c in captions), captions
+    at.selectbox(key="cfg_variant").set_value("nsgan").run()  # one target again
+    _confirm_if_asked(at)
+    assert not [s for s in at.selectbox if s.key == "cfg_target_b"]
+    assert not any(c.value.startswith("Grey: target B") for c in at.caption)

@@ -40,7 +40,7 @@ KNOBS = {
 WIDGET_FIELDS = ("target", "variant", "latent_dim", "prior", "g_depth", "g_width", "d_depth",
                  "d_width", "activation", "optimizer", "lr_d", "lr_g", "k_d", "k_g",
                  "batch_size", "seed", "label_smoothing", "instance_noise", "spectral_norm",
-                 "minibatch_std", "feature_matching", "g_ema", *KNOBS)
+                 "minibatch_std", "feature_matching", "g_ema", "target_b", *KNOBS)
 VARIANT_FIELDS = sorted({k for v in VARIANTS.values() for k in v.defaults} - {"target"})
 
 DEFAULT_PRESET = P.DEFAULT
@@ -161,12 +161,18 @@ def presets_ui() -> None:
 
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
-    name = st.selectbox("Target", names, **bound("target"),
+    two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
+    name = st.selectbox("Target A (mapped from)" if two else "Target", names, **bound("target"),
                         format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
-                        help="The distribution the GAN must learn to draw.")
+                        help="The points G maps onto target B." if two else
+                        "The distribution the GAN must learn to draw.")
     if name in TARGETS:
-        st.caption(TARGETS[name].description)
-    else:
+        st.caption(("A: " if two else "") + TARGETS[name].description)
+    if two:
+        b = st.selectbox("Target B (mapped onto)", list(TARGETS), **bound("target_b"),
+                         help="The distribution G's output must match: the grey points.")
+        st.caption(f"B: {TARGETS[b].description}")
+    if name not in TARGETS:
         csv_upload_ui()
     return name
 
