@@ -118,7 +118,7 @@ def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
     assert not at.exception, [e.value for e in at.exception]
     assert trainer.cfg.variant == "wgan_gp" and trainer.status()["step"] < step
     for _ in range(2):  # the rerun the remedy asks for, then any later one
-        notes = [i.value for i in at.info if i.value.startswith("**🩹 Switch to WGAN-GP:**")]
+        notes = [i.value for i in at.info if i.value.startswith("**Remedy: Switch to WGAN-GP.**")]
         assert notes and "variant = wgan_gp" in notes[0] and "restarted from step 0" in notes[0]
         assert f"stopped at step {step:,}" in notes[0]
         at.run()

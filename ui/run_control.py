@@ -112,7 +112,7 @@ def apply_remedy(trainer, changes: dict, label: str = "") -> None:
 
 def remedy_text(label: str, changes: dict, lost: int) -> str:
     what = ", ".join(f"{k} = {v}" for k, v in changes.items())
-    head = f"**🩹 {label}:** " if label else "**🩹 Remedy applied:** "
+    head = f"**Remedy: {label}.** " if label else "**Remedy applied.** "
     return (f"{head}{what}. The run restarted from step 0 with these settings (the previous "
             f"run stopped at step {lost:,}); the sidebar shows them.")
 
@@ -126,9 +126,9 @@ def remedy_note(trainer) -> None:
         return
     run_id, text, fresh = note
     if fresh:
-        st.toast(text, icon="🩹")
+        st.toast(text, icon=":material/healing:")
         st.session_state["pg_remedy_note"] = (run_id, text, False)
-    st.info(text)
+    st.info(text, icon=":material/healing:")
 
 
 # --------------------------------------------------------------------------- pretrained models

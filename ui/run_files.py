@@ -1,6 +1,6 @@
 """The Playground's run as a file, and the question before a run is thrown away.
 
-"💾 Save run" downloads the session's run as a .safetensors checkpoint (config, weights,
+"Save run" downloads the session's run as a .safetensors checkpoint (config, weights,
 optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
 the same format `python -m gan_core train` writes. "Open a run" loads such a file back
 into the session's trainer, paused, so ▶ Train goes on from the step it was saved at.
@@ -33,11 +33,11 @@ def file_name(trainer) -> str:
     return f"{cfg.target}-{cfg.variant}{step}{checkpoints.SUFFIX}"
 
 
-def save_button(trainer, key: str = "pg_save", label: str = "💾 Save run") -> None:
+def save_button(trainer, key: str = "pg_save", label: str = "Save run") -> None:
     # `data` as a function: the checkpoint is built only when the button is clicked
     st.download_button(label, data=lambda: run_bytes(trainer), file_name=file_name(trainer),
                        mime="application/octet-stream", key=key, on_click="ignore",
-                       width="stretch",
+                       icon=":material/download:", width="stretch",
                        help="Download this run (settings, weights, optimiser state, step and "
                             "loss history) as a .safetensors file; open it again with "
                             "'Open a saved run' in the sidebar.")
@@ -115,7 +115,7 @@ def open_pending() -> None:
 def open_ui() -> None:
     error = st.session_state.get(ERROR_KEY)
     with st.expander("Open a saved run", expanded=bool(error)):
-        st.caption("A .safetensors file from 💾 Save run or `python -m gan_core train`: it "
+        st.caption("A .safetensors file from Save run or `python -m gan_core train`: it "
                    "opens paused, and ▶ Train goes on from its step.")
         key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
         # Streamlit's own limit is a hover-only message: allow more, check in open_run
@@ -158,5 +158,5 @@ def confirm_reset_ui(trainer) -> None:
         c1.button("Discard and reset", key="pg_reset_confirm", type="primary",
                   on_click=reset, args=(trainer, True), width="stretch")
         with c2:
-            save_button(trainer, key="pg_save_before_reset", label="💾 Save run first")
+            save_button(trainer, key="pg_save_before_reset", label="Save run first")
         c3.button("Keep the run", key="pg_reset_keep", on_click=_keep, width="stretch")
