@@ -143,3 +143,49 @@ def test_a_file_that_is_not_a_run_is_refused_on_the_page(browser, app_url, tmp_p
     assert _step(page) == before
     shot(page, "run_files_refused")
     page.context.close()
+
+
+def _sidebar_text(page) -> str:
+    return page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def _sidebar_shot(page, name: str) -> None:
+    """The sidebar as seen with the CSV uploader in view (a full-page shot shows its top)."""
+    from browser_helpers import ARTIFACTS
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("using: pts.csv").first.scroll_into_view_if_needed()
+    sidebar.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _upload_csv(page, path) -> None:
+    page.locator('.st-key-pg_upload input[type="file"]').set_input_files(str(path))
+
+
+def test_csv_limit_and_the_points_in_use_are_said_on_the_page(browser, app_url, tmp_path):
+    """An over-limit CSV gets a message on the page (not Streamlit's hover-only one), the
+    good points still in use are named, and after a page switch the stale error is gone."""
+    from ui.controls import MAX_UPLOAD_MB
+    good, big = tmp_path / "pts.csv", tmp_path / "huge.csv"
+    good.write_text("x,y\n" + "".join(f"{i % 20},{(i * 7) % 13}\n" for i in range(400)))
+    big.write_bytes(b"x,y\n" + b"1.000000,2.000000\n" * (MAX_UPLOAD_MB * 1_200_000 // 18))
+    page = _open_app(browser, app_url)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator(".st-key-cfg_target").click()
+    page.get_by_role("option", name="custom (upload a CSV)").click()
+    _upload_csv(page, good)
+    _wait(page, lambda: "Using: pts.csv, 400 points." in _sidebar_text(page), 60, "points in use")
+    hint = page.locator('.st-key-pg_upload [data-testid="stFileUploaderDropzoneInstructions"]')
+    assert not hint.is_visible()  # Streamlit's own "50MB per file" would contradict "≤ 5 MB"
+    _upload_csv(page, big)
+    _wait(page, lambda: f"the limit is {MAX_UPLOAD_MB} MB" in _sidebar_text(page), 90,
+          "the size message")
+    assert "Still using: pts.csv, 400 points." in _sidebar_text(page)
+    _sidebar_shot(page, "run_files_csv_limit")
+    page.get_by_role("link", name="Levers").click()
+    page.get_by_role("heading", name="Levers").first.wait_for()
+    page.get_by_role("link", name="Playground").click()
+    _wait(page, lambda: "Using: pts.csv, 400 points." in _sidebar_text(page), 60,
+          "the points in use after a page switch")
+    assert "Cannot use" not in _sidebar_text(page)
+    _sidebar_shot(page, "run_files_csv_after_switch")
+    page.context.close()

@@ -19,7 +19,7 @@ from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
-from ui.widgets import KEPT  # noqa: F401  (the one persistence scheme; pages use C.KEPT)
+from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
@@ -180,8 +180,9 @@ def target_ui() -> str:
 def csv_upload_ui() -> None:
     # Streamlit's own size limit shows its message only on hover: let bigger files through
     # (up to 10x) so read_points refuses them with a message that stays on the page.
-    up = st.file_uploader(f"CSV of x, y rows (≤ {MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
-                          key="pg_upload", max_upload_size=10 * MAX_UPLOAD_MB)
+    up = st.file_uploader(f"CSV of x, y rows (.csv or .txt, ≤ {MAX_UPLOAD_MB} MB)",
+                          type=["csv", "txt"], key="pg_upload", max_upload_size=10 * MAX_UPLOAD_MB)
+    hide_upload_hint("pg_upload")
     raw, name = st.session_state.pop("pg_csv_bytes", None), "points.csv"  # tests inject bytes
     if up is not None and st.session_state.get("pg_upload_id") != up.file_id:
         st.session_state["pg_upload_id"] = up.file_id

@@ -14,6 +14,7 @@ from gan_core import checkpoints
 from ui import controls as C
 from ui import session as S
 from ui.samples import clear_selection
+from ui.widgets import hide_upload_hint
 
 MAX_RUN_MB = 100  # a default run is ~0.3 MB; the widest nets with Adam's moments ~60 MB
 ASK_ABOVE = 300  # steps trained in this session that ⟲ Reset discards without asking
@@ -119,8 +120,10 @@ def open_ui() -> None:
                    "opens paused, and ▶ Train goes on from its step.")
         key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
         # Streamlit's own limit is a hover-only message: allow more, check in open_run
-        st.file_uploader(f"Saved run (≤ {MAX_RUN_MB} MB)", type=["safetensors"], key=key,
-                         on_change=_on_upload, args=(key,), max_upload_size=2 * MAX_RUN_MB)
+        st.file_uploader(f"Saved run (.safetensors, ≤ {MAX_RUN_MB} MB)", type=["safetensors"],
+                         key=key, on_change=_on_upload, args=(key,),
+                         max_upload_size=2 * MAX_RUN_MB)
+        hide_upload_hint(UPLOAD_KEY)
         if error:
             st.error(error)
 

@@ -22,3 +22,12 @@ def default(key: str, value, options=None) -> None:
     kept = st.session_state.get(key)
     if kept is None or options is not None and kept not in options:
         st.session_state[key] = value
+
+
+def hide_upload_hint(key_prefix: str) -> None:
+    """Hide Streamlit's "200MB per file" line under the uploaders whose key starts with
+    `key_prefix`: they allow more than their real limit, so that an oversized file reaches
+    the app and is refused with a message that stays on the page (Streamlit's own shows
+    only on hover); their label states the real limit instead."""
+    st.html(f'<style>[class*="st-key-{key_prefix}"] '
+            '[data-testid="stFileUploaderDropzoneInstructions"] {display: none}</style>')
