@@ -189,3 +189,28 @@ def test_csv_limit_and_the_points_in_use_are_said_on_the_page(browser, app_url, 
     assert "Cannot use" not in _sidebar_text(page)
     _sidebar_shot(page, "run_files_csv_after_switch")
     page.context.close()
+
+
+def test_a_remedy_says_on_the_page_what_it_changed(browser, app_url):
+    """The first page's pretrained spiral carries a detector alert with remedies: one
+    click restarts the run, and the page says which settings changed and that it restarted
+    (a toast, and a line that is still there after the reruns)."""
+    page = _open_app(browser, app_url)
+    button = page.locator('[class*="st-key-pg_remedy_"] button').first
+    button.wait_for(timeout=90_000)
+    label = button.inner_text().lstrip("🩹").strip()
+    button.click()
+    note = page.locator('[data-testid="stAlertContentInfo"]', has_text=f"Remedy: {label}.")
+    note.first.wait_for(timeout=60_000)
+    _wait(page, lambda: _step(page) < 20_000, 60, "the restarted run's step")
+    text = note.first.inner_text()
+    assert "restarted from step 0" in text and "stopped at step 20,000" in text, text
+    toast = page.locator('[data-testid="stToast"]')
+    assert toast.count() >= 1 and "restarted from step 0" in toast.first.inner_text()
+    shot(page, "run_files_remedy_note")
+    before = _step(page)
+    page.get_by_role("button", name="Step both").click()  # a full rerun: the line stays
+    _wait(page, lambda: _step(page) > before, 60, "one more step")
+    _idle(page)
+    assert note.count() == 1
+    page.context.close()
