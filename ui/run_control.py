@@ -126,7 +126,7 @@ def remedy_note(trainer) -> None:
         return
     run_id, text, fresh = note
     if fresh:
-        st.toast(text, icon=":material/healing:")
+        st.toast(text, icon=":material/healing:", duration="long")
         st.session_state["pg_remedy_note"] = (run_id, text, False)
     st.info(text, icon=":material/healing:")
 
