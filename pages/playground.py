@@ -63,7 +63,7 @@ def controls_ui(trainer) -> None:
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[6]:
         st.fragment(run_every=_every(trainer, 1.0))(status_panel)(trainer)
-    run_files.confirm_reset_ui(trainer)
+    run_files.confirm_ui(trainer)
 
 
 def status_panel(trainer) -> None:

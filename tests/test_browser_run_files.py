@@ -89,7 +89,7 @@ def _save(page, tmp_path):
 
 def _reset_with_the_question(page) -> None:
     page.get_by_role("button", name="⟲ Reset").click()
-    box = page.locator(".st-key-pg_reset_box")
+    box = page.locator(".st-key-pg_discard_box")
     box.wait_for()
     assert "Reset throws away" in box.inner_text()
     shot(page, "run_files_reset_asks")

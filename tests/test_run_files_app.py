@@ -86,11 +86,11 @@ def test_reset_asks_before_discarding_hundreds_of_steps(at):
     assert _step(at) == step  # nothing thrown away yet
     asked = [w.value for w in at.warning if "Reset throws away" in w.value]
     assert asked and f"{ASK_ABOVE + 50:,} steps" in asked[0], asked
-    at.button(key="pg_reset_keep").click().run()
+    at.button(key="pg_discard_keep").click().run()
     assert _step(at) == step
     assert not [w for w in at.warning if "Reset throws away" in w.value]
     at.button(key="pg_reset").click().run()
-    at.button(key="pg_reset_confirm").click().run()
+    at.button(key="pg_discard_confirm").click().run()
     assert _step(at) == 0
     assert not [w for w in at.warning if "Reset throws away" in w.value]
 
@@ -229,3 +229,24 @@ def test_cyclegan_offers_target_b_and_names_both_targets(at):
     _confirm_if_asked(at)
     assert not [s for s in at.selectbox if s.key == "cfg_target_b"]
     assert not any(c.value.startswith("Grey: target B") for c in at.caption)
+
+
+def test_opening_a_file_or_a_pretrained_model_asks_before_discarding_steps(at):
+    from ui import run_files
+    trainer = _trainer()
+    at.button(key="pg_reset").click().run()
+    data = run_files.run_bytes(trainer)  # a step-0 run to open
+    step = _train(at, trainer, run_files.ASK_ABOVE + 20)
+    at.session_state["pg_run_bytes"] = ("other.safetensors", data)
+    at.run()
+    asked = [w.value for w in at.warning if "throws away this run" in w.value]
+    assert asked and asked[0].startswith("Opening other.safetensors"), asked
+    at.button(key="pg_discard_keep").click().run()
+    assert _step(at) == step
+    at.selectbox(key="pg_zoo_pick").set_value("ring8__wgan_gp").run()
+    at.button(key="pg_zoo_open").click().run()
+    assert _step(at) == step and trainer.cfg.target == "spiral"
+    assert any(w.value.startswith("Opening the pretrained ring8") for w in at.warning)
+    at.button(key="pg_discard_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="cfg_target").value == "ring8" and trainer.cfg.target == "ring8"

@@ -4,7 +4,8 @@
 optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
 the same format `python -m gan_core train` writes. "Open a run" loads such a file back
 into the session's trainer, paused, so ▶ Train goes on from the step it was saved at.
-⟲ Reset asks first when it would discard more than `ASK_ABOVE` steps trained here.
+⟲ Reset, opening a file and opening a pretrained model ask first when they would discard
+more than `ASK_ABOVE` steps trained here.
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def _opened(ckpt, name: str) -> None:
 def _on_upload(key: str) -> None:
     up = st.session_state.get(key)
     if up is not None:
-        open_run(up.getvalue(), up.name)
+        asked(f"Opening {up.name}", "open", "open", up.name, up.getvalue())
 
 
 def open_pending() -> None:
@@ -110,7 +111,7 @@ def open_pending() -> None:
     same path as an upload. Call before the sidebar's widgets draw."""
     pending = st.session_state.pop("pg_run_bytes", None)
     if pending is not None:
-        open_run(pending[1], pending[0])
+        asked(f"Opening {pending[0]}", "open", "open", *pending)
 
 
 def open_ui() -> None:
@@ -128,38 +129,66 @@ def open_ui() -> None:
             st.error(error)
 
 
-# --------------------------------------------------------------------------- reset, asked
+# --------------------------------------------------------------------------- asked first
+PENDING = "pg_discard"  # (what, verb, action, args): the step that waits for an answer
+
+
 def steps_at_stake(trainer) -> int:
-    """Steps trained in this session that a reset would throw away (an opened file or a
-    pretrained model can be opened again, so its own steps do not count)."""
+    """Steps trained in this session that replacing the run would throw away (an opened
+    file or a pretrained model can be opened again, so its own steps do not count)."""
     return max(0, trainer.status()["step"] - trainer.run.start_step)
 
 
-def reset(trainer, confirmed: bool = False) -> None:
-    """⟲ Reset's callback: straight away for a young run, else ask first."""
-    if not confirmed and steps_at_stake(trainer) > ASK_ABOVE:
-        st.session_state["pg_reset_ask"] = True
-        return
-    st.session_state.pop("pg_reset_ask", None)
-    trainer.reset()
+def _do_reset() -> None:
+    S.box().trainer.reset()
     st.session_state.pop("pg_sel", None)
 
 
-def _keep() -> None:
-    st.session_state.pop("pg_reset_ask", None)
+def _do_pretrained(key: str) -> None:
+    from ui.run_control import open_pretrained
+    open_pretrained(key)
 
 
-def confirm_reset_ui(trainer) -> None:
-    """The question ⟲ Reset left, with a way to save the run before it goes."""
-    if not st.session_state.get("pg_reset_ask"):
+ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
+           "pretrained": _do_pretrained}
+
+
+def asked(what: str, verb: str, action: str, *args) -> None:
+    """Do `action` now for a young run; past `ASK_ABOVE` steps trained here, leave the
+    question for `confirm_ui` instead (a button or upload callback)."""
+    trainer = S.box().trainer
+    if trainer is not None and steps_at_stake(trainer) > ASK_ABOVE:
+        st.session_state[PENDING] = (what, verb, action, args)
         return
-    with st.container(border=True, key="pg_reset_box"):
-        st.warning(f"⟲ Reset throws away this run: **{steps_at_stake(trainer):,} steps** "
-                   "trained here, and starts again from random weights. Save it first to "
-                   "keep it.")
+    ACTIONS[action](*args)
+
+
+def reset(trainer=None) -> None:
+    """⟲ Reset's callback."""
+    asked("⟲ Reset", "reset", "reset")
+
+
+def _answer(go: bool) -> None:
+    what, verb, action, args = st.session_state.pop(PENDING)
+    if go:
+        ACTIONS[action](*args)
+    elif action == "open":  # an empty uploader again
+        st.session_state[UPLOAD_KEY + "_n"] = st.session_state.get(UPLOAD_KEY + "_n", 0) + 1
+
+
+def confirm_ui(trainer) -> None:
+    """The question left by `asked`, with a way to save the run before it goes."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    what, verb = pending[:2]
+    with st.container(border=True, key="pg_discard_box"):
+        st.warning(f"{what} throws away this run: **{steps_at_stake(trainer):,} steps** "
+                   "trained here. Save it first to keep it.")
         c1, c2, c3 = st.columns(3)
-        c1.button("Discard and reset", key="pg_reset_confirm", type="primary",
-                  on_click=reset, args=(trainer, True), width="stretch")
+        c1.button(f"Discard and {verb}", key="pg_discard_confirm", type="primary",
+                  on_click=_answer, args=(True,), width="stretch")
         with c2:
-            save_button(trainer, key="pg_save_before_reset", label="Save run first")
-        c3.button("Keep the run", key="pg_reset_keep", on_click=_keep, width="stretch")
+            save_button(trainer, key="pg_save_before_discard", label="Save run first")
+        c3.button("Keep the run", key="pg_discard_keep", on_click=_answer, args=(False,),
+                  width="stretch")

@@ -22,7 +22,8 @@ def pretrained_ui() -> None:
                    "floor, except one kept as a failure on purpose (its name says so).")
         key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
                            key="pg_zoo_pick", **KEPT, label_visibility="collapsed")
-        st.button("Open", key="pg_zoo_open", on_click=R.open_pretrained, args=(key,),
+        st.button("Open", key="pg_zoo_open", on_click=run_files.asked,
+                  args=(f"Opening the pretrained {choices[key]}", "open", "pretrained", key),
                   width="stretch")
 
 
