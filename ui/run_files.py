@@ -59,8 +59,7 @@ def open_run(data: bytes, name: str) -> bool:
     sidebar. On failure the current run is kept and the reason is left for `open_ui`."""
     problem = size_problem(name, len(data), MAX_RUN_MB)
     if problem:
-        st.session_state[ERROR_KEY] = problem
-        return False
+        return _refuse(problem)
     try:
         ckpt = checkpoints.from_bytes(data, name=name)
         _check_playground(ckpt, name)
@@ -71,10 +70,15 @@ def open_run(data: bytes, name: str) -> bool:
         box.trainer.load_checkpoint(ckpt)
     except Exception as err:  # a bad file must never take the page down
         text = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
-        st.session_state[ERROR_KEY] = f"Cannot open {name}: {text}"
-        return False
+        return _refuse(f"Cannot open {name}: {text}")
     _opened(ckpt, name)
     return True
+
+
+def _refuse(message: str) -> bool:
+    st.session_state[ERROR_KEY] = message
+    st.session_state[ERROR_KEY + "_shown"] = False  # a new error: shown at least once
+    return False
 
 
 def _check_playground(ckpt, name: str) -> None:
@@ -89,6 +93,7 @@ def _opened(ckpt, name: str) -> None:
     from ui.run_control import train_on_note
     ss = st.session_state
     ss.pop(ERROR_KEY, None)
+    ss.pop(ERROR_KEY + "_shown", None)
     ss.pop("pg_preset", None)  # a preset's promise is about a fresh run, not this one
     if ckpt.points is not None:
         ss["pg_points"], ss["pg_points_name"] = ckpt.points, f"{name} (saved with the run)"
@@ -114,12 +119,24 @@ def open_pending() -> None:
         asked(f"Opening {pending[0]}", "open", "open", *pending)
 
 
+def _current_error(key: str) -> str:
+    """The last refusal, while the refused file is still in the uploader (or on the run it
+    was made in): an uploader emptied by a page switch takes its stale error with it."""
+    ss = st.session_state
+    error = ss.get(ERROR_KEY)
+    if error and ss.get(key) is None and ss.get(ERROR_KEY + "_shown"):
+        ss.pop(ERROR_KEY)
+        error = None
+    ss[ERROR_KEY + "_shown"] = bool(error)
+    return error or ""
+
+
 def open_ui() -> None:
-    error = st.session_state.get(ERROR_KEY)
+    key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
+    error = _current_error(key)
     with st.expander("Open a saved run", expanded=bool(error)):
         st.caption("A .safetensors file from Save run or `python -m gan_core train`: it "
                    "opens paused, and ▶ Train goes on from its step.")
-        key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
         # Streamlit's own limit is a hover-only message: allow more, check in open_run
         st.file_uploader(f"Saved run (.safetensors, ≤ {MAX_RUN_MB} MB)", type=["safetensors"],
                          key=key, on_change=_on_upload, args=(key,),
