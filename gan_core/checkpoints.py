@@ -22,6 +22,9 @@ from .config import Config
 FORMAT = "gan-levers-checkpoint"
 VERSION = 1
 MAX_BYTES = 256 * 1024 * 1024
+# What the app's uploaders take: a default run is ~0.3 MB, the widest nets with Adam's
+# moments ~60 MB (files from disk, `load`, may be up to MAX_BYTES)
+MAX_UPLOAD_MB = 100
 # The JSON header and each JSON field in it: a history of ~10k rows is well under 16 MB,
 # and nothing the app writes nests deeper than a few levels.
 MAX_HEADER_BYTES = 16 * 1024 * 1024

@@ -75,7 +75,8 @@ def test_a_bad_file_is_refused_plainly_and_the_run_is_kept(at):
 
 
 def test_an_oversized_file_is_refused_with_its_size():
-    from ui.run_files import MAX_RUN_MB, size_problem
+    from ui.run_files import MAX_RUN_MB
+    from ui.widgets import size_problem
     assert size_problem("big.safetensors", MAX_RUN_MB * 1_000_000, MAX_RUN_MB) == ""
     msg = size_problem("big.safetensors", 123_400_000, MAX_RUN_MB)
     assert msg == f"big.safetensors is 123.4 MB; the limit is {MAX_RUN_MB} MB."

@@ -23,7 +23,7 @@ import torch
 from gan_core import checkpoints
 from gan_core.history import DecimatedHistory
 from gan_core.run import Run
-from ui.widgets import KEPT, default
+from ui.widgets import KEPT, default, hide_upload_hint, size_problem
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
 MEMO = "insp_memo"
@@ -177,8 +177,10 @@ def open_checkpoint(data: bytes, name: str = "checkpoint"):
 def upload_source(key: str = "insp_upload") -> ModelSource | None:
     """An uploader (widget `key`) and the checkpoint it holds, kept per page under
     `<key>s` so the last good upload survives page switches."""
-    up = st.file_uploader("Checkpoint (.safetensors saved by GAN Levers)", type=["safetensors"],
-                          key=key)
+    limit = checkpoints.MAX_UPLOAD_MB
+    up = st.file_uploader(f"Checkpoint (.safetensors saved by GAN Levers, ≤ {limit} MB)",
+                          type=["safetensors"], key=key, max_upload_size=2 * limit)
+    hide_upload_hint(key)
     cache = st.session_state.setdefault(key + "s", {})
     if up is None:
         if cache:  # keep the last good upload across page switches
@@ -188,6 +190,9 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
         return None
     fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
     if fid not in cache:
+        if size_problem(up.name, up.size, limit):
+            st.error(f"Cannot open this file: {size_problem(up.name, up.size, limit)}")
+            return None
         try:
             run, hist = open_checkpoint(up.getvalue(), up.name)
         except checkpoints.CheckpointError as err:

@@ -15,9 +15,9 @@ from gan_core import checkpoints
 from ui import controls as C
 from ui import session as S
 from ui.samples import clear_selection
-from ui.widgets import hide_upload_hint
+from ui.widgets import hide_upload_hint, size_problem
 
-MAX_RUN_MB = 100  # a default run is ~0.3 MB; the widest nets with Adam's moments ~60 MB
+MAX_RUN_MB = checkpoints.MAX_UPLOAD_MB
 ASK_ABOVE = 300  # steps trained in this session that ⟲ Reset discards without asking
 UPLOAD_KEY = "pg_run_upload"
 ERROR_KEY = "pg_run_error"
@@ -46,14 +46,6 @@ def save_button(trainer, key: str = "pg_save", label: str = "Save run") -> None:
 
 
 # --------------------------------------------------------------------------- open
-def size_problem(name: str, size: int, limit_mb: int) -> str:
-    """A plain message when an upload is over `limit_mb` ('' when it fits). Streamlit's
-    own limit message shows only on hover, so the uploaders allow more and check here."""
-    if size <= limit_mb * 1_000_000:
-        return ""
-    return f"{name} is {size / 1e6:.1f} MB; the limit is {limit_mb} MB."
-
-
 def open_run(data: bytes, name: str) -> bool:
     """Load a saved run into this session's trainer, paused, and its settings into the
     sidebar. On failure the current run is kept and the reason is left for `open_ui`."""

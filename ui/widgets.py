@@ -31,3 +31,11 @@ def hide_upload_hint(key_prefix: str) -> None:
     only on hover); their label states the real limit instead."""
     st.html(f'<style>[class*="st-key-{key_prefix}"] '
             '[data-testid="stFileUploaderDropzoneInstructions"] {display: none}</style>')
+
+
+def size_problem(name: str, size: int, limit_mb: int) -> str:
+    """A plain message when an upload is over `limit_mb` ('' when it fits). Streamlit's
+    own limit message shows only on hover, so the uploaders allow more and check here."""
+    if size <= limit_mb * 1_000_000:
+        return ""
+    return f"{name} is {size / 1e6:.1f} MB; the limit is {limit_mb} MB."
