@@ -254,3 +254,19 @@ def test_opening_a_file_or_a_pretrained_model_asks_before_discarding_steps(at):
     at.button(key="pg_discard_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="cfg_target").value == "ring8" and trainer.cfg.target == "ring8"
+
+
+def test_a_run_the_command_line_wrote_opens_on_the_playground(at, tmp_path):
+    from gan_core.__main__ import main
+    out = tmp_path / "cli"  # no suffix: the CLI adds .safetensors
+    assert main(["train", "--target", "ring8", "--variant", "wgan_gp", "--steps", "12",
+                 "--g-width", "16", "--d-width", "16", "--batch-size", "32", "--out", str(out),
+                 "--quiet"]) == 0
+    path = tmp_path / "cli.safetensors"
+    at.session_state["pg_run_bytes"] = (path.name, path.read_bytes())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step(at) == 12
+    assert at.selectbox(key="cfg_target").value == "ring8"
+    assert at.selectbox(key="cfg_variant").value == "wgan_gp"
+    assert _train(at, _trainer(), 3) == 15
