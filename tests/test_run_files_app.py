@@ -270,3 +270,11 @@ def test_a_run_the_command_line_wrote_opens_on_the_playground(at, tmp_path):
     assert at.selectbox(key="cfg_target").value == "ring8"
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
     assert _train(at, _trainer(), 3) == 15
+
+
+def test_a_size_just_over_the_limit_reads_as_over():
+    from gan_core.distributions import InvalidData, parse_points_csv
+    from ui.widgets import size_problem
+    assert size_problem("a.csv", 5_001_800, 5) == "a.csv is 5.002 MB; the limit is 5 MB."
+    with pytest.raises(InvalidData, match=r"file is 5\.002 MB; the limit is 5 MB"):
+        parse_points_csv(b"x" * 5_001_800, max_bytes=5_000_000)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.distributions import mb_over
+
 # Streamlit drops an undrawn widget's value on a page switch; this keeps it for the session.
 KEPT = {"persist_state": "session"}
 
@@ -38,4 +40,4 @@ def size_problem(name: str, size: int, limit_mb: int) -> str:
     own limit message shows only on hover, so the uploaders allow more and check here."""
     if size <= limit_mb * 1_000_000:
         return ""
-    return f"{name} is {size / 1e6:.1f} MB; the limit is {limit_mb} MB."
+    return f"{name} is {mb_over(size, limit_mb * 1_000_000)} MB; the limit is {limit_mb} MB."
