@@ -16,9 +16,12 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
          ("pages/timeline.py", "Training timeline", ":material/movie:")]
 
 if __name__ != "__main__":
+    from gan_core import registry
     from ui.live_feed import routes
+    from ui.session import server_lifespan
 
-    app = st.App(__file__, routes=routes())
+    registry.server()  # a bad GAN_LEVERS_RUN_GRACE / GAN_LEVERS_MAX_RUNS stops the start here
+    app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
     st.set_page_config(page_title="GAN Levers", page_icon=":material/tune:", layout="wide")
     here = Path(__file__).parent

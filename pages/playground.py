@@ -112,7 +112,7 @@ def levers_ui(spec, dims) -> np.ndarray:
 def _feed(z, dims: list[int], c) -> dict | None:
     """This session's live feed pointed at the probe and the selection (ui.live_feed)."""
     ss = st.session_state
-    return live_feed.chart_live(S.box(), z, dims if ss.get("pg_show_sweeps", True) else [], c,
+    return live_feed.chart_live(S.run_id(), z, dims if ss.get("pg_show_sweeps", True) else [], c,
                                 ss.get("pg_sel") or [], ss.get("pg_refresh", 0.1))
 
 
