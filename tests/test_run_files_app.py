@@ -25,7 +25,7 @@ def at():
 
 def _trainer():
     from ui import session
-    return next(t for t in session._REGISTRY if t.state != "stopped")
+    return next(t for _, t in session.registry().items() if t.state != "stopped")
 
 
 def _train(app, trainer, steps: int) -> int:

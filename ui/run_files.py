@@ -55,11 +55,11 @@ def open_run(data: bytes, name: str) -> bool:
     try:
         ckpt = checkpoints.from_bytes(data, name=name)
         _check_playground(ckpt, name)
-        box = S.box()
-        if box.trainer is None:
-            box.set(S.make_trainer(ckpt.config, ckpt.points))
-        box.trainer.pause()
-        box.trainer.load_checkpoint(ckpt)
+        trainer = S.get_trainer() or S.new_trainer(ckpt.config, ckpt.points)
+        trainer.pause()
+        trainer.load_checkpoint(ckpt)
+    except S.RunLimitReached as err:
+        return _refuse(S.limit_message(err))
     except Exception as err:  # a bad file must never take the page down
         text = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         return _refuse(f"Cannot open {name}: {text}")
@@ -149,7 +149,7 @@ def steps_at_stake(trainer) -> int:
 
 
 def _do_reset() -> None:
-    S.box().trainer.reset()
+    S.get_trainer().reset()
     st.session_state.pop("pg_sel", None)
 
 
@@ -165,7 +165,7 @@ ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
 def asked(what: str, verb: str, action: str, *args) -> None:
     """Do `action` now for a young run; past `ASK_ABOVE` steps trained here, leave the
     question for `confirm_ui` instead (a button or upload callback)."""
-    trainer = S.box().trainer
+    trainer = S.get_trainer()
     if trainer is not None and steps_at_stake(trainer) > ASK_ABOVE:
         st.session_state[PENDING] = (what, verb, action, args)
         return
