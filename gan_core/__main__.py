@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Train a GAN. Every config field has a flag; fields "
                            "you leave out take the variant's defaults.")
     train.add_argument("--steps", type=int, default=20000, help="training iterations")
-    train.add_argument("--out", required=True, help="checkpoint path to write")
+    train.add_argument("--out", required=True, help="checkpoint path to write (a .safetensors "
+                       "file, which the app's 'Open a run' takes; the suffix is added if missing)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_config_flags(train)
     info = sub.add_parser("info", help="describe a checkpoint")
@@ -55,6 +56,7 @@ def cmd_train(args) -> int:
     from .run import Run
     if args.steps < 1:
         raise ConfigError("--steps must be at least 1")
+    out = out_path(args.out)
     configure_threads()
     cfg = config_from_args(args)
     run = Run(cfg)
@@ -65,10 +67,25 @@ def cmd_train(args) -> int:
                           "infinite; nothing saved")
     seconds = time.perf_counter() - start
     ckpt = checkpoints.from_run(run, history.to_dict(), {"train_seconds": round(seconds, 2)})
-    path = checkpoints.save(args.out, ckpt)
+    path = checkpoints.save(out, ckpt)
     print(f"wrote {path} ({run.step_count} steps, {seconds:.1f} s, "
           f"{run.step_count / seconds:.0f} steps/s)")
     return 0
+
+
+def out_path(text: str):
+    """--out as a .safetensors path, checked before any training: the app opens only that
+    extension, and a file named .pt would suggest a pickle this never writes."""
+    from pathlib import Path
+
+    from .checkpoints import SUFFIX
+    path = Path(text)
+    if path.suffix == "":
+        return path.with_suffix(SUFFIX)
+    if path.suffix != SUFFIX:
+        raise ConfigError(f"--out {text}: checkpoints are {SUFFIX} files (the app opens only "
+                          f"those); try --out {path.with_suffix(SUFFIX)}")
+    return path
 
 
 def _train(run, steps: int, quiet: bool):

@@ -22,10 +22,15 @@ from .config import Config
 FORMAT = "gan-levers-checkpoint"
 VERSION = 1
 MAX_BYTES = 256 * 1024 * 1024
+# What the app's uploaders take: a default run is ~0.3 MB, the widest nets with Adam's
+# moments ~60 MB (files from disk, `load`, may be up to MAX_BYTES)
+MAX_UPLOAD_MB = 100
 # The JSON header and each JSON field in it: a history of ~10k rows is well under 16 MB,
 # and nothing the app writes nests deeper than a few levels.
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32
+TRAIN = "train."  # prefix of the optimiser and RNG tensors (gan_core.resume)
+SUFFIX = ".safetensors"  # the one extension of a checkpoint, from the CLI and the app
 
 
 class CheckpointError(ValueError):
@@ -40,15 +45,20 @@ class Checkpoint:
     history: dict = field(default_factory=dict)  # DecimatedHistory.to_dict()
     points: np.ndarray | None = None  # the custom target's data, if any
     extra: dict = field(default_factory=dict)  # free-form JSON (metrics, training time...)
+    # optimisers, RNGs, the data chunk in use (gan_core.resume): {"tensors": ..., "meta": ...};
+    # empty in pretrained models, which open with fresh optimisers
+    train_state: dict = field(default_factory=dict)
 
 
 def to_bytes(ckpt: Checkpoint) -> bytes:
     tensors = {f"nets.{k}": v.detach().cpu().contiguous() for k, v in ckpt.state.items()}
     if ckpt.points is not None:
         tensors["custom_points"] = torch.as_tensor(np.asarray(ckpt.points, dtype=np.float32))
+    train = ckpt.train_state or {}
+    tensors.update({TRAIN + k: v for k, v in (train.get("tensors") or {}).items()})
     meta = {"format": FORMAT, "version": str(VERSION), "config": ckpt.config.to_json(),
             "step": str(int(ckpt.step)), "history": json.dumps(ckpt.history),
-            "extra": json.dumps(ckpt.extra)}
+            "extra": json.dumps(ckpt.extra), "train": json.dumps(train.get("meta") or {})}
     return st_save(tensors, metadata=meta)
 
 
@@ -99,15 +109,17 @@ def from_bytes(data: bytes, name: str = "checkpoint") -> Checkpoint:
         step = int(meta.get("step", "0"))
         history = _json_field(meta, "history", name)
         extra = _json_field(meta, "extra", name)
+        train_meta = _json_field(meta, "train", name)
     except CheckpointError:
         raise
     except Exception as err:  # safetensors raises its own error type for corrupt data
         raise CheckpointError(f"{name} is damaged: {err}") from None
     points = tensors.pop("custom_points", None)
     state = {k[len("nets."):]: v for k, v in tensors.items() if k.startswith("nets.")}
-    _check_finite(state, points, name)
-    return Checkpoint(config, state, step, history,
-                      None if points is None else points.numpy(), extra)
+    train = {k[len(TRAIN):]: v for k, v in tensors.items() if k.startswith(TRAIN)}
+    _check_finite({**state, **train}, points, name)
+    return Checkpoint(config, state, step, history, None if points is None else points.numpy(),
+                      extra, {"tensors": train, "meta": train_meta} if train else {})
 
 
 def _check_version(raw, name: str) -> None:
@@ -187,6 +199,9 @@ def _read_metadata(data: bytes, name: str) -> dict:
 
 
 # ----------------------------------------------------------------------- Run -> file
-def from_run(run, history: dict | None = None, extra: dict | None = None) -> Checkpoint:
+def from_run(run, history: dict | None = None, extra: dict | None = None,
+             train_state: bool = True) -> Checkpoint:
+    """The run as a checkpoint; with `train_state` (the default) it also holds what
+    training on needs (optimisers, RNGs), so an opened run continues where it stopped."""
     return Checkpoint(run.cfg, run.state(), run.step_count, history or {}, run.points,
-                      extra or {})
+                      extra or {}, run.train_state() if train_state else {})

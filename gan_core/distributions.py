@@ -321,12 +321,22 @@ def _parse_row(line: str) -> list[float] | None:
         return None
 
 
+def mb_over(size: int, limit: int) -> str:
+    """A size just over the limit in enough digits to show it is over ("5.002", not "5.0")."""
+    for digits in (1, 2, 3):
+        text = f"{size / 1e6:.{digits}f}"
+        if float(text) > limit / 1e6:
+            return text
+    return f"{size / 1e6:.6f}"
+
+
 def _csv_bytes(data: bytes | str, max_bytes: int) -> bytes:
     """The upload as UTF-8 bytes with no byte-order mark (UTF-16 with a BOM is converted)."""
     if isinstance(data, str):
         data = data.encode()
     if len(data) > max_bytes:
-        raise InvalidData(f"file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        raise InvalidData(f"file is {mb_over(len(data), max_bytes)} MB; the limit is "
+                          f"{max_bytes / 1e6:.0f} MB")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
             text = data.decode("utf-16")

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import resume
 from .checkpoints import Checkpoint, CheckpointError
 from .config import Config, ConfigError, check_basic
 from .device import pick_device
@@ -85,6 +86,7 @@ class Run:
             make_optimizer(cfg, self.variant.d_params(self.nets), cfg.lr_d, self.device),
             make_optimizer(cfg, self.variant.g_params(self.nets), cfg.lr_g, self.device))
         self.step_count = 0
+        self.start_step = 0  # where it was opened from a file: steps past it are new work
         self._eval_latent = None
 
     @classmethod
@@ -100,7 +102,8 @@ class Run:
         except RuntimeError as err:
             first = str(err).splitlines()[0]
             raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
-        run.step_count = ckpt.step
+        run.step_count = run.start_step = ckpt.step
+        resume.restore(run, ckpt.train_state)
         # the schedule's rates at the restored step: a run opened past lr_decay_steps
         # continues at its floor, not at the full rate it started with
         run._apply_lr()
@@ -186,6 +189,10 @@ class Run:
 
     def state(self) -> dict:
         return {k: v.detach().clone() for k, v in self.nets.state_dict().items()}
+
+    def train_state(self) -> dict:
+        """Optimisers, RNGs and data chunk: what a checkpoint needs to train on exactly."""
+        return resume.capture(self)
 
     def load_state(self, state: dict) -> None:
         self.nets.load_state_dict(state)

@@ -29,6 +29,7 @@ import torch
 
 from . import checkpoints
 from .config import Config
+from .history import DecimatedHistory
 from .quality import Floor, floor_for
 from .run import Run
 
@@ -225,20 +226,22 @@ def _num(v):
 
 
 # --------------------------------------------------------------------------- build
-def train_entry(recipe: Recipe, log=print) -> tuple[Run, dict]:
-    """Train one entry on one thread; returns the run and its wall and CPU seconds."""
+def train_entry(recipe: Recipe, log=print) -> tuple[Run, dict, DecimatedHistory]:
+    """Train one entry on one thread; returns the run, its wall and CPU seconds, and its
+    loss history (saved with it, so the Playground's loss panel shows how it trained)."""
     torch.set_num_threads(1)
     run = Run(recipe.config(), device=torch.device("cpu"))
+    history = DecimatedHistory()
     t0, c0 = time.perf_counter(), time.process_time()
     every = max(1, recipe.steps // 5)
     for i in range(recipe.steps):
-        run.step()
+        history.add({"step": i + 1, **run.step()})
         if (i + 1) % every == 0:
             log(f"  {recipe.key}: step {i + 1}/{recipe.steps} ({time.perf_counter() - t0:.0f}s)")
     if not run.params_finite():
         raise RuntimeError(f"{recipe.key} diverged")
     return run, {"train_seconds": round(time.perf_counter() - t0, 1),
-                 "train_cpu_seconds": round(time.process_time() - c0, 1)}
+                 "train_cpu_seconds": round(time.process_time() - c0, 1)}, history
 
 
 def floor_of(run: Run) -> Floor:
@@ -248,7 +251,7 @@ def floor_of(run: Run) -> Floor:
 def build_entry(recipe: Recipe, out_dir: Path, log=print) -> dict:
     """Train, measure and write one entry; returns its manifest info."""
     log(f"train {recipe.key} ({recipe.variant} on {recipe.target}, {recipe.steps} steps)")
-    run, times = train_entry(recipe, log)
+    run, times, history = train_entry(recipe, log)
     mets = eval_metrics(run)
     floor = floor_of(run)
     path = Path(out_dir) / f"{recipe.key}.safetensors"
@@ -257,7 +260,9 @@ def build_entry(recipe: Recipe, out_dir: Path, log=print) -> dict:
             "torch_threads": 1, "note": recipe.note, "failure": recipe.failure,
             "config": json.loads(run.cfg.to_json()), "metrics": mets,
             "floor": floor.to_dict(), "passes_floor": floor.passes(mets)}
-    checkpoints.save(path, checkpoints.from_run(run, extra={"zoo": info}))
+    # no optimiser state: a pretrained model opens with fresh optimisers (and stays small)
+    checkpoints.save(path, checkpoints.from_run(run, history.to_dict(), {"zoo": info},
+                                                train_state=False))
     info["bytes"] = path.stat().st_size
     info["sha256"] = _sha256(path)
     info["weights_sha256"] = weights_hash(run.state())

@@ -16,9 +16,11 @@ from gan_core import plots, probes
 from ui import controls as C
 from ui import detector_panel, live_chart, live_feed
 from ui import run_control as R
+from ui import run_files
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
+from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
 
@@ -42,14 +44,9 @@ def _toggle(trainer, action: str) -> None:
         trainer.start()
 
 
-def _reset(trainer) -> None:
-    trainer.reset()
-    st.session_state.pop("pg_sel", None)
-
-
 def controls_ui(trainer) -> None:
     running = _running(trainer)
-    cols = st.columns([1.3, 1, 1, 1.1, 1, 4.6], vertical_alignment="center")
+    cols = st.columns([1.3, 1, 1, 1.1, 1, 1.3, 3.3], vertical_alignment="center")
     cols[0].button("Pause" if running else "Train", key="pg_train", type="primary",
                    icon=":material/pause:" if running else ":material/play_arrow:",
                    on_click=_toggle, args=(trainer, "pause" if running else "start"),
@@ -60,11 +57,14 @@ def controls_ui(trainer) -> None:
                    help="One generator update (pauses training)", width="stretch")
     cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
                    args=("both",), help="kD critic steps then kG generator steps", width="stretch")
-    cols[4].button("Reset", key="pg_reset", on_click=_reset, args=(trainer,),
+    cols[4].button("Reset", key="pg_reset", on_click=run_files.reset, args=(trainer,),
                    help="New random weights, same settings", width="stretch")
-    st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[5]:
+        run_files.save_button(trainer)
+    st.session_state["pg_drawn_state"] = trainer.status()["state"]
+    with cols[6]:
         st.fragment(run_every=_every(trainer, 1.0))(status_panel)(trainer)
+    run_files.confirm_ui(trainer)
 
 
 def status_panel(trainer) -> None:
@@ -197,6 +197,10 @@ def samples_notes(trainer) -> None:
         st.info(T.PRESS_TRAIN)
     else:
         R.opened_banner(snap.step)
+    run = trainer.run
+    if run.out_target.name != run.cfg.target:  # G maps target A onto another target, B
+        st.caption(f"Grey: target B (**{run.out_target.name}**). Coloured: G(a) for points a "
+                   f"of target A (**{run.cfg.target}**), coloured by where a sits in A.")
     note = V.static(trainer)["field_note"]
     if note:
         st.caption(f"D's field is not drawn: {note}.")
@@ -268,6 +272,8 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
+    mark_playground(trainer)  # the inspector pages then open on this run
+    R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))
     left, right = st.columns([3, 2], gap="medium")
     with left:

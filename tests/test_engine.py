@@ -331,17 +331,36 @@ def test_trainer_loads_checkpoint():
 
 
 # ---------------------------------------------------------------- CLI
-def test_cli_trains_and_writes_a_checkpoint_that_reloads(tmp_path):
-    out = tmp_path / "spiral.pt"
-    res = subprocess.run([sys.executable, "-m", "gan_core", "train", "--target", "spiral",
-                          "--variant", "nsgan", "--steps", "30", "--g-width", "16",
-                          "--d-width", "16", "--batch-size", "32", "--out", str(out), "--quiet"],
-                         capture_output=True, text=True, timeout=120)
+def _cli_train(out, steps: int = 30):
+    return subprocess.run([sys.executable, "-m", "gan_core", "train", "--target", "spiral",
+                           "--variant", "nsgan", "--steps", str(steps), "--g-width", "16",
+                           "--d-width", "16", "--batch-size", "32", "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_trains_and_writes_a_checkpoint_the_app_opens(tmp_path):
+    from ui.model_source import open_checkpoint
+    out = tmp_path / "spiral.safetensors"
+    res = _cli_train(out)
     assert res.returncode == 0, res.stderr
     ck = checkpoints.load(out)
     assert ck.step == 30 and ck.config.target == "spiral" and ck.config.g_width == 16
+    assert ck.train_state  # so a run opened on the Playground trains on where it stopped
     run = Run.from_checkpoint(ck, device=CPU)
     assert run.generate(run.eval_latent()).shape == (ck.config.eval_size, 2)
+    opened, history = open_checkpoint(out.read_bytes(), out.name)  # the app's upload path
+    assert opened.step_count == 30 and len(history["step"]) == 30
+
+
+def test_cli_writes_only_safetensors(tmp_path):
+    """One extension everywhere: .pt is refused before any training (nothing written), and
+    a name without a suffix gets .safetensors."""
+    res = _cli_train(tmp_path / "spiral.pt", steps=100_000)
+    assert res.returncode == 2 and "spiral.safetensors" in res.stderr
+    assert "Traceback" not in res.stderr and list(tmp_path.iterdir()) == []
+    res = _cli_train(tmp_path / "spiral", steps=5)
+    assert res.returncode == 0, res.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["spiral.safetensors"]
 
 
 def test_cli_help_and_bad_input():
@@ -349,7 +368,7 @@ def test_cli_help_and_bad_input():
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "--lr-d" in res.stdout and "--target" in res.stdout
     res = subprocess.run([sys.executable, "-m", "gan_core", "train", "--target", "nope",
-                          "--out", "/tmp/x.pt"], capture_output=True, text=True, timeout=60)
+                          "--out", "/tmp/x.safetensors"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "unknown target" in res.stderr and "Traceback" not in res.stderr
 
 

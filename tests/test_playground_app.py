@@ -124,7 +124,7 @@ def test_bad_csv_shows_error(at):
     at.session_state["pg_csv_bytes"] = b"x,y\n1,2,3\n4,5\n"
     at.run()
     errors = [e.value for e in at.sidebar.error]
-    assert any("Cannot use this file" in e and "columns" in e for e in errors), errors
+    assert any("Cannot use points.csv:" in e and "columns" in e for e in errors), errors
     assert not at.exception
 
 
@@ -135,7 +135,7 @@ def test_good_csv_builds_a_custom_run(at):
     at.run()
     assert not at.sidebar.error
     assert not at.exception, [e.value for e in at.exception]
-    assert any("50 points loaded" in c.value for c in at.sidebar.caption)
+    assert any("Using: points.csv, 50 points" in c.value for c in at.sidebar.caption)
     _stop_all()
 
 
@@ -197,13 +197,13 @@ def test_a_preset_replaces_the_session_config(at):
 
 class _FakeTrainer:
     def __init__(self, cfg):
-        self.cfg, self.started = cfg, False
+        self.cfg, self.started, self.run = cfg, False, object()
 
     def status(self):
         return {"state": "running", "step": 500}
 
     def reset(self, cfg, points=None):
-        self.cfg = cfg
+        self.cfg, self.run = cfg, object()
 
     def start(self):
         self.started = True

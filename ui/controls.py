@@ -19,7 +19,7 @@ from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
-from ui.widgets import KEPT  # noqa: F401  (the one persistence scheme; pages use C.KEPT)
+from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
@@ -40,7 +40,7 @@ KNOBS = {
 WIDGET_FIELDS = ("target", "variant", "latent_dim", "prior", "g_depth", "g_width", "d_depth",
                  "d_width", "activation", "optimizer", "lr_d", "lr_g", "k_d", "k_g",
                  "batch_size", "seed", "label_smoothing", "instance_noise", "spectral_norm",
-                 "minibatch_std", "feature_matching", "g_ema", *KNOBS)
+                 "minibatch_std", "feature_matching", "g_ema", "target_b", *KNOBS)
 VARIANT_FIELDS = sorted({k for v in VARIANTS.values() for k in v.defaults} - {"target"})
 
 DEFAULT_PRESET = P.DEFAULT
@@ -125,16 +125,26 @@ def read_points(data: bytes, max_mb: int = MAX_UPLOAD_MB) -> np.ndarray:
     return parse_points_csv(data, max_bytes=max_mb * 1_000_000)
 
 
-def handle_upload(data: bytes | None) -> None:
-    """Parse an upload into session state: `pg_points` on success, `pg_csv_error` on failure."""
+def handle_upload(data: bytes | None, name: str = "points.csv") -> None:
+    """Parse an upload into session state: `pg_points` (and its name) on success,
+    `pg_csv_error` on failure, when the last good points stay in use."""
     if data is None:
         return
     try:
         st.session_state["pg_points"] = read_points(data)
+        st.session_state["pg_points_name"] = name
         st.session_state.pop("pg_csv_error", None)
         st.session_state["pg_force_reset"] = True
     except InvalidData as err:
-        st.session_state["pg_csv_error"] = str(err)
+        st.session_state["pg_csv_error"] = f"{name}: {err}"
+
+
+def points_in_use() -> str:
+    """'points.csv, 400 points' for the points a custom run trains on, '' when none."""
+    pts = st.session_state.get("pg_points")
+    if pts is None:
+        return ""
+    return f"{st.session_state.get('pg_points_name', 'uploaded points')}, {len(pts):,} points"
 
 
 # --------------------------------------------------------------------------- sidebar helpers
@@ -151,23 +161,19 @@ def presets_ui() -> None:
 
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
-    name = st.selectbox("Target", names, **bound("target"),
+    two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
+    name = st.selectbox("Target A (mapped from)" if two else "Target", names, **bound("target"),
                         format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
-                        help="The distribution the GAN must learn to draw.")
+                        help="The points G maps onto target B." if two else
+                        "The distribution the GAN must learn to draw.")
     if name in TARGETS:
-        st.caption(TARGETS[name].description)
-    else:
-        up = st.file_uploader(f"CSV of x, y rows (≤ {MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
-                              key="pg_upload", max_upload_size=MAX_UPLOAD_MB)
-        raw = st.session_state.pop("pg_csv_bytes", None)  # tests inject bytes here
-        if up is not None and st.session_state.get("pg_upload_id") != up.file_id:
-            st.session_state["pg_upload_id"] = up.file_id
-            raw = up.getvalue()
-        handle_upload(raw)
-        if st.session_state.get("pg_csv_error"):
-            st.error(f"Cannot use this file: {st.session_state['pg_csv_error']}")
-        elif st.session_state.get("pg_points") is not None:
-            st.caption(f"{len(st.session_state['pg_points']):,} points loaded.")
+        st.caption(("A: " if two else "") + TARGETS[name].description)
+    if two:
+        b = st.selectbox("Target B (mapped onto)", list(TARGETS), **bound("target_b"),
+                         help="The distribution G's output must match: the grey points.")
+        st.caption(f"B: {TARGETS[b].description}")
+    if name not in TARGETS:
+        csv_upload_ui()
     return name
 
 
@@ -176,6 +182,27 @@ def variant_label(name: str) -> str:
     below (cut to 48 characters in the box, it was cut again by the box's width)."""
     paper = VARIANTS[name].paper
     return f"{name} · {paper}" if paper else name
+
+
+def csv_upload_ui() -> None:
+    # Streamlit's own size limit shows its message only on hover: let bigger files through
+    # (up to 10x) so read_points refuses them with a message that stays on the page.
+    up = st.file_uploader(f"CSV of x, y rows (.csv or .txt, ≤ {MAX_UPLOAD_MB} MB)",
+                          type=["csv", "txt"], key="pg_upload", max_upload_size=10 * MAX_UPLOAD_MB)
+    hide_upload_hint("pg_upload")
+    raw, name = st.session_state.pop("pg_csv_bytes", None), "points.csv"  # tests inject bytes
+    if up is not None and st.session_state.get("pg_upload_id") != up.file_id:
+        st.session_state["pg_upload_id"] = up.file_id
+        raw, name = up.getvalue(), up.name
+    elif up is None and raw is None:  # an emptied uploader (or another page since): no stale error
+        st.session_state.pop("pg_csv_error", None)
+    handle_upload(raw, name)
+    if st.session_state.get("pg_csv_error"):
+        st.error(f"Cannot use {st.session_state['pg_csv_error']}")
+    using = points_in_use()
+    if using:
+        st.caption(f"{'Still using' if st.session_state.get('pg_csv_error') else 'Using'}: "
+                   f"{using}.")
 
 
 def variant_ui() -> str:

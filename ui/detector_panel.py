@@ -27,8 +27,13 @@ def charts_ui(trainer, every: float | None) -> None:
 
 def losses_panel(trainer) -> None:
     cols = trainer.history_columns()
+    step = trainer.status()["step"]
     if len(cols.get("step", [])):
         live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
+    elif step:  # a model opened from a file saved without its curves (the shipped ones)
+        st.caption(f"This model was opened at step {step:,}, and its file holds no loss "
+                   "curves (the pretrained files were built before they were saved). The "
+                   "curves start here when you train it on.")
     else:
         st.caption("Nothing yet: the curves start with the first training step.")
 
@@ -79,5 +84,5 @@ def _alert(trainer, alert) -> None:
     st.markdown(alert.explanation)
     for j, remedy in enumerate(alert.remedies):
         st.button(remedy.label, icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
-                  on_click=apply_remedy, args=(trainer, dict(remedy.changes)),
+                  on_click=apply_remedy, args=(trainer, dict(remedy.changes), remedy.label),
                   help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))

@@ -24,11 +24,12 @@ from gan_core import checkpoints
 from gan_core import glossary as GL
 from gan_core.history import DecimatedHistory
 from gan_core.run import Run
-from ui.widgets import KEPT, default
+from ui.widgets import KEPT, default, hide_upload_hint, size_problem
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
 MEMO = "insp_memo"
 MEMO_SIZE = 24
+PLAYGROUND_MARK = "insp_playground_mark"
 
 
 @dataclass
@@ -177,8 +178,10 @@ def open_checkpoint(data: bytes, name: str = "checkpoint"):
 def upload_source(key: str = "insp_upload") -> ModelSource | None:
     """An uploader (widget `key`) and the checkpoint it holds, kept per page under
     `<key>s` so the last good upload survives page switches."""
-    up = st.file_uploader("Checkpoint (.safetensors saved by GAN Levers)", type=["safetensors"],
-                          key=key)
+    limit = checkpoints.MAX_UPLOAD_MB
+    up = st.file_uploader(f"Checkpoint (.safetensors saved by GAN Levers, ≤ {limit} MB)",
+                          type=["safetensors"], key=key, max_upload_size=2 * limit)
+    hide_upload_hint(key)
     cache = st.session_state.setdefault(key + "s", {})
     if up is None:
         if cache:  # keep the last good upload across page switches
@@ -188,6 +191,9 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
         return None
     fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
     if fid not in cache:
+        if size_problem(up.name, up.size, limit):
+            st.error(f"Cannot open this file: {size_problem(up.name, up.size, limit)}")
+            return None
         try:
             run, hist = open_checkpoint(up.getvalue(), up.name)
         except checkpoints.CheckpointError as err:
@@ -277,6 +283,7 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         trainer = live_trainer()
         first = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
         default("insp_kind", first, kinds)
+        _live_first(trainer, kinds)
         kind = st.radio("Source", kinds, key="insp_kind", horizontal=True,
                         label_visibility="collapsed", **KEPT)
         if kind == "Live run":
@@ -290,6 +297,26 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         if src is not None:
             st.caption(f"Inspecting: {src.label}")
         return src
+
+
+def mark_playground(trainer) -> None:
+    """The Playground's run as of its last full draw (run, step, state); the inspectors'
+    picker turns to it when it differs from what they last saw (`_live_first`)."""
+    s = trainer.status()
+    st.session_state[PLAYGROUND_MARK] = (id(trainer.run), s["step"], s["state"])
+
+
+def _live_first(trainer, kinds) -> None:
+    """A run trained, opened or started on the Playground since an inspector last drew is
+    what the user wants to look at: it becomes the choice, over a model picked on another
+    page before. A choice made on an inspector page stays until the Playground moves on."""
+    ss = st.session_state
+    mark = ss.get(PLAYGROUND_MARK)
+    if mark is None or trainer is None or mark[0] != id(trainer.run) or "Live run" not in kinds:
+        return
+    if mark != ss.get("insp_live_seen") and trainer.status()["step"] > 0:
+        ss["insp_kind"] = "Live run"
+    ss["insp_live_seen"] = mark
 
 
 def warp_metrics(w) -> None:

@@ -98,9 +98,11 @@ def _ask_reset(trainer, structural) -> None:
                   args=(trainer.cfg,))
 
 
-def apply_remedy(trainer, changes: dict) -> None:
-    """A detector remedy: restart the run with `changes` (a button callback)."""
+def apply_remedy(trainer, changes: dict, label: str = "") -> None:
+    """A detector remedy: restart the run with `changes` (a button callback). What changed
+    and that the run restarted is said by `remedy_note` until the run changes again."""
     was_running = trainer.status()["state"] == "running"
+    lost = trainer.status()["step"]
     try:
         new = trainer.cfg.replace(**changes)
         trainer.reset(new, _points(trainer.cfg))
@@ -109,8 +111,31 @@ def apply_remedy(trainer, changes: dict) -> None:
         return
     C.set_config(new)
     st.session_state["pg_need_full_rerun"] = True
+    st.session_state["pg_remedy_note"] = (id(trainer.run), remedy_text(label, changes, lost),
+                                          True)
     if was_running:
         trainer.start()
+
+
+def remedy_text(label: str, changes: dict, lost: int) -> str:
+    what = ", ".join(f"{k} = {v}" for k, v in changes.items())
+    head = f"**Remedy: {label}.** " if label else "**Remedy applied.** "
+    return (f"{head}{what}. The run restarted from step 0 with these settings (the previous "
+            f"run stopped at step {lost:,}); the sidebar shows them.")
+
+
+def remedy_note(trainer) -> None:
+    """The last remedy's message, as long as the run it restarted is the one shown: a toast
+    once, and a line that outlives the reruns."""
+    note = st.session_state.get("pg_remedy_note")
+    if not note or note[0] != id(trainer.run):
+        st.session_state.pop("pg_remedy_note", None)
+        return
+    run_id, text, fresh = note
+    if fresh:
+        st.toast(text, icon=":material/healing:", duration="long")
+        st.session_state["pg_remedy_note"] = (run_id, text, False)
+    st.info(text, icon=":material/healing:")
 
 
 # --------------------------------------------------------------------------- pretrained models
@@ -143,12 +168,12 @@ def open_pretrained(key: str) -> None:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
     C.set_config(ckpt.config)  # Train then continues with the checkpoint's own config
-    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, _train_on(ckpt),
-                                     info["note"] if info.get("failure") else "")
+    st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on_note(ckpt),
+                                     info["note"] if info.get("failure") else "", "Pretrained")
     clear_selection()
 
 
-def _train_on(ckpt) -> str:
+def train_on_note(ckpt) -> str:
     # Past lr_decay_steps the rates stay at their floor (Run.from_checkpoint): Train
     # polishes the model, where the full starting rate shook the spiral apart within 20 s.
     cfg = ckpt.config
@@ -173,11 +198,11 @@ def opened_banner(step: int) -> None:
     opened = st.session_state.get("pg_opened")
     if not opened or opened[1] != step:
         return
-    label, _, train_on, failure = (*opened, "", "")[:4]
+    label, _, train_on, failure, kind = opened
     if failure:  # never presented as a working model
-        st.warning(f"**Pretrained: {label}.** {failure} Press **Reset** and **Train** to watch "
+        st.warning(f"**{kind}: {label}.** {failure} Press **Reset** and **Train** to watch "
                    "it go wrong from scratch, or pick a preset on the left.")
         return
-    st.info(f"**Pretrained: {label}.** Pull the levers below, press **Train** to keep "
+    st.info(f"**{kind}: {label}.** Pull the levers below, press **Train** to keep "
             f"training it{train_on}, **Reset** for fresh random weights, or pick a preset on "
             "the left.")

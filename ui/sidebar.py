@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui import controls as C
 from ui import run_control as R
+from ui import run_files
 from ui import session as S
 from ui.widgets import KEPT
 
@@ -21,7 +22,8 @@ def pretrained_ui() -> None:
                    "floor, except one kept as a failure on purpose (its name says so).")
         key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
                            key="pg_zoo_pick", **KEPT, label_visibility="collapsed")
-        st.button("Open", key="pg_zoo_open", on_click=R.open_pretrained, args=(key,),
+        st.button("Open", key="pg_zoo_open", on_click=run_files.asked,
+                  args=(f"Opening the pretrained {choices[key]}", "open", "pretrained", key),
                   width="stretch")
 
 
@@ -53,11 +55,13 @@ def diagnostics_ui() -> None:
 def sidebar_ui() -> int:
     """Every setting; returns the step budget."""
     with st.sidebar:
+        run_files.open_pending()  # before the widgets draw, so they show the opened run
         C.ensure_defaults()
         if st.session_state.get("pg_open_error"):
             st.error(st.session_state.pop("pg_open_error"))
         C.presets_ui()
         pretrained_ui()
+        run_files.open_ui()
         st.divider()
         C.target_ui()
         variant = C.variant_ui()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.distributions import mb_over
+
 # Streamlit drops an undrawn widget's value on a page switch; this keeps it for the session.
 KEPT = {"persist_state": "session"}
 
@@ -22,3 +24,20 @@ def default(key: str, value, options=None) -> None:
     kept = st.session_state.get(key)
     if kept is None or options is not None and kept not in options:
         st.session_state[key] = value
+
+
+def hide_upload_hint(key_prefix: str) -> None:
+    """Hide Streamlit's "200MB per file" line under the uploaders whose key starts with
+    `key_prefix`: they allow more than their real limit, so that an oversized file reaches
+    the app and is refused with a message that stays on the page (Streamlit's own shows
+    only on hover); their label states the real limit instead."""
+    st.html(f'<style>[class*="st-key-{key_prefix}"] '
+            '[data-testid="stFileUploaderDropzoneInstructions"] {display: none}</style>')
+
+
+def size_problem(name: str, size: int, limit_mb: int) -> str:
+    """A plain message when an upload is over `limit_mb` ('' when it fits). Streamlit's
+    own limit message shows only on hover, so the uploaders allow more and check here."""
+    if size <= limit_mb * 1_000_000:
+        return ""
+    return f"{name} is {mb_over(size, limit_mb * 1_000_000)} MB; the limit is {limit_mb} MB."

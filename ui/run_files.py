@@ -1,0 +1,203 @@
+"""The Playground's run as a file, and the question before a run is thrown away.
+
+"Save run" downloads the session's run as a .safetensors checkpoint (config, weights,
+optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
+the same format `python -m gan_core train` writes. "Open a run" loads such a file back
+into the session's trainer, paused, so Train goes on from the step it was saved at.
+Reset, opening a file and opening a pretrained model ask first when they would discard
+more than `ASK_ABOVE` steps trained here.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core import checkpoints
+from ui import controls as C
+from ui import session as S
+from ui.samples import clear_selection
+from ui.widgets import hide_upload_hint, size_problem
+
+MAX_RUN_MB = checkpoints.MAX_UPLOAD_MB
+ASK_ABOVE = 300  # steps trained in this session that Reset discards without asking
+UPLOAD_KEY = "pg_run_upload"
+ERROR_KEY = "pg_run_error"
+
+
+# --------------------------------------------------------------------------- save
+def run_bytes(trainer) -> bytes:
+    return checkpoints.to_bytes(trainer.checkpoint({"saved_by": "GAN Levers Playground"}))
+
+
+def file_name(trainer) -> str:
+    s, cfg = trainer.status(), trainer.cfg
+    # while training the file holds a later step than the one drawn now
+    step = "" if s["state"] == "running" else f"-step{s['step']}"
+    return f"{cfg.target}-{cfg.variant}{step}{checkpoints.SUFFIX}"
+
+
+def save_button(trainer, key: str = "pg_save", label: str = "Save run") -> None:
+    # `data` as a function: the checkpoint is built only when the button is clicked
+    st.download_button(label, data=lambda: run_bytes(trainer), file_name=file_name(trainer),
+                       mime="application/octet-stream", key=key, on_click="ignore",
+                       icon=":material/download:", width="stretch",
+                       help="Download this run (settings, weights, optimiser state, step and "
+                            "loss history) as a .safetensors file; open it again with "
+                            "'Open a saved run' in the sidebar.")
+
+
+# --------------------------------------------------------------------------- open
+def open_run(data: bytes, name: str) -> bool:
+    """Load a saved run into this session's trainer, paused, and its settings into the
+    sidebar. On failure the current run is kept and the reason is left for `open_ui`."""
+    problem = size_problem(name, len(data), MAX_RUN_MB)
+    if problem:
+        return _refuse(problem)
+    try:
+        ckpt = checkpoints.from_bytes(data, name=name)
+        _check_playground(ckpt, name)
+        trainer = S.get_trainer() or S.new_trainer(ckpt.config, ckpt.points)
+        trainer.pause()
+        trainer.load_checkpoint(ckpt)
+    except S.RunLimitReached as err:
+        return _refuse(S.limit_message(err))
+    except Exception as err:  # a bad file must never take the page down
+        text = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        return _refuse(f"Cannot open {name}: {text}")
+    _opened(ckpt, name)
+    return True
+
+
+def _refuse(message: str) -> bool:
+    st.session_state[ERROR_KEY] = message
+    st.session_state[ERROR_KEY + "_shown"] = False  # a new error: shown at least once
+    return False
+
+
+def _check_playground(ckpt, name: str) -> None:
+    target = ckpt.config.target
+    if target not in C.TARGETS and target != C.CUSTOM:
+        raise checkpoints.CheckpointError(
+            f"it is a {target} run, which the Playground cannot show (it draws 2-D targets); "
+            "open it on the Levers page instead")
+
+
+def _opened(ckpt, name: str) -> None:
+    from ui.run_control import train_on_note
+    ss = st.session_state
+    ss.pop(ERROR_KEY, None)
+    ss.pop(ERROR_KEY + "_shown", None)
+    ss.pop("pg_preset", None)  # a preset's promise is about a fresh run, not this one
+    if ckpt.points is not None:
+        ss["pg_points"], ss["pg_points_name"] = ckpt.points, f"{name} (saved with the run)"
+        ss.pop("pg_csv_error", None)
+    C.set_config(ckpt.config)
+    label = f"{name} ({ckpt.config.target} · {ckpt.config.variant}, step {ckpt.step:,})"
+    ss["pg_opened"] = (label, ckpt.step, train_on_note(ckpt), "", "Opened")
+    ss[UPLOAD_KEY + "_n"] = ss.get(UPLOAD_KEY + "_n", 0) + 1  # an empty uploader next time
+    clear_selection()
+
+
+def _on_upload(key: str) -> None:
+    up = st.session_state.get(key)
+    if up is not None:
+        asked(f"Opening {up.name}", "open", "open", up.name, up.getvalue())
+
+
+def open_pending() -> None:
+    """Bytes a test put in `pg_run_bytes` (AppTest has no file uploads) go through the
+    same path as an upload. Call before the sidebar's widgets draw."""
+    pending = st.session_state.pop("pg_run_bytes", None)
+    if pending is not None:
+        asked(f"Opening {pending[0]}", "open", "open", *pending)
+
+
+def _current_error(key: str) -> str:
+    """The last refusal, while the refused file is still in the uploader (or on the run it
+    was made in): an uploader emptied by a page switch takes its stale error with it."""
+    ss = st.session_state
+    error = ss.get(ERROR_KEY)
+    if error and ss.get(key) is None and ss.get(ERROR_KEY + "_shown"):
+        ss.pop(ERROR_KEY)
+        error = None
+    ss[ERROR_KEY + "_shown"] = bool(error)
+    return error or ""
+
+
+def open_ui() -> None:
+    key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
+    error = _current_error(key)
+    with st.expander("Open a saved run", expanded=bool(error)):
+        st.caption("A .safetensors file from Save run or `python -m gan_core train`: it "
+                   "opens paused, and **Train** goes on from its step.")
+        # Streamlit's own limit is a hover-only message: allow more, check in open_run
+        st.file_uploader(f"Saved run (.safetensors, ≤ {MAX_RUN_MB} MB)", type=["safetensors"],
+                         key=key, on_change=_on_upload, args=(key,),
+                         max_upload_size=2 * MAX_RUN_MB)
+        hide_upload_hint(UPLOAD_KEY)
+        if error:
+            st.error(error)
+
+
+# --------------------------------------------------------------------------- asked first
+PENDING = "pg_discard"  # (what, verb, action, args): the step that waits for an answer
+
+
+def steps_at_stake(trainer) -> int:
+    """Steps trained in this session that replacing the run would throw away (an opened
+    file or a pretrained model can be opened again, so its own steps do not count)."""
+    return max(0, trainer.status()["step"] - trainer.run.start_step)
+
+
+def _do_reset() -> None:
+    S.get_trainer().reset()
+    st.session_state.pop("pg_sel", None)
+
+
+def _do_pretrained(key: str) -> None:
+    from ui.run_control import open_pretrained
+    open_pretrained(key)
+
+
+ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
+           "pretrained": _do_pretrained}
+
+
+def asked(what: str, verb: str, action: str, *args) -> None:
+    """Do `action` now for a young run; past `ASK_ABOVE` steps trained here, leave the
+    question for `confirm_ui` instead (a button or upload callback)."""
+    trainer = S.get_trainer()
+    if trainer is not None and steps_at_stake(trainer) > ASK_ABOVE:
+        st.session_state[PENDING] = (what, verb, action, args)
+        return
+    ACTIONS[action](*args)
+
+
+def reset(trainer=None) -> None:
+    """The Reset button's callback."""
+    asked("Reset", "reset", "reset")
+
+
+def _answer(go: bool) -> None:
+    what, verb, action, args = st.session_state.pop(PENDING)
+    if go:
+        ACTIONS[action](*args)
+    elif action == "open":  # an empty uploader again
+        st.session_state[UPLOAD_KEY + "_n"] = st.session_state.get(UPLOAD_KEY + "_n", 0) + 1
+
+
+def confirm_ui(trainer) -> None:
+    """The question left by `asked`, with a way to save the run before it goes."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    what, verb = pending[:2]
+    with st.container(border=True, key="pg_discard_box"):
+        st.warning(f"{what} throws away this run: **{steps_at_stake(trainer):,} steps** "
+                   "trained here. Save it first to keep it.")
+        c1, c2, c3 = st.columns(3)
+        c1.button(f"Discard and {verb}", key="pg_discard_confirm", type="primary",
+                  on_click=_answer, args=(True,), width="stretch")
+        with c2:
+            save_button(trainer, key="pg_save_before_discard", label="Save run first")
+        c3.button("Keep the run", key="pg_discard_keep", on_click=_answer, args=(False,),
+                  width="stretch")
