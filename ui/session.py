@@ -116,7 +116,7 @@ def live_trainers() -> list[dict]:
     out = []
     for key, t in registry().items():
         s = t.status()
-        out.append({"run": key[:8], "yours": "✓" if key == mine else "", "target": t.cfg.target,
+        out.append({"run": key[:8], "yours": "yes" if key == mine else "", "target": t.cfg.target,
                     "variant": t.cfg.variant, "state": s["state"], "step": s["step"]})
     return out
 
