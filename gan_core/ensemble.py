@@ -337,7 +337,7 @@ class Ensemble:
                 raise EnsembleError(f"member {i + 1} ({cfg.variant}, seed {cfg.seed}): {reason}")
         self.configs = list(configs)
         device = device or torch.device("cpu")
-        runs = [Run(cfg, device=device) for cfg in configs]
+        self.runs = runs = [Run(cfg, device=device) for cfg in configs]  # member order
         keyed: dict[str, list[int]] = {}
         for i, cfg in enumerate(configs):
             keyed.setdefault(group_key(cfg), []).append(i)

@@ -1,0 +1,127 @@
+"""Compare variants over many seeds (issue #16): one batched ensemble, every member
+judged by the same detector as a single run, and per variant the collapse rate with a
+95% Wilson interval and the mean and sd of modes captured and HQ.
+
+A GAN's behaviour is a distribution over seeds; "does WGAN-GP collapse less than NS-GAN
+on the ring?" is a question about two rates, so each comes with its uncertainty.
+"""
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+
+from .config import Config
+from .detector import Detector
+from .ensemble import Ensemble
+from .variants import config_for
+
+Z95 = NormalDist().inv_cdf(0.975)  # 1.95996...
+MAX_SEEDS = 32
+MAX_VARIANTS = 4
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for k successes in n trials (Wilson 1927): unlike the
+    normal approximation it stays inside [0, 1] and is not empty at k = 0 or k = n."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def member_configs(target: str, variants: list[str], seeds: int, **overrides) -> list[Config]:
+    """Seeds 0..seeds-1 of each variant, with the variant's defaults then `overrides`."""
+    return [config_for(v, target=target, seed=s, **overrides)
+            for v in variants for s in range(seeds)]
+
+
+def default_eval_every(steps: int) -> int:
+    """About 12 detector checks over a run: the collapse verdict needs 2 of the last 3."""
+    return max(50, steps // 12)
+
+
+class Comparison:
+    """An Ensemble plus one Detector per member; `advance` trains and checks."""
+
+    def __init__(self, configs: list[Config], steps: int, eval_every: int = 0, device=None):
+        self.ensemble = Ensemble(configs, device)
+        self.configs = list(configs)
+        self.steps = steps
+        self.eval_every = eval_every or default_eval_every(steps)
+        self.detectors = [Detector(run.out_target, run.cfg) for run in self.ensemble.runs]
+        self.rows: list[dict] = [{} for _ in configs]  # each member's last detector row
+        self.samples = self.ensemble.samples()  # (K, E, 2) target units
+        self._measured: dict = {}
+
+    @property
+    def step_count(self) -> int:
+        return self.ensemble.step_count
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.steps
+
+    def advance(self, n: int) -> None:
+        """Up to n steps (not past `steps`), checking every member when a check is due."""
+        for _ in range(min(n, self.steps - self.step_count)):
+            nxt = self.step_count + 1
+            due = nxt % self.eval_every == 0 or nxt == self.steps
+            out = self.ensemble.step(measure=due)
+            if due:
+                self._measured = out
+                self.check()
+
+    def check(self) -> None:
+        """One detector pass per member on its shown G's eval samples."""
+        self.samples = self.ensemble.samples()
+        m = self._measured
+        for i, det in enumerate(self.detectors):
+            losses = {k: float(m[k][i]) for k in ("d_loss", "g_loss") if k in m}
+            grads = {k[0]: float(m[k][i]) for k in ("d_grad", "g_grad") if k in m}
+            det.evaluate(self.step_count, self.samples[i], losses, grads)
+            self.rows[i] = dict(det.history[-1]) if det.history else {}
+
+    # ----- results
+    def collapsed(self, i: int) -> bool:
+        """The member's latest check raised the detector's collapse alert."""
+        return any(a.kind == "collapse" for a in self.detectors[i].alerts)
+
+    def table(self) -> list[dict]:
+        """One row per member, in member order."""
+        return [self._member_row(i) for i in range(len(self.configs))]
+
+    def _member_row(self, i: int) -> dict:
+        cfg, row, det = self.configs[i], self.rows[i], self.detectors[i]
+        modes = row.get("n_modes", 0)
+        return {"member": i + 1, "variant": cfg.variant, "seed": cfg.seed,
+                "step": self.step_count,
+                "modes": f"{row['captured']}/{modes}" if modes else "",
+                "captured": row.get("captured", math.nan), "n_modes": modes,
+                "hq_pct": 100 * row.get("hq", math.nan),
+                "coverage": row.get("coverage", math.nan),
+                "verdict": det.verdict.title, "collapsed": self.collapsed(i)}
+
+    def summary(self) -> list[dict]:
+        """Per variant, in the order given: collapse rate with its 95% Wilson interval,
+        and mean and sd (over members) of modes captured and HQ %."""
+        table, out = self.table(), []
+        for variant in dict.fromkeys(c.variant for c in self.configs):
+            rows = [r for r in table if r["variant"] == variant]
+            k, n = sum(r["collapsed"] for r in rows), len(rows)
+            lo, hi = wilson(k, n)
+            out.append({"variant": variant, "members": n, "collapsed": k, "rate": k / n,
+                        "rate_lo": lo, "rate_hi": hi,
+                        **_mean_sd("modes", [r["captured"] for r in rows]),
+                        **_mean_sd("hq_pct", [r["hq_pct"] for r in rows])})
+        return out
+
+
+def _mean_sd(name: str, values: list[float]) -> dict:
+    v = np.asarray([x for x in values if x == x], float)  # drop NaN: members not yet checked
+    if not len(v):
+        return {f"{name}_mean": math.nan, f"{name}_sd": math.nan}
+    return {f"{name}_mean": float(v.mean()), f"{name}_sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0}
