@@ -7,7 +7,11 @@ on the ring?" is a question about two rates, so each comes with its uncertainty.
 """
 from __future__ import annotations
 
+import atexit
 import math
+import threading
+import time
+import weakref
 from statistics import NormalDist
 
 import numpy as np
@@ -55,6 +59,9 @@ class Comparison:
         self.detectors = [Detector(run.out_target, run.cfg) for run in self.ensemble.runs]
         self.rows: list[dict] = [{} for _ in configs]  # each member's last detector row
         self.samples = self.ensemble.samples()  # (K, E, 2) target units
+        # (E, 3) per member: its eval latents coloured as on every other page
+        self.colours = [run.colours(run.eval_latent()) for run in self.ensemble.runs]
+        self.bounds = self.ensemble.runs[0].out_target.bounds
         self._measured: dict = {}
 
     @property
@@ -125,3 +132,62 @@ def _mean_sd(name: str, values: list[float]) -> dict:
     if not len(v):
         return {f"{name}_mean": math.nan, f"{name}_sd": math.nan}
     return {f"{name}_mean": float(v.mean()), f"{name}_sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0}
+
+
+# --------------------------------------------------------------------------- in a thread
+_JOBS: weakref.WeakSet = weakref.WeakSet()
+
+
+def stop_all_jobs() -> None:
+    for job in list(_JOBS):
+        job.stop()
+
+
+atexit.register(stop_all_jobs)  # a daemon thread inside a torch op at exit aborts the process
+
+
+class CompareJob:
+    """Runs a Comparison in a background thread. `latest` is replaced whole at each
+    publish, so a page reads it without waiting on a step. States: running, done,
+    stopped, error."""
+
+    def __init__(self, comp: Comparison, publish_every: float = 0.5, chunk: int = 5):
+        self.comp, self.publish_every, self.chunk = comp, publish_every, chunk
+        self.lock = threading.Lock()
+        self.state, self.error = "running", ""
+        self._stop = threading.Event()
+        self.latest = self._snapshot()
+        _JOBS.add(self)
+        self.thread = threading.Thread(target=self._loop, name="gan-levers-compare", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        last = time.perf_counter()
+        try:
+            while not self._stop.is_set() and not self.comp.done:
+                with self.lock:
+                    self.comp.advance(self.chunk)
+                if time.perf_counter() - last >= self.publish_every:
+                    self.latest, last = self._snapshot(), time.perf_counter()
+        except Exception as err:  # shown on the page; the thread must not die silently
+            self.state, self.error = "error", f"{type(err).__name__}: {err}"
+        else:
+            self.state = "done" if self.comp.done else "stopped"
+        self.latest = self._snapshot()
+
+    def _snapshot(self) -> dict:
+        with self.lock:
+            comp = self.comp
+            return {"step": comp.step_count, "steps": comp.steps, "state": self.state,
+                    "samples": comp.ensemble.samples(), "table": comp.table(),
+                    "summary": comp.summary()}
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
+    def member_run(self, i: int):
+        """Member i written back into its Run (between steps)."""
+        with self.lock:
+            return self.comp.ensemble.member_run(i)
