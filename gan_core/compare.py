@@ -17,6 +17,7 @@ from statistics import NormalDist
 import numpy as np
 
 from .config import Config
+from .device import configure_threads
 from .detector import Detector
 from .ensemble import Ensemble
 from .variants import config_for
@@ -152,6 +153,7 @@ class CompareJob:
     stopped, error."""
 
     def __init__(self, comp: Comparison, publish_every: float = 0.5, chunk: int = 5):
+        configure_threads()  # as the Trainer does: unbounded OpenMP pools stalled the server
         self.comp, self.publish_every, self.chunk = comp, publish_every, chunk
         self.lock = threading.Lock()
         self.state, self.error = "running", ""

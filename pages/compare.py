@@ -77,11 +77,17 @@ def grid_ui(view: dict, job) -> None:
 def rates_ui(view: dict) -> None:
     st.plotly_chart(PC.rates_figure(view["summary"]), key="cmp_rates",
                     config={"displayModeBar": False})
+    st.caption("Bars: the share of members that ended collapsed, with its 95% Wilson "
+               "interval; modes captured and HQ % as mean ± sd over the members.")
     rows = [f"**{s['variant']}**: {s['collapsed']} of {s['members']} collapsed, "
             f"{s['rate']:.0%} (95% Wilson interval {s['rate_lo']:.0%}–{s['rate_hi']:.0%}); "
-            f"modes {s['modes_mean']:.1f} ± {s['modes_sd']:.1f}, HQ {s['hq_pct_mean']:.0f}% "
-            f"± {s['hq_pct_sd']:.0f}" for s in view["summary"]]
+            f"modes {_num(s['modes_mean'], 1)} ± {_num(s['modes_sd'], 1)}, "
+            f"HQ {_num(s['hq_pct_mean'], 0)}% ± {_num(s['hq_pct_sd'], 0)}" for s in view["summary"]]
     st.markdown("  \n".join(rows))
+
+
+def _num(v: float, digits: int) -> str:
+    return "–" if v != v else f"{v:.{digits}f}"  # NaN before the first check
 
 
 def table_ui(view: dict, job) -> None:

@@ -77,13 +77,13 @@ def rates_figure(summary: list[dict]) -> object:
                  [s["modes_sd"] for s in summary], None, "#1565c0"),
             _bar(names, [s["hq_pct_mean"] for s in summary], "x3", "y3",
                  [s["hq_pct_sd"] for s in summary], None, "#2e7d32")]
-    titles = ["collapse rate (95% Wilson)", "modes captured (mean ± sd)", "HQ % (mean ± sd)"]
+    titles = ["collapse rate", "modes captured", "HQ %"]
     layout = {"height": 280, "margin": dict(l=40, r=10, t=40, b=30), "showlegend": False,
               "font": FONT, "uirevision": "cmp_rates", "annotations": [],
               "plot_bgcolor": "white", "paper_bgcolor": "white"}
     for i, title in enumerate(titles):
         a = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{a}"] = dict(domain=[i * 0.35, i * 0.35 + 0.3], anchor=f"y{a}")
+        layout[f"xaxis{a}"] = dict(domain=[i * 0.36, i * 0.36 + 0.28], anchor=f"y{a}")
         layout[f"yaxis{a}"] = dict(anchor=f"x{a}", rangemode="tozero", gridcolor="#eee",
                                    **({"range": [0, 1], "tickformat": ".0%"} if i == 0 else {}))
         layout["annotations"].append({"text": title, "showarrow": False, "x": 0.5, "y": 1.02,
