@@ -52,8 +52,9 @@ def default_eval_every(steps: int) -> int:
 class Comparison:
     """An Ensemble plus one Detector per member; `advance` trains and checks."""
 
-    def __init__(self, configs: list[Config], steps: int, eval_every: int = 0, device=None):
-        self.ensemble = Ensemble(configs, device)
+    def __init__(self, configs: list[Config], steps: int, eval_every: int = 0, device=None,
+                 runs=None):
+        self.ensemble = Ensemble(configs, device, runs)
         self.configs = list(configs)
         self.steps = steps
         self.eval_every = eval_every or default_eval_every(steps)
@@ -64,6 +65,7 @@ class Comparison:
         self.colours = [run.colours(run.eval_latent()) for run in self.ensemble.runs]
         self.bounds = self.ensemble.runs[0].out_target.bounds
         self._measured: dict = {}
+        self._restored: dict = {}  # an opened file's verdicts, until the next check
 
     @property
     def step_count(self) -> int:
@@ -96,14 +98,42 @@ class Comparison:
     # ----- results
     def collapsed(self, i: int) -> bool:
         """The member's latest check raised the detector's collapse alert."""
+        if not self.detectors[i].history and self._restored:
+            return bool(self._restored["collapsed"][i])
         return any(a.kind == "collapse" for a in self.detectors[i].alerts)
+
+    def _verdict(self, i: int) -> str:
+        if not self.detectors[i].history and self._restored:
+            return str(self._restored["verdicts"][i])
+        return self.detectors[i].verdict.title
+
+    def results_state(self) -> dict:
+        """What an ensemble file keeps of the checks (JSON): the table's metrics and verdicts."""
+        keep = ("captured", "n_modes", "hq", "coverage")
+        return {"rows": [{k: float(r[k]) for k in keep if k in r} for r in self.rows],
+                "collapsed": [self.collapsed(i) for i in range(len(self.configs))],
+                "verdicts": [self._verdict(i) for i in range(len(self.configs))]}
+
+    def restore(self, state: dict) -> None:
+        """An opened file's table, shown until the detectors check again."""
+        n = len(self.configs)
+        rows, collapsed, verdicts = state.get("rows"), state.get("collapsed"), state.get("verdicts")
+        if not (isinstance(rows, list) and isinstance(collapsed, list) and isinstance(verdicts, list)
+                and len(rows) == len(collapsed) == len(verdicts) == n):
+            raise ValueError("the file's results do not match its members")
+        self.rows = [{k: float(v) for k, v in dict(r).items()} for r in rows]
+        for r in self.rows:
+            for k in ("captured", "n_modes"):
+                if k in r:
+                    r[k] = int(r[k])
+        self._restored = {"collapsed": collapsed, "verdicts": verdicts}
 
     def table(self) -> list[dict]:
         """One row per member, in member order."""
         return [self._member_row(i) for i in range(len(self.configs))]
 
     def _member_row(self, i: int) -> dict:
-        cfg, row, det = self.configs[i], self.rows[i], self.detectors[i]
+        cfg, row = self.configs[i], self.rows[i]
         modes = row.get("n_modes", 0)
         return {"member": i + 1, "variant": cfg.variant, "seed": cfg.seed,
                 "step": self.step_count,
@@ -111,7 +141,7 @@ class Comparison:
                 "captured": row.get("captured", math.nan), "n_modes": modes,
                 "hq_pct": 100 * row.get("hq", math.nan),
                 "coverage": row.get("coverage", math.nan),
-                "verdict": det.verdict.title, "collapsed": self.collapsed(i)}
+                "verdict": self._verdict(i), "collapsed": self.collapsed(i)}
 
     def summary(self) -> list[dict]:
         """Per variant, in the order given: collapse rate with its 95% Wilson interval,

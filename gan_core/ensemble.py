@@ -153,7 +153,7 @@ class Group:
         device = runs[0].device
         self.opt_d = make_optimizer(cfg, self.d_params, cfg.lr_d, device)
         self.opt_g = make_optimizer(cfg, self.g_params, cfg.lr_g, device)
-        self.step_count = 0
+        self.step_count = runs[0].step_count  # 0, or where an opened file left off
         self.eval_z = torch.stack([r.eval_latent().z for r in runs])  # (K, E, dz)
 
     # ----- networks
@@ -327,7 +327,9 @@ def _parts(variants: list[Variant], cfgs: list[Config]) -> list:
 class Ensemble:
     """Members given as Configs, in order; trained as one batched step per group."""
 
-    def __init__(self, configs: list[Config], device=None):
+    def __init__(self, configs: list[Config], device=None, runs: list[Run] | None = None):
+        """runs: already-built members (an opened ensemble file), one per config, all at
+        one step; by default each member is a fresh Run of its config."""
         if not 1 <= len(configs) <= MAX_MEMBERS:
             raise EnsembleError(f"an ensemble has 1 to {MAX_MEMBERS} members; got {len(configs)}")
         for i, cfg in enumerate(configs):
@@ -337,7 +339,13 @@ class Ensemble:
                 raise EnsembleError(f"member {i + 1} ({cfg.variant}, seed {cfg.seed}): {reason}")
         self.configs = list(configs)
         device = device or torch.device("cpu")
-        self.runs = runs = [Run(cfg, device=device) for cfg in configs]  # member order
+        # member order
+        self.runs = runs = runs or [Run(cfg, device=device) for cfg in configs]
+        if len({r.step_count for r in runs}) != 1:
+            raise EnsembleError("an ensemble's members must all be at the same step")
+        self._assemble(configs, runs)
+
+    def _assemble(self, configs: list[Config], runs: list[Run]) -> None:
         keyed: dict[str, list[int]] = {}
         for i, cfg in enumerate(configs):
             keyed.setdefault(group_key(cfg), []).append(i)

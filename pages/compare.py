@@ -112,6 +112,11 @@ def table_ui(view: dict, job) -> None:
         c1.caption("Click a row to open that member on the Playground.")
     c2.download_button("Download table (CSV)", CS.csv_bytes(view["table"]),
                        file_name="compare.csv", mime="text/csv", key="cmp_csv")
+    if view["state"] != "running":  # the weights are written out only once training ends
+        c2.download_button("Download the ensemble", CS.ensemble_bytes(job),
+                           file_name="ensemble.safetensors", key="cmp_file",
+                           help="Every member's weights, configs and this table in one "
+                           "file; open it below to see these results again.")
 
 
 def results_ui(job) -> None:
@@ -129,7 +134,21 @@ def results_ui(job) -> None:
     st.session_state["cmp_seen_state"] = view["state"]
 
 
+def open_ui() -> None:
+    with st.expander("Open an ensemble file"):
+        up = st.file_uploader("Ensemble file (.safetensors)", type=["safetensors"],
+                              key="cmp_upload")
+        if up is not None and st.session_state.get("cmp_opened") != up.file_id:
+            st.session_state["cmp_opened"] = up.file_id
+            problem = CS.open_file(up.getvalue(), up.name)
+            if problem:
+                st.error(problem)
+            else:
+                st.rerun()
+
+
 choices = choices_ui()
+open_ui()
 job = CS.current_job()
 controls_ui(choices, job)
 if job is None:

@@ -2,6 +2,7 @@
 rates, and the CLI on tiny settings."""
 import csv
 
+import numpy as np
 import pytest
 
 from gan_core.__main__ import main
@@ -69,3 +70,29 @@ def test_cli_prints_the_table_and_the_rates_and_writes_csv(tmp_path, capsys):
 def test_cli_refuses_bad_flags_with_a_message(flags, words, capsys):
     assert main(["compare", "--steps", "5", "--seeds", "1", *flags, *TINY_FLAGS]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_an_ensemble_file_opens_as_the_same_comparison():
+    from gan_core import ensemble_file as EF
+    comp = tiny_comparison()
+    comp.advance(20)
+    comp.detectors[1].alerts = [Alert("collapse", "warning", "Mode collapse", "")]
+    opened = EF.from_bytes(EF.to_bytes(comp), "saved.safetensors")
+    assert opened.step_count == 20 and opened.done
+    np.testing.assert_array_equal(opened.ensemble.samples(), comp.ensemble.samples())
+    assert opened.table() == comp.table()  # modes, HQ, coverage, verdicts, collapsed
+    assert opened.summary()[0]["collapsed"] == 1
+
+
+@pytest.mark.parametrize("make,words", [
+    (lambda good: b"\x00" * 40, "not a checkpoint"),
+    (lambda good: good[: len(good) // 2], "damaged"),
+    (lambda good: good.replace(b"gan-levers-ensemble", b"gan-levers-checkpnt"),
+     "not a GAN Levers ensemble file"),
+])
+def test_a_bad_ensemble_file_is_refused_with_a_message(make, words):
+    from gan_core import ensemble_file as EF
+    from gan_core.checkpoints import CheckpointError
+    good = EF.to_bytes(tiny_comparison())
+    with pytest.raises(CheckpointError, match=words):
+        EF.from_bytes(make(good), "bad.safetensors")

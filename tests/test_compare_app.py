@@ -50,7 +50,7 @@ def test_compare_page_trains_a_tiny_ensemble_and_shows_its_results():
     assert list(table["seed"]) == [0, 1] and set(table["variant"]) == {"nsgan"}
     assert (table["step"] == 20).all()
     assert any("nsgan**: 0 of 2 collapsed" in m.value for m in at.markdown)
-    assert at.get("download_button")  # the CSV
+    assert len(at.get("download_button")) == 2  # the CSV and the ensemble file
 
 
 def test_a_member_opens_as_the_playground_run():

@@ -40,6 +40,12 @@ def start(target: str, variants: list[str], seeds: int, steps: int, **overrides)
         comp = Comparison(member_configs(target, variants, seeds, **overrides), steps)
     except (ConfigError, ValueError) as err:
         return f"Cannot train this ensemble: {err}"
+    _adopt(comp)
+    return ""
+
+
+def _adopt(comp: Comparison) -> None:
+    """This session's job becomes one running `comp` (an old one is stopped)."""
     old = current_job()
     if old is not None:
         old.stop()
@@ -48,6 +54,25 @@ def start(target: str, variants: list[str], seeds: int, steps: int, **overrides)
         _JOBS[job_id] = CompareJob(comp)
         _evict()
     st.session_state[JOB_KEY] = job_id
+
+
+def ensemble_bytes(job: CompareJob) -> bytes:
+    """Built once per finished job: every rerun of the page offers the same file."""
+    from gan_core import ensemble_file
+    cached = getattr(job, "file_bytes", None)
+    if cached is None or cached[0] != job.comp.step_count:
+        job.file_bytes = (job.comp.step_count, ensemble_file.to_bytes(job.comp))
+    return job.file_bytes[1]
+
+
+def open_file(data: bytes, name: str) -> str:
+    """Open an ensemble file as this session's comparison; '' or the message to show."""
+    from gan_core import checkpoints, ensemble_file
+    try:
+        comp = ensemble_file.from_bytes(data, name)
+    except checkpoints.CheckpointError as err:
+        return str(err)
+    _adopt(comp)
     return ""
 
 
