@@ -182,9 +182,13 @@ class CompareJob:
     publish, so a page reads it without waiting on a step. States: running, done,
     stopped, error."""
 
-    def __init__(self, comp: Comparison, publish_every: float = 0.5, chunk: int = 5):
+    def __init__(self, comp: Comparison, publish_every: float = 0.5, chunk: int = 5,
+                 idle_timeout: float = 0.0):
         configure_threads()  # as the Trainer does: unbounded OpenMP pools stalled the server
         self.comp, self.publish_every, self.chunk = comp, publish_every, chunk
+        # > 0: stop (results kept) when nobody has called touch() for this long: a page
+        # that was closed does not keep two cores busy for an hour
+        self.idle_timeout, self.seen = idle_timeout, time.monotonic()
         self.lock = threading.Lock()
         self.state, self.error = "running", ""
         self._stop = threading.Event()
@@ -196,7 +200,7 @@ class CompareJob:
     def _loop(self) -> None:
         last = time.perf_counter()
         try:
-            while not self._stop.is_set() and not self.comp.done:
+            while not self._stop.is_set() and not self.comp.done and not self._abandoned():
                 with self.lock:
                     self.comp.advance(self.chunk)
                 if time.perf_counter() - last >= self.publish_every:
@@ -213,6 +217,12 @@ class CompareJob:
             return {"step": comp.step_count, "steps": comp.steps, "state": self.state,
                     "samples": comp.ensemble.samples(), "table": comp.table(),
                     "summary": comp.summary()}
+
+    def touch(self) -> None:
+        self.seen = time.monotonic()
+
+    def _abandoned(self) -> bool:
+        return self.idle_timeout > 0 and time.monotonic() - self.seen > self.idle_timeout
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

@@ -70,7 +70,7 @@ def grid_ui(view: dict, job) -> None:
                              flagged)
     st.plotly_chart(fig, key="cmp_grid", config={"displayModeBar": False})
     st.caption("Each panel is one member's generator (its moving average where the recipe "
-               "keeps one), 200 samples coloured by where they came from in latent space; "
+               f"keeps one), {PC.panel_points(len(labels))} samples coloured by where they came from in latent space; "
                "a red bold title marks a member the detector calls collapsed.")
 
 
@@ -120,6 +120,7 @@ def table_ui(view: dict, job) -> None:
 
 
 def results_ui(job) -> None:
+    job.touch()  # someone is watching: the job keeps training
     view = job.latest
     progress_ui(view, job)
     left, right = st.columns([3, 2])

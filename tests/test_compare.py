@@ -96,3 +96,31 @@ def test_a_bad_ensemble_file_is_refused_with_a_message(make, words):
     good = EF.to_bytes(tiny_comparison())
     with pytest.raises(CheckpointError, match=words):
         EF.from_bytes(make(good), "bad.safetensors")
+
+
+def test_a_job_nobody_watches_stops_and_keeps_its_results():
+    from gan_core.compare import CompareJob
+    comp = tiny_comparison(steps=10**6)
+    job = CompareJob(comp, publish_every=0.05, idle_timeout=0.5)
+    job.thread.join(120)
+    assert not job.thread.is_alive()
+    assert job.state == "stopped" and 0 < comp.step_count < comp.steps
+    assert job.latest["step"] == comp.step_count and len(job.latest["table"]) == 6
+
+
+def test_compare_figures_validate_and_draw_every_member():
+    import plotly.graph_objects as go
+
+    from gan_core.plots import compare as PC
+    comp = tiny_comparison()
+    comp.advance(20)
+    labels = [f"{c.variant} {c.seed}" for c in comp.configs]
+    grid = PC.small_multiples(comp.ensemble.samples(), comp.colours, labels, ["nsgan", "lsgan"],
+                              comp.bounds, flagged={1})
+    full = go.Figure(grid.to_dict())  # plotly's full validation
+    assert len(full.data) == 6 and all(t.type == "scatter" for t in full.data)  # SVG, no WebGL
+    assert len({t.xaxis for t in full.data}) == 6
+    assert "<b>" in full.layout.annotations[1].text and "<b>" not in full.layout.annotations[0].text
+    rates = go.Figure(PC.rates_figure(comp.summary()).to_dict())
+    assert [len(t.x) for t in rates.data] == [2, 2, 2]
+    assert list(rates.data[0].error_y.array) == [s["rate_hi"] - s["rate"] for s in comp.summary()]

@@ -16,6 +16,7 @@ from gan_core.ensemble import refusal
 from gan_core.variants import VARIANTS, config_for
 
 JOB_KEY = "cmp_job"
+IDLE_SECONDS = 120.0  # a job nobody has looked at for this long stops (its results stay)
 MAX_JOBS = 6  # across the server: finished ones beyond this are dropped, oldest first
 _JOBS: dict[str, CompareJob] = {}
 _LOCK = threading.Lock()
@@ -37,7 +38,8 @@ def start(target: str, variants: list[str], seeds: int, steps: int, **overrides)
     if not 1 <= len(variants) <= 4:
         return "Pick 1 to 4 variants."
     try:
-        comp = Comparison(member_configs(target, variants, seeds, **overrides), steps)
+        with st.spinner(f"Building {len(variants) * seeds} members…"):
+            comp = Comparison(member_configs(target, variants, seeds, **overrides), steps)
     except (ConfigError, ValueError) as err:
         return f"Cannot train this ensemble: {err}"
     _adopt(comp)
@@ -51,7 +53,7 @@ def _adopt(comp: Comparison) -> None:
         old.stop()
     job_id = uuid.uuid4().hex
     with _LOCK:
-        _JOBS[job_id] = CompareJob(comp)
+        _JOBS[job_id] = CompareJob(comp, idle_timeout=IDLE_SECONDS)
         _evict()
     st.session_state[JOB_KEY] = job_id
 

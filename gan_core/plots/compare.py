@@ -9,8 +9,13 @@ import numpy as np
 
 from .common import FONT, figure, hex_colours
 
-PANEL_POINTS = 200  # per member: enough to see modes, light enough for 128 SVG panels
 PANEL_PX = 120
+
+
+def panel_points(k: int) -> int:
+    """Points per panel: 200 (enough to see modes) up to 30 members, then fewer, so that
+    128 SVG panels stay ~6,000 points a redraw."""
+    return max(50, min(200, 6000 // max(k, 1)))
 
 
 def grid_shape(n_variants: int, per_variant: int, cols_max: int = 8) -> tuple[int, int, int]:
@@ -31,8 +36,8 @@ def small_multiples(samples, colours: list, labels: list[str], variants: list[st
     for i in range(k):
         v, j = divmod(i, per_variant)
         r, c = v * per + j // cols, j % cols
-        axis = r * cols + c + 1
-        n = min(PANEL_POINTS, len(samples[i]))
+        axis = _suffix(r * cols + c + 1)
+        n = min(panel_points(k), len(samples[i]))
         data.append({"type": "scatter", "mode": "markers", "x": samples[i][:n, 0].tolist(),
                      "y": samples[i][:n, 1].tolist(), "hoverinfo": "skip",
                      "marker": {"size": 3, "color": hex_colours(colours[i][:n])},
@@ -50,7 +55,7 @@ def _grid_layout(rows: int, cols: int, bounds) -> dict:
               "plot_bgcolor": "white", "paper_bgcolor": "white"}
     for r in range(rows):
         for c in range(cols):
-            a = r * cols + c + 1
+            a = _suffix(r * cols + c + 1)
             hide = dict(showticklabels=False, showgrid=False, zeroline=False, fixedrange=True,
                         showline=True, linecolor="#ddd", mirror=True)
             layout[f"xaxis{a}"] = dict(domain=[c * (w + gap), c * (w + gap) + w],
@@ -61,7 +66,12 @@ def _grid_layout(rows: int, cols: int, bounds) -> dict:
     return layout
 
 
-def _panel_title(text: str, axis: int, flagged: bool) -> dict:
+def _suffix(n: int) -> str:
+    """Plotly names the first axes x and y, then x2, y2...: 'x1' is not valid."""
+    return "" if n == 1 else str(n)
+
+
+def _panel_title(text: str, axis: str, flagged: bool) -> dict:
     return {"text": f"<b>{text}</b>" if flagged else text, "showarrow": False,
             "xref": f"x{axis} domain", "yref": f"y{axis} domain", "x": 0.5, "y": 1.0,
             "yanchor": "bottom", "font": {"size": 10, "color": "#c62828" if flagged else "#444"}}
