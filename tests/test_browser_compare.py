@@ -1,6 +1,7 @@
 """Browser test of the Compare page: 2 variants x 4 seeds train for ~20 s; the small
 multiples (one SVG figure, 8 panels with points) and the rate chart render and update,
-Stop ends it, and the screenshot goes to test-artifacts/compare_live.png."""
+Stop ends it, and member 2 opens on the Playground. Screenshots: test-artifacts/
+compare_live.png, compare_stopped.png, compare_member_on_playground.png."""
 from __future__ import annotations
 
 import time
@@ -57,3 +58,19 @@ def test_two_variants_four_seeds_train_live(page, app_url):
     page.get_by_text("Stopped at step").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "compare_stopped")
+    _open_member_two(page)
+
+
+def _open_member_two(page) -> None:
+    """Click row 2's marker in the table (a canvas grid: by position), then open it."""
+    grid = page.locator(".st-key-cmp_table [data-testid=stDataFrameResizable]")
+    grid.scroll_into_view_if_needed()
+    page.wait_for_function("() => { const r = document.querySelector("
+                           "'.st-key-cmp_table [data-testid=stDataFrameResizable]')"
+                           ".getBoundingClientRect(); return r.top >= 0 && r.height > 100; }")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * 2 + 17)  # header 35 px, then 35 px rows
+    page.get_by_role("button", name="Open member 2 on the Playground").click()
+    page.get_by_text("member 2 of a comparison (nsgan, seed 1, ring8)").wait_for(timeout=120_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "compare_member_on_playground")
