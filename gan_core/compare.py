@@ -150,9 +150,11 @@ class Comparison:
         for variant in dict.fromkeys(c.variant for c in self.configs):
             rows = [r for r in table if r["variant"] == variant]
             k, n = sum(r["collapsed"] for r in rows), len(rows)
-            lo, hi = wilson(k, n)
-            out.append({"variant": variant, "members": n, "collapsed": k, "rate": k / n,
-                        "rate_lo": lo, "rate_hi": hi,
+            checked = sum(bool(self.rows[r["member"] - 1]) for r in rows)
+            # before the first check there is no rate to show, not a rate of 0
+            lo, hi = wilson(k, n) if checked else (math.nan, math.nan)
+            out.append({"variant": variant, "members": n, "checked": checked, "collapsed": k,
+                        "rate": k / n if checked else math.nan, "rate_lo": lo, "rate_hi": hi,
                         **_mean_sd("modes", [r["captured"] for r in rows]),
                         **_mean_sd("hq_pct", [r["hq_pct"] for r in rows])})
         return out

@@ -74,11 +74,15 @@ def grid_ui(view: dict, job) -> None:
                "a red bold title marks a member the detector calls collapsed.")
 
 
-def rates_ui(view: dict) -> None:
+def rates_ui(view: dict, job) -> None:
     st.plotly_chart(PC.rates_figure(view["summary"]), key="cmp_rates",
                     config={"displayModeBar": False})
     st.caption("Bars: the share of members that ended collapsed, with its 95% Wilson "
                "interval; modes captured and HQ % as mean ± sd over the members.")
+    if not any(s["checked"] for s in view["summary"]):
+        st.markdown(f"Not checked yet: the detector first looks at step "
+                    f"{job.comp.eval_every:,}, then every {job.comp.eval_every:,} steps.")
+        return
     rows = [f"**{s['variant']}**: {s['collapsed']} of {s['members']} collapsed, "
             f"{s['rate']:.0%} (95% Wilson interval {s['rate_lo']:.0%}–{s['rate_hi']:.0%}); "
             f"modes {_num(s['modes_mean'], 1)} ± {_num(s['modes_sd'], 1)}, "
@@ -127,7 +131,7 @@ def results_ui(job) -> None:
     with left:
         grid_ui(view, job)
     with right:
-        rates_ui(view)
+        rates_ui(view, job)
     table_ui(view, job)
     if view["state"] != "running" and st.session_state.get("cmp_seen_state") == "running":
         st.session_state["cmp_seen_state"] = view["state"]

@@ -35,6 +35,8 @@ def tiny_comparison(steps=20):
 
 def test_rates_count_members_whose_detector_says_collapse():
     comp = tiny_comparison()
+    unchecked = comp.summary()[0]
+    assert unchecked["checked"] == 0 and np.isnan(unchecked["rate"])  # no rate, not 0%
     comp.advance(20)
     assert comp.done and comp.step_count == 20
     for i in (0, 2, 4):  # two nsgan members, one lsgan member
