@@ -17,12 +17,19 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
          ("pages/compare.py", "Compare seeds", ":material/stacked_bar_chart:")]
 
 if __name__ != "__main__":
+    from gan_core import registry
     from ui.live_feed import routes
+    from ui.session import server_lifespan
 
-    app = st.App(__file__, routes=routes())
+    registry.server()  # a bad GAN_LEVERS_RUN_GRACE / GAN_LEVERS_MAX_RUNS stops the start here
+    app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
-    st.set_page_config(page_title="GAN Levers", page_icon=":material/tune:", layout="wide")
     here = Path(__file__).parent
+    # A file, not ":material/tune:": Streamlit's frontend fetches a material favicon from
+    # fonts.gstatic.com on every page load, which fails (and logs errors) offline. An SVG
+    # file is inlined as a data: URL, so the icon never leaves the machine.
+    st.set_page_config(page_title="GAN Levers", page_icon=str(here / "ui/static/favicon.svg"),
+                       layout="wide")
     pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES
              if (here / path).exists()]
     st.navigation(pages).run()

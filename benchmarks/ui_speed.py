@@ -112,7 +112,7 @@ def measure_live(page, proc, seconds: float) -> float:
     page trains; returns the training steps/s meanwhile."""
     n_fake = page.evaluate("""() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
         return (p._fullData || p.data).find(d => d.name === 'generated').x.length; }""")
-    page.get_by_role("button", name="▶ Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     time.sleep(3)
     s0, t0, c0 = steps(page), time.perf_counter(), cpu_ticks(proc.pid)
     changes = page.evaluate(COUNT_JS, seconds * 1000)
@@ -131,8 +131,8 @@ def measure_live(page, proc, seconds: float) -> float:
 
 def measure_levers(page, presses: int) -> None:
     """Paused: lever key presses, timed to the browser's preview and to the server's frame."""
-    page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Train").wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for()
     time.sleep(1.5)
     thumb = page.locator(".st-key-pg_lv_0 input")
     lat, shown = [], []

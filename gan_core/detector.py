@@ -516,8 +516,7 @@ def judged_by(target, cfg: Config, floor: Floor) -> str:
     else:
         few = ("its one mode says nothing about coverage" if getattr(target, "mode_centers", None)
                is not None else "it has no modes to count")
-        parts.append(f"{few}: the 'modes captured' figure counts k-means regions of the data, "
-                     "and the floor rests on PRDC coverage and precision")
+        parts.append(f"{few}: the floor rests on PRDC coverage and precision")
     if variant is not None and not variant.uses_latent:
         parts.append(f"{cfg.variant} has no latent: it maps points of {cfg.target} onto "
                      f"{target.name}, so only where its outputs land is judged; there is no latent "

@@ -17,7 +17,7 @@ from torch import nn
 
 from . import metrics as M
 from .checkpoints import from_run
-from .latent import make_prior
+from .latent import latent_name, make_prior
 from .run import Run
 from .variants.base import Batch, Latent
 
@@ -52,7 +52,7 @@ def probe_vector(run, probe=None) -> np.ndarray:
 
 
 def _grid_colours(run, z2: np.ndarray) -> np.ndarray:
-    """Colours of the grid points by their two grid coordinates, as if they were z1, z2."""
+    """Colours of the grid points by their two grid coordinates, as if they were z0, z1."""
     return run.nets.prior.colours(torch.as_tensor(z2, dtype=torch.float32))
 
 
@@ -186,7 +186,7 @@ def compare(run, n: int = 2000, align_n: int = 3000) -> Comparison:
         real, _ = target.sample(4000, torch.Generator().manual_seed(77))
         fake = run.generate(run.eval_latent())
         ratio = float(M.width_ratio(fake, real.numpy(), curve))
-    names = [f"z{i + 1}" for i in range(run.cfg.latent_dim)]
+    names = [latent_name(i) for i in range(run.cfg.latent_dim)]
     return Comparison(true_morph(target, n), learned, align, names, list(target.factor_names),
                       ratio)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from .latent import code_name, latent_name
 from .variants.base import Latent
 
 
@@ -62,10 +63,10 @@ def lever_spec(run) -> LeverSpec:
     names = []
     for k in kinds:
         if k == "code":
-            names.append(f"code {code_i}")
+            names.append(code_name(code_i))
             code_i += 1
         else:
-            names.append(f"z{noise_i}")
+            names.append(latent_name(noise_i))
             noise_i += 1
     n_classes = nets.n_classes if nets.g_cond else int(getattr(nets, "n_cat_codes", 0) or 0)
     label = "class" if getattr(run.variant, "conditional", False) else ("categorical code" if n_classes else "")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .latent import latent_name
 from .variants.base import Batch, Latent
 
 
@@ -128,13 +129,13 @@ def scale_arrows(push: np.ndarray, bounds, frac: float = 0.08) -> np.ndarray:
 
 # --------------------------------------------------------------------------- latent view
 def latent_xy(latent: Latent, rng_seed: int = 0) -> tuple[np.ndarray, list[str]]:
-    """(N, 2) coordinates to draw the eval latents at, and axis names: z1 vs z2, or
-    z1 against a small jitter when the latent is 1-D."""
+    """(N, 2) coordinates to draw the eval latents at, and axis names: z0 vs z1, or
+    z0 against a small jitter when the latent is 1-D."""
     z = latent.z.detach().cpu().numpy().astype(np.float32)
     if z.shape[1] >= 2:
-        return z[:, :2].copy(), ["z1", "z2"]
+        return z[:, :2].copy(), [latent_name(0), latent_name(1)]
     jitter = np.random.default_rng(rng_seed).uniform(-1, 1, len(z)).astype(np.float32)
-    return np.stack([z[:, 0], jitter], 1), ["z1", "(jitter, no meaning)"]
+    return np.stack([z[:, 0], jitter], 1), [latent_name(0), "(jitter, no meaning)"]
 
 
 # --------------------------------------------------------------------------- levers

@@ -38,13 +38,13 @@ def choices_ui() -> dict:
 def controls_ui(choices: dict, job) -> None:
     running = job is not None and job.state == "running"
     b1, b2, _ = st.columns([1, 1, 4])
-    if b1.button("▶ Train all", type="primary", key="cmp_train", disabled=running):
+    if b1.button("Train all", type="primary", key="cmp_train", disabled=running):
         problem = CS.start(**choices)
         if problem:
             st.error(problem)
         else:
             st.rerun()
-    if b2.button("■ Stop", key="cmp_stop", disabled=not running):
+    if b2.button("Stop", key="cmp_stop", disabled=not running):
         job.stop()
         st.rerun()
     k = len(choices["variants"]) * choices["seeds"]
@@ -106,7 +106,7 @@ def table_ui(view: dict, job) -> None:
         i = int(rows[0])
         if c1.button(f"Open member {i + 1} on the Playground", key="cmp_open",
                      help="Its weights and moving average become your Playground run, "
-                     "paused at this step: press ▶ Train there to keep training it."):
+                     "paused at this step: press Train there to keep training it."):
             problem = CS.open_on_playground(job, i)
             if problem:
                 st.error(problem)
@@ -157,7 +157,7 @@ open_ui()
 job = CS.current_job()
 controls_ui(choices, job)
 if job is None:
-    st.info("Pick a target, variants and seeds, then press ▶ Train all.")
+    st.info("Pick a target, variants and seeds, then press Train all.")
 else:
     live = job.state == "running"
     st.fragment(results_ui, run_every=1.0 if live else None)(job)

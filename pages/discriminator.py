@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
@@ -33,7 +34,7 @@ TEXT = {
         "step, and real data does not depend on G), so the light and dark blue clouds "
         "coincide exactly. The fake features move: G changes its samples so that D encodes "
         "them more like real ones, and the fake centroid (◆) steps towards the real centroid "
-        "(✕). The black arrow is that step.\n\n"
+        "(×). The black arrow is that step.\n\n"
         "Precisely, a G step moves the fakes along the direction D's last layer scores as "
         "'more real'. That closes the gap when D is currently separating real from fake, "
         "which is why D first takes a few steps of its own (as in the tutorial, which "
@@ -151,15 +152,13 @@ def before_after(ba: dict) -> None:
         key="disc_features")
     s = ba["shift"]
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Real centroid moved", f"{s['real_moved']:.3g}")
-    m2.metric("Fake centroid moved", f"{s['fake_moved']:.3g}")
-    m3.metric("Fake↔real distance", f"{s['gap_after']:.3g}",
+    m1.metric(GL.label("real_moved"), f"{s['real_moved']:.3g}", help=GL.help_text("real_moved"))
+    m2.metric(GL.label("fake_moved"), f"{s['fake_moved']:.3g}", help=GL.help_text("fake_moved"))
+    m3.metric(GL.label("gap"), f"{s['gap_after']:.3g}", help=GL.help_text("gap"),
               delta=f"{s['gap_after'] - s['gap_before']:+.3g}", delta_color="inverse")
     if "along_after" in s:
-        m4.metric("Gap along D's direction", f"{s['along_after']:.3g}",
-                  delta=f"{s['along_after'] - s['along_before']:+.3g}", delta_color="inverse",
-                  help="Real minus fake centroid, projected on the direction D's last "
-                       "layer scores as 'more real'.")
+        m4.metric(GL.label("gap_along"), f"{s['along_after']:.3g}", help=GL.help_text("gap_along"),
+                  delta=f"{s['along_after'] - s['along_before']:+.3g}", delta_color="inverse")
 
 
 # --------------------------------------------------------------------------- DeLiGAN
@@ -180,7 +179,7 @@ def mixture_section(source) -> None:
 
 
 def main() -> None:
-    st.title("🔍 Discriminator inspector")
+    st.title("Discriminator inspector")
     st.caption("What the discriminator believes, how it encodes samples, and how one generator "
                "step changes that.")
     source = model_source_ui()

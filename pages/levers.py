@@ -12,6 +12,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import lever_figures as F
 from gan_core import levers as L
 from gan_core import zoo
@@ -58,12 +59,19 @@ def choose_source() -> MS.ModelSource | None:
     return MS.upload_source("levers_upload")
 
 
-def buttons(spec: L.LeverSpec) -> None:
+def buttons(spec: L.LeverSpec, locks: bool = True) -> None:
     with st.container(horizontal=True):
         st.button("Randomise", on_click=LS.randomise, args=(spec,),
                   help="New random values for unlocked levers")
-        st.button("⟲ Reset to 0", on_click=LS.reset, args=(spec,), help="Unlocked levers back to 0")
-    st.pills("🔒 Locked levers", spec.names, selection_mode="multi", key="levers_locks",
+        st.button("Reset to 0", icon=":material/restart_alt:", on_click=LS.reset, args=(spec,),
+                  help="Unlocked levers back to 0")
+    if locks:
+        lock_chips(spec)
+
+
+def lock_chips(spec: L.LeverSpec) -> None:
+    """Full width: pills scroll sideways in a narrow column (16 hid every lever after z4)."""
+    st.pills(":material/lock: Locked levers", spec.names, selection_mode="multi", key="levers_locks",
              help="Randomise and reset leave locked levers alone")
 
 
@@ -104,6 +112,7 @@ def image_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
     """Left: the generated digit, large. Middle: the sliders. Right: one strip per lever,
     the lever swept over its range with the others fixed, as one image (one fetch)."""
     values, x, strips, plan = _image_data(source, spec, z, c)
+    lock_chips(spec)
     left, middle, right = st.columns([3, 4, 5], gap="medium")
     with left:
         slot = st.empty()
@@ -114,22 +123,13 @@ def image_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
             else:
                 live_image(png_bytes(F.digit_image(x, spec.image_side, 32)), "levers_gz",
                            caption="G(z)", width=256)
-        classifier_reading(x)
-        buttons(spec)
+        LS.classifier_reading(x)
+        buttons(spec, locks=False)
         animate_controls(source, spec, z, c, slot, image=True)
     with middle:
         image_sliders(spec)
     with right:
         strips_sheet(spec, z, values, strips, plan)
-
-
-def classifier_reading(x) -> None:
-    from gan_core.classifier import predict_probs
-    clf = LS.classifier(st.session_state.get("levers_target", "digits"))
-    probs = predict_probs(clf, x[None])[0]
-    order = np.argsort(-probs)[:3]
-    st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
-                + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
 
 
 def image_sliders(spec: L.LeverSpec) -> None:
@@ -191,7 +191,7 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
     """The source's lever movie: one lever, eased sin sweep, there and back."""
     lever = st.selectbox("Animate lever", range(spec.dim), format_func=lambda i: spec.names[i],
                          key="levers_anim")
-    if not st.button("▶ Animate", key="levers_anim_go"):
+    if not st.button("Animate", icon=":material/play_arrow:", key="levers_anim_go"):
         return
     frames_z = L.animation_latents(z, lever, spec.lo, spec.hi, 36 if image else 24)
     xs = source.call(lambda run: L.decode(run, frames_z, c))
@@ -230,7 +230,9 @@ def report_section(source, c) -> None:
                 f"them change several factors at once (mean {ent:.1f} factors per active lever).")
     st.dataframe([{"lever": s["lever"], "changes": ", ".join(s["changes"]) or "—",
                    "verdict": s["verdict"], "purity": round(s["purity"], 2)} for s in summary],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"purity": st.column_config.NumberColumn(
+                     GL.label("purity"), help=GL.help_text("purity"))})
 
 
 def compare_section(target: str) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import inspect as I
+from gan_core.latent import latent_name
 from gan_core.plots import mapping as PM
 from ui.model_source import memo, model_source_ui, probe_values, warp_metrics
 from ui.widgets import KEPT, explain
@@ -36,7 +38,7 @@ TEXT = {
         "the region just below it to the centre'). For a latent of more than two "
         "dimensions, this is one 2-D slice: the other levers stay at their probe values."),
     "morph": (
-        "Press ▶ Play: every point slides from where it sits in latent space to where G "
+        "Press Play: every point slides from where it sits in latent space to where G "
         "puts it.",
         "This is the source article's morph movie. At t = 0 the points sit at their latent "
         "coordinates (drawn on the target's scale); at t = 1 they sit at G(z). Watching the "
@@ -63,7 +65,7 @@ def settings_ui(source, dim: int) -> dict:
                            key="map_tear_factor", **KEPT)
         dims = (0, 1)
         if dim > 2:
-            names = [f"z{i + 1}" for i in range(dim)]
+            names = [latent_name(i) for i in range(dim)]
             a = st.selectbox("Grid horizontal: latent dim", range(dim), 0, format_func=names.__getitem__,
                              key="map_dim_a")
             rest = [i for i in range(dim) if i != a]
@@ -87,7 +89,7 @@ def warp_section(source, opts, probe, bounds, real) -> None:
     except ValueError as err:
         st.info(f"No grid warp: {err}.")
         return
-    names = [f"z{d + 1}" for d in w.dims]
+    names = [latent_name(d) for d in w.dims]
     c1, c2 = st.columns([3, 2])
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, bounds, real=real,
@@ -100,6 +102,7 @@ def warp_section(source, opts, probe, bounds, real) -> None:
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                            title="tear map in latent space"),
                         key="map_tearmap")
+        st.caption(GL.term_line("tear_threshold"))
         explain(*TEXT["tearmap"])
 
 
@@ -142,14 +145,13 @@ def compare_section(source, bounds) -> None:
             st.plotly_chart(PM.alignment_figure(comp.alignment, comp.lever_names,
                                                 comp.factor_names),
                             key="map_align")
+            st.caption(GL.term_line("alignment"))
         else:
             st.caption("No alignment matrix: this G is not a plain latent map.")
     with c4:
         if comp.width_ratio is not None:
-            st.metric("Width ratio (fake / real across the arm)", f"{comp.width_ratio:.2f}",
-                      help="~1 healthy; below 0.5 the output is thin.")
-        else:
-            st.caption("The width ratio needs an arm (the spiral).")
+            st.metric(GL.label("width_ratio"), f"{comp.width_ratio:.2f}",
+                      help=GL.help_text("width_ratio"))
     explain(*TEXT["compare"])
 
 
@@ -175,7 +177,7 @@ def body(source) -> None:
 
 
 def main() -> None:
-    st.title("🗺️ Mapping inspector")
+    st.title("Mapping inspector")
     st.caption("How the generator lays its latent space onto the plane: where it stretches, "
                "where it tears, and how that compares with the target's own map.")
     source = model_source_ui()

@@ -50,7 +50,8 @@ def _reset(trainer) -> None:
 def controls_ui(trainer) -> None:
     running = _running(trainer)
     cols = st.columns([1.3, 1, 1, 1.1, 1, 4.6], vertical_alignment="center")
-    cols[0].button("⏸ Pause" if running else "▶ Train", key="pg_train", type="primary",
+    cols[0].button("Pause" if running else "Train", key="pg_train", type="primary",
+                   icon=":material/pause:" if running else ":material/play_arrow:",
                    on_click=_toggle, args=(trainer, "pause" if running else "start"),
                    width="stretch")
     cols[1].button("Step D", key="pg_step_d", on_click=trainer.single_step, args=("d",),
@@ -59,7 +60,7 @@ def controls_ui(trainer) -> None:
                    help="One generator update (pauses training)", width="stretch")
     cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
                    args=("both",), help="kD critic steps then kG generator steps", width="stretch")
-    cols[4].button("⟲ Reset", key="pg_reset", on_click=_reset, args=(trainer,),
+    cols[4].button("Reset", key="pg_reset", on_click=_reset, args=(trainer,),
                    help="New random weights, same settings", width="stretch")
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
     with cols[5]:
@@ -112,7 +113,7 @@ def levers_ui(spec, dims) -> np.ndarray:
 def _feed(z, dims: list[int], c) -> dict | None:
     """This session's live feed pointed at the probe and the selection (ui.live_feed)."""
     ss = st.session_state
-    return live_feed.chart_live(S.box(), z, dims if ss.get("pg_show_sweeps", True) else [], c,
+    return live_feed.chart_live(S.run_id(), z, dims if ss.get("pg_show_sweeps", True) else [], c,
                                 ss.get("pg_sel") or [], ss.get("pg_refresh", 0.1))
 
 
@@ -178,7 +179,7 @@ def _draw_samples(fig, step: int, levers, probe) -> None:
     fast, live = (), None
     if probe is not None:
         z, dims, c = probe
-        fast = ("generated", "selected", "probe G(z)", *(f"z{d + 1} sweep" for d in dims))
+        fast = ("generated", "selected", "probe G(z)", *(plots.sweep_name(d) for d in dims))
         live = _feed(z, dims, c)
         if live is not None:
             live["step"] = step
@@ -209,7 +210,7 @@ def latent_panel(trainer) -> None:
     sel = V.selection_sync()
     fig = plots.latent_figure(static["latent_xy"], static["colours"], static["latent_names"],
                               highlight=sel or None, lim=static["lim"],
-                              uirevision=f"latent-{static['cfg']}", title="Latent space (z1, z2)")
+                              uirevision=f"latent-{static['cfg']}", title=f"Latent space ({', '.join(static['latent_names'])})")
     st.session_state["pg_latent_trace"] = 0
     live_chart.live_plotly(fig, "pg_latent", select=True,
                            on_select=lambda: V.on_select("pg_latent"))

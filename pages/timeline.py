@@ -11,8 +11,10 @@ import numpy as np
 import streamlit as st
 
 from gan_core import export as X
+from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots
+from gan_core.latent import latent_name
 from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
@@ -53,18 +55,8 @@ def views_at(data: dict, i: int) -> None:
                                         title=f"morph at step {frame.step:,}", key="tl_morph"),
                         key="tl_morph")
         explain(*TEXT["morph"])
-    m = frame.metrics or {}
-    cols_m = st.columns(5)
-    losses = frame.losses or {}
-    cols_m[0].metric("D loss", f"{losses['d_loss']:.3f}" if "d_loss" in losses else "–")
-    cols_m[1].metric("G loss", f"{losses['g_loss']:.3f}" if "g_loss" in losses else "–")
-    if "coverage_modes" in m:
-        cols_m[2].metric("Modes captured", f"{m['coverage_modes']:.0%}")
-    if "tear_score" in m:
-        cols_m[3].metric("Tear score", f"{m['tear_score']:.1%}")
-    ratio = D.frame_width_ratio(data, fake)
-    if ratio is not None:
-        cols_m[4].metric("Width ratio", f"{ratio:.2f}")
+    for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
+        col.metric(GL.label(key), value, help=GL.help_text(key))
     for line in _alert_lines(frame):
         st.warning(line)
 
@@ -89,7 +81,7 @@ def weights_ui(dim: int) -> dict:
         arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows",
                            **KEPT)
         if dim > 2:
-            st.caption("The grid spans z1 and z2; other latent dims stay at the lever probe values.")
+            st.caption("The grid spans z0 and z1; other latent dims stay at the lever probe values.")
     return dict(n=n, factor=factor, arrows=arrows)
 
 
@@ -103,7 +95,7 @@ def weights_at(source, data: dict, step: int, opts: dict) -> None:
     else:
         st.warning(f"No weights were kept for step {step:,}: these views use the nearest "
                    f"earlier keyframe, **step {v.step:,}** ({step - v.step:,} steps before).",
-                   icon="🕰️")
+                   icon=":material/history:")
     explain(*TEXT["weights"])
     at = f" at step {v.step:,}"
     if v.warp is not None:
@@ -137,7 +129,7 @@ def _step_views(source, data: dict, step: int, opts: dict):
 
 
 def warp_views(w, data: dict, at: str) -> None:
-    names = [f"z{d + 1}" for d in w.dims]
+    names = [latent_name(d) for d in w.dims]
     c1, c2 = st.columns([3, 2])
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
@@ -148,6 +140,7 @@ def warp_views(w, data: dict, at: str) -> None:
         warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
                                            title=f"tear map{at}"), key="tl_tearmap")
+        st.caption(GL.term_line("tear_threshold"))
     explain(*TEXT["warp"])
 
 
@@ -181,9 +174,9 @@ def features_view(v, data: dict, at: str) -> None:
 
 # --------------------------------------------------------------------------- exports
 MOVIES = {  # kind -> (button, MIME type, file name)
-    "gif": ("🎞️ Build GIF", "image/gif", "gan-levers-training.gif"),
-    "mp4": ("🎬 Build MP4", "video/mp4", "gan-levers-training.mp4"),
-    "html": ("🌐 Build HTML", "text/html", "gan-levers-training.html"),
+    "gif": ("Build GIF", "image/gif", "gan-levers-training.gif"),
+    "mp4": ("Build MP4", "video/mp4", "gan-levers-training.mp4"),
+    "html": ("Build HTML", "text/html", "gan-levers-training.html"),
 }
 
 
@@ -214,7 +207,7 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
     """Build on a click, then offer the download; built files are kept (a few) per session."""
     label, mime, name = MOVIES[kind]
     store = st.session_state.setdefault("tl_exports", {})
-    if st.button(label, key=f"tl_build_{kind}"):
+    if st.button(label, icon=":material/movie:", key=f"tl_build_{kind}"):
         bar = st.progress(0.0, text="starting…")
         try:
             if len(store) > 3:
@@ -225,26 +218,26 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
         finally:
             bar.empty()
     if key in store:
-        st.download_button(f"⬇️ Download {kind.upper()} ({len(store[key]) / 1e6:.1f} MB)",
+        st.download_button(f"Download {kind.upper()} ({len(store[key]) / 1e6:.1f} MB)",
                            store[key], file_name=name, mime=mime, key=f"tl_dl_{kind}",
-                           on_click="ignore")
+                           icon=":material/download:", on_click="ignore")
 
 
 def frame_downloads(data: dict, i: int) -> None:
     frame, fake = data["frames"][i], data["fakes"][i]
     c1, c2, c3 = st.columns(3)
-    c1.download_button("⬇️ PNG of this frame",
+    c1.download_button("PNG of this frame",
                        X.png_bytes(fake, data["colours"], data["bounds"], real=data["real"],
                                    title=data["title"], caption=f"step {frame.step:,}"),
                        file_name=f"gan-levers-step{frame.step}.png", mime="image/png",
-                       key="tl_dl_png", on_click="ignore")
-    c2.download_button("⬇️ CSV of this frame's samples",
+                       key="tl_dl_png", icon=":material/download:", on_click="ignore")
+    c2.download_button("CSV of this frame's samples",
                        X.samples_csv(fake, data["colours"], step=frame.step),
                        file_name=f"gan-levers-samples-step{frame.step}.csv", mime="text/csv",
-                       key="tl_dl_csv", on_click="ignore")
-    c3.download_button("⬇️ CSV of every frame", lambda: X.timeline_csv(data["steps"], data["fakes"]),
+                       key="tl_dl_csv", icon=":material/download:", on_click="ignore")
+    c3.download_button("CSV of every frame", lambda: X.timeline_csv(data["steps"], data["fakes"]),
                        file_name="gan-levers-timeline.csv", mime="text/csv", key="tl_dl_csv_all",
-                       on_click="ignore")
+                       icon=":material/download:", on_click="ignore")
 
 
 def _html(data: dict, progress) -> bytes:
@@ -259,7 +252,7 @@ def _html(data: dict, progress) -> bytes:
 
 
 def main() -> None:
-    st.title("🎞️ Training timeline")
+    st.title("Training timeline")
     st.caption("The run as it was at any recorded step, and its training movie.")
     source = model_source_ui()
     if source is None:

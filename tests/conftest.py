@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, start_streamlit, stop_process
+from browser_helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_GRACE, start_streamlit,
+                             stop_process)
 
 sys.path.insert(0, str(ROOT))
 
@@ -25,9 +26,11 @@ def _require_chromium():
 
 @pytest.fixture(scope="session")
 def app_server():
-    """(process, url) of `streamlit run app.py` for the whole session."""
+    """(process, url) of `streamlit run app.py` for the whole session. Runs unseen for
+    RUN_GRACE seconds are freed (600 in the app), so that a closed tab's thread is seen to
+    end within a test, while a dropped websocket reconnects well within it."""
     ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_streamlit()
+    proc, url = start_streamlit(extra_env={"GAN_LEVERS_RUN_GRACE": str(RUN_GRACE)})
     yield proc, url
     stop_process(proc)
 
@@ -71,3 +74,6 @@ def _stop_trainers():
     yield
     if "gan_core.trainer" in sys.modules:
         sys.modules["gan_core.trainer"].stop_all()
+    registry = sys.modules.get("gan_core.registry")
+    if registry is not None and registry._SERVER is not None:
+        registry._SERVER.clear()  # the server's runs, so the next test starts below its cap

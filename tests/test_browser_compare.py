@@ -31,13 +31,13 @@ def _panels_with_points(page) -> int:
 
 def test_two_variants_four_seeds_train_live(page, app_url):
     page.goto(app_url + "/compare", wait_until="networkidle")
-    page.get_by_role("button", name="▶ Train all").wait_for()
+    page.get_by_role("button", name="Train all").wait_for()
     seeds = page.locator(".st-key-cmp_seeds input")
     seeds.focus()
     for _ in range(4):
         seeds.press("ArrowLeft")
     page.get_by_text("8 members × 3,000 steps").wait_for()  # the slider's value reached the server
-    page.get_by_role("button", name="▶ Train all").click()
+    page.get_by_role("button", name="Train all").click()
     page.locator(GRID).wait_for(timeout=120_000)
     page.locator(RATES).wait_for()
     page.wait_for_function(f"() => document.querySelector('{RATES}').data.length === 3")
@@ -54,7 +54,7 @@ def test_two_variants_four_seeds_train_live(page, app_url):
         f".innerText.match(/step (\\d[\\d,]*)/)[1].replace(/,/g, '')) > {first}",
         timeout=120_000)
     shot(page, "compare_live")
-    page.get_by_role("button", name="■ Stop").click()
+    page.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped at step").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "compare_stopped")

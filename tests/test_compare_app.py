@@ -73,7 +73,8 @@ def test_a_member_opens_as_the_playground_run():
     _ok(probe)
     assert probe.markdown[0].value == "opened"
     assert probe.session_state["pg_config"].seed == 1
-    trainer = [t for t in S._REGISTRY if t.run.cfg.seed == 1 and t.run.step_count == 20]
-    assert trainer, "no Playground trainer holds member 2 at step 20"
-    got = trainer[-1].run.state()
+    trainer = S.registry().get(probe.session_state[S.RUN_KEY])
+    assert trainer is not None, "the session has no Playground run"
+    assert trainer.run.cfg.seed == 1 and trainer.run.step_count == 20
+    got = trainer.run.state()
     assert all(bool((got[k] == want[k]).all()) for k in want)

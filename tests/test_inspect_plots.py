@@ -55,7 +55,7 @@ def test_grid_warp_marks_a_hand_made_tear(spiral):
     assert "tear score" in fig.layout.title.text
     grid = fig.data[names(fig).index("grid points")]
     assert len(grid.x) == 400 and len(grid.marker.color) == 400
-    tm = valid(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z1", "z2"]))
+    tm = valid(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z0", "z1"]))
     assert tm.data[0].type == "heatmap" and np.asarray(tm.data[0].z).shape == (20, 20)
     assert np.isfinite(np.asarray(tm.data[1].x, float)).sum() == 5 * int(w.torn.sum())
 
@@ -189,7 +189,7 @@ def test_timeline_figures():
     assert len(fig.layout.shapes) == 2 and fig.layout.shapes[0].x0 == 5
     rows = [{"hq": 0.5, "coverage_modes": 0.25}, {}, {"hq": 0.7}]
     fig = valid(PT.metrics_at_figure([0, 50, 100], rows, 50))
-    assert {"HQ (within 3σ)", "modes captured"} <= set(names(fig))
+    assert {"HQ (within 3σ)", "share of modes captured"} <= set(names(fig))
     fakes = np.random.rand(4, 30, 2)
     fig = valid(PT.training_animation_figure([0, 1, 2, 3], fakes, ["#ff0000"] * 30, (0, 1, 0, 1),
                                              real=np.random.rand(20, 2)))

@@ -19,7 +19,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def at():
     import streamlit as st
     _stop_all()
-    st.cache_resource.clear()  # AppTest instances share one session cache: start clean
+    st.cache_resource.clear()  # AppTest instances share the server-wide caches: start clean
     app = AppTest.from_file(APP, default_timeout=120)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -36,8 +36,7 @@ def _step(app) -> int:
 
 def _stop_all():
     from ui import session
-    for t in list(session._REGISTRY):
-        t.stop()
+    session.registry().clear()
 
 
 def test_first_visit_opens_the_pretrained_spiral(at):
@@ -102,7 +101,7 @@ def test_variant_change_applies_its_defaults(at):
 def test_live_change_applies_without_reset(at):
     from ui import session
     at.button(key="pg_step_both").click().run()
-    trainer = next(t for t in session._REGISTRY if t.state != "stopped")
+    trainer = next(t for _, t in session.registry().items() if t.state != "stopped")
     end = time.time() + 20
     while trainer.status()["step"] < 1 and time.time() < end:
         time.sleep(0.1)
@@ -161,7 +160,7 @@ def _config(app):
 
 def _live_trainer():
     from ui import session
-    return next(t for t in session._REGISTRY if t.state != "stopped")
+    return next(t for _, t in session.registry().items() if t.state != "stopped")
 
 
 def test_a_widget_changes_the_session_config_and_only_it(at):
@@ -242,3 +241,49 @@ def test_the_config_survives_a_visit_to_another_page(at):
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
     assert at.select_slider(key="cfg_lr_d").value == 1e-3
     _stop_all()
+
+
+# --------------------------------------------------------------------------- the run's owner
+def test_the_run_outlives_the_session_caches(at):
+    """A websocket reconnect releases every session-scoped cache and keeps the session
+    state (issue #13): the run, found by the id in the state, must be the same one."""
+    import streamlit as st
+
+    from ui import session
+    run_id = at.session_state[session.RUN_KEY]
+    trainer = session.registry().get(run_id)
+    at.button(key="pg_step_both").click().run()
+    assert trainer.wait_steps(trainer.status()["step"] + 1, timeout=20) > 0
+    step = trainer.status()["step"]
+    st.cache_resource.clear()  # what Streamlit does to a session's caches on a disconnect
+    at.run()
+    assert at.session_state[session.RUN_KEY] == run_id
+    assert session.registry().get(run_id) is trainer and _step(at) == step
+
+
+def test_a_full_server_says_so_and_builds_nothing(monkeypatch):
+    from ui import session
+    reg = session.registry()
+    reg.clear()
+    monkeypatch.setattr(reg, "cap", 0)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("The server is full" in w.value for w in app.warning), [w.value for w in app.warning]
+    assert "maximum of 0 runs" in app.warning[0].value and len(reg) == 0
+    app.run()  # and again on the next rerun: no hang, no traceback, still nothing built
+    assert not app.exception and len(reg) == 0
+
+
+def test_a_freed_run_is_replaced_and_the_page_says_why(at, monkeypatch):
+    from ui import session
+    reg = session.registry()
+    run_id = at.session_state[session.RUN_KEY]
+    monkeypatch.setattr(reg, "grace", -1.0)  # every run is past its grace period now
+    monkeypatch.setattr(reg, "in_view", lambda viewers: False)  # and its tab is gone
+    assert run_id in reg.reap()
+    monkeypatch.setattr(reg, "grace", 600.0)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[session.RUN_KEY] != run_id and reg.get(at.session_state[session.RUN_KEY])
+    assert any("earlier run was freed" in i.value for i in at.info), [i.value for i in at.info]

@@ -63,12 +63,12 @@ def test_moving_traces_are_the_samples_figure_traces():
     moving = plots.moving_traces(fake, **kw)
     spec = plots.samples_spec(fake, fake, ["#000000"] * 30, BOUNDS, **kw)
     drawn = {t["name"]: t for t in spec["data"]}
-    assert list(moving) == ["generated", "selected", "z3 sweep", "z1 sweep", "probe G(z)"]
+    assert list(moving) == ["generated", "selected", "z2 sweep", "z0 sweep", "probe G(z)"]
     for name, cols in moving.items():
         np.testing.assert_array_equal(np.asarray(drawn[name]["x"]), np.asarray(cols["x"]))
         np.testing.assert_array_equal(np.asarray(drawn[name]["y"]), np.asarray(cols["y"]))
     np.testing.assert_array_equal(moving["selected"]["x"], fake[[4, 9], 0])
-    assert drawn["z3 sweep"]["line"]["color"] == plots.lever_colour(2)
+    assert drawn["z2 sweep"]["line"]["color"] == plots.lever_colour(2)
     assert list(plots.moving_traces(fake)) == ["generated"]
 
 
@@ -126,4 +126,4 @@ def test_probe_and_sweeps_shapes_and_lever_effect():
 def test_latent_xy_for_1d():
     from gan_core.variants.base import Latent
     xy, names = probes.latent_xy(Latent(torch.zeros(5, 1)))
-    assert xy.shape == (5, 2) and names[0] == "z1"
+    assert xy.shape == (5, 2) and names[0] == "z0"

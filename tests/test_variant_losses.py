@@ -219,7 +219,7 @@ def test_infogan_latent_layout_and_codes():
     assert r.variant.code_dims(r.cfg) == [3, 4]
     assert lat.z[:, 3:].abs().max() <= 1  # codes ~ U(-1, 1)
     layout = r.variant.latent_layout(r.cfg, r.target)
-    assert layout.lever_names() == ["z1", "z2", "z3", "code 1", "code 2"]
+    assert layout.lever_names() == ["z0", "z1", "z2", "code 0", "code 1"]
     assert (layout.categories, layout.category_role) == (8, "code")
     assert run("infogan", "spiral").nets.n_classes == 8  # no modes: default 8 categories
 

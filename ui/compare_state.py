@@ -101,11 +101,11 @@ def open_on_playground(job: CompareJob, i: int) -> str:
     from ui import session as S
     try:
         ckpt = checkpoints.from_run(job.member_run(i), {}, {"source": "compare"})
-        box = S.box()
-        if box.trainer is None:
-            box.set(S.make_trainer(ckpt.config))
-        box.trainer.pause()
-        box.trainer.load_checkpoint(ckpt)
+        trainer = S.get_trainer() or S.new_trainer(ckpt.config)
+        trainer.pause()
+        trainer.load_checkpoint(ckpt)
+    except S.RunLimitReached as err:
+        return S.limit_message(err)
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         return f"Could not open member {i + 1}: {err}"
     C.set_config(ckpt.config)

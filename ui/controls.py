@@ -171,11 +171,17 @@ def target_ui() -> str:
     return name
 
 
+def variant_label(name: str) -> str:
+    """Name and paper, short enough for the sidebar's box; the summary is in the caption
+    below (cut to 48 characters in the box, it was cut again by the box's width)."""
+    paper = VARIANTS[name].paper
+    return f"{name} · {paper}" if paper else name
+
+
 def variant_ui() -> str:
     names = list(VARIANTS)
     name = st.selectbox("GAN variant", names, key="cfg_variant", on_change=on_variant_change,
-                        format_func=lambda n: f"{n} — {VARIANTS[n].summary[:48]}…"
-                        if len(VARIANTS[n].summary) > 48 else f"{n} — {VARIANTS[n].summary}",
+                        format_func=variant_label,
                         help="Changing the variant loads its paper defaults.")
     v = VARIANTS[name]
     st.caption(f"{v.summary}  \n*{v.paper}*" if v.paper else v.summary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core import glossary as GL
 from gan_core import plots
 from ui import live_chart
 from ui import texts as T
@@ -44,19 +45,21 @@ def detector_ui(trainer) -> None:
     alerts = list(snap.alerts) if snap is not None else []
     rows = list(trainer.detector.history)  # one C-level copy under the GIL: no lock needed
     if rows:
-        _metrics(rows[-1])
+        _metrics(trainer.detector.floor.kind, rows[-1])
     _verdict(getattr(trainer.detector, "verdict", None), alerts)  # left by the pass behind `alerts`
     for alert in alerts:
         _alert(trainer, alert)
     if len(rows) > 1:
-        live_chart.live_plotly(plots.detector_history_figure(rows), "pg_dethist")
+        keys = GL.HISTORY_METRICS.get(trainer.detector.floor.kind, ())
+        if keys:
+            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys), "pg_dethist")
 
 
-def _metrics(last: dict) -> None:
-    m = st.columns(3)
-    m[0].metric("Modes captured", f"{last.get('captured', 0):.0f} / {last.get('n_modes', 0):.0f}")
-    m[1].metric("HQ (within 3σ)", f"{last.get('hq', 0):.0%}")
-    m[2].metric("Coverage", f"{last.get('coverage', 0):.0%}")
+def _metrics(kind: str, last: dict) -> None:
+    """Only the figures that apply to this target: no mode count on a curve."""
+    shown = GL.panel_metrics(kind, last)
+    for col, (key, value) in zip(st.columns(3), shown):
+        col.metric(GL.label(key), value, help=GL.help_text(key))
 
 
 def _verdict(verdict, alerts) -> None:
@@ -75,6 +78,6 @@ def _alert(trainer, alert) -> None:
     box(f"**{alert.title}** (step {alert.step:,})")
     st.markdown(alert.explanation)
     for j, remedy in enumerate(alert.remedies):
-        st.button(f"🩹 {remedy.label}", key=f"pg_remedy_{alert.kind}_{j}",
+        st.button(remedy.label, icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
                   on_click=apply_remedy, args=(trainer, dict(remedy.changes)),
                   help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))

@@ -99,3 +99,12 @@ def report(call, c) -> tuple:
 def cached_report(model_id: str, c, _call):
     """`report` for a generator that never changes (a pretrained one), by its id."""
     return report(_call, c)
+
+
+def classifier_reading(x) -> None:
+    from gan_core.classifier import predict_probs
+    clf = classifier(st.session_state.get("levers_target", "digits"))
+    probs = predict_probs(clf, x[None])[0]
+    order = np.argsort(-probs)[:3]
+    st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
+                + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))

@@ -10,8 +10,10 @@ The fragment still runs about once a second, for D's field and everything else.
 
 `app.py` mounts the route through `st.App`, which `streamlit run app.py` picks up. Where it
 is not mounted (AppTest, a page run on its own) `mounted()` is False and the page keeps
-to fragment reruns. A feed belongs to one session's TrainerBox; its token is random, and
-the session's end (`ui.session.release_box`) drops it.
+to fragment reruns. A feed belongs to one session's run (by its id in the server's
+registry, `gan_core.registry`, so it outlives a websocket reconnect); its token is random
+and kept in the session's state. Once the registry has freed the run the feed answers 410
+and is dropped.
 """
 from __future__ import annotations
 
@@ -19,12 +21,12 @@ import base64
 import secrets
 import threading
 import time
-import weakref
 
 import numpy as np
 import streamlit as st
 
 from gan_core import plots, probes
+from gan_core import registry as run_registry
 
 PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
 MAX_FEEDS = 512  # one per open session; dead ones are pruned before this bites
@@ -35,16 +37,17 @@ _BASE = ""
 
 
 class Feed:
-    """One session's chart: its trainer (through the session's box, which outlives a
-    reset) and what the levers and the selection ask to be drawn."""
+    """One session's chart: its run (by id, found in the registry, so it outlives a reset
+    and a reconnect) and what the levers and the selection ask to be drawn."""
 
-    def __init__(self, box):
-        self._box = weakref.ref(box)
+    def __init__(self, run_id: str, registry=None):
+        self.run_id = run_id
+        self._registry = registry
         self.settings = {"z": None, "dims": (), "c": None, "highlight": ()}
 
     def trainer(self):
-        box = self._box()
-        return None if box is None or box.released else box.trainer
+        reg = self._registry or run_registry.server()
+        return reg.get(self.run_id)
 
     def attach(self, trainer) -> None:
         """Have `trainer` compute this feed's probe with each snapshot."""
@@ -68,18 +71,19 @@ def title(step: int) -> str:
     return f"Samples · step {step:,}"
 
 
-def register(box) -> str:
-    """The token of `box`'s feed, made on first use."""
-    token = getattr(box, "feed_token", None)
+def register(run_id: str, token: str | None = None, registry=None) -> str:
+    """The token of the feed for `run_id`: `token` while it still names a feed, else a new
+    one. (A session's feed is re-pointed at its new run after a rebuild.)"""
     with _LOCK:
-        if token in _FEEDS:
+        feed = _FEEDS.get(token) if token else None
+        if feed is not None:
+            feed.run_id = run_id
             return token
         if len(_FEEDS) >= MAX_FEEDS:
             for key in [k for k, f in _FEEDS.items() if f.trainer() is None]:
                 del _FEEDS[key]
         token = secrets.token_urlsafe(18)
-        _FEEDS[token] = Feed(box)
-    box.feed_token = token
+        _FEEDS[token] = Feed(run_id, registry)
     return token
 
 
@@ -125,10 +129,10 @@ def _tag(snap) -> str:
 
 def frame(feed: Feed, since: str = "") -> dict | None:
     """The newest snapshot's moving traces, or None when the browser already has them
-    (`since` is the tag it last got). Raises LookupError once the session's trainer is gone."""
+    (`since` is the tag it last got). Raises LookupError once the registry freed the run."""
     trainer = feed.trainer()
     if trainer is None:
-        raise LookupError("session ended")
+        raise LookupError("run freed")
     feed.attach(trainer)
     snap = trainer.latest()
     if snap is None or _tag(snap) == since:
@@ -181,12 +185,15 @@ def live_mode() -> bool:
     return mounted() and not st.session_state.get(FAILED)
 
 
-def chart_live(box, z, dims, c, highlight, every: float) -> dict | None:
-    """Point `box`'s feed at the levers' probe and the selection; returns the chart's
-    `live` argument, or None where the feed is not in use."""
-    if not live_mode():
+TOKEN = "pg_feed_token"
+
+
+def chart_live(run_id, z, dims, c, highlight, every: float) -> dict | None:
+    """Point the session's feed at its run, the levers' probe and the selection; returns
+    the chart's `live` argument, or None where the feed is not in use."""
+    if not live_mode() or run_id is None:
         return None
-    token = register(box)
+    token = st.session_state[TOKEN] = register(run_id, st.session_state.get(TOKEN))
     update(token, z=z, dims=dims, c=c, highlight=highlight)
     return {"url": url(token), "every": float(every)}
 

@@ -21,6 +21,7 @@ import streamlit as st
 import torch
 
 from gan_core import checkpoints
+from gan_core import glossary as GL
 from gan_core.history import DecimatedHistory
 from gan_core.run import Run
 from ui.widgets import KEPT, default
@@ -294,10 +295,7 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
 def warp_metrics(w) -> None:
     """The grid warp's numbers beside its tear map (Mapping and Timeline pages)."""
     m1, m2, m3 = st.columns(3)
-    m1.metric("Tear score", f"{w.tear_score:.1%}",
-              help="Share of grid points whose stretch exceeds the threshold.")
-    m2.metric("Torn cells", f"{int(w.torn.sum())} / {(w.n - 1) ** 2}")
-    m3.metric("Folded", f"{w.fold_share:.0%}",
-              help="Share of the latent grid that G lays down the other way round (its "
-                   "Jacobian's determinant has the minority sign): where G folds the plane "
-                   "back over itself. An unfolded map has 0%.")
+    m1.metric(GL.label("tear_score"), f"{w.tear_score:.1%}", help=GL.help_text("tear_score"))
+    m2.metric(GL.label("torn_cells"), f"{int(w.torn.sum())} / {(w.n - 1) ** 2}",
+              help=GL.help_text("torn_cells"))
+    m3.metric(GL.label("fold_share"), f"{w.fold_share:.0%}", help=GL.help_text("fold_share"))

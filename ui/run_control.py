@@ -27,15 +27,14 @@ def _points(cfg):
 def sync_trainer():
     """This session's trainer, built or brought in line with the session's Config; None while
     there is none to show."""
-    box = S.box()
     desired = C.session_config()
     problem = C.validate(desired)
     if problem:
         st.error(f"These settings cannot train: {problem}")
     force = st.session_state.pop("pg_force_reset", False)
-    if box.trainer is None:
-        return None if problem else _first_trainer(box, desired)
-    trainer = box.trainer
+    trainer = S.get_trainer()
+    if trainer is None:
+        return None if problem else _first_trainer(desired)
     if problem:
         return trainer
     plan = plan_sync(trainer.cfg, desired, trainer.run.variant.live_fields,
@@ -63,17 +62,25 @@ def _rebuild(trainer, desired) -> None:
         trainer.start()
 
 
-def _first_trainer(box, desired):
+def _first_trainer(desired):
     if desired.target == C.CUSTOM and _points(desired) is None:
         st.info(NEEDS_CSV)
         return None
+    freed = S.run_was_freed()
     try:
         with st.spinner("Building the generator and discriminator…"):
-            box.set(S.make_trainer(desired, _points(desired)))
+            trainer = S.new_trainer(desired, _points(desired))
+    except S.RunLimitReached as err:
+        st.warning(S.limit_message(err))
+        return None
     except (ValueError, RuntimeError) as err:
         st.error(f"Cannot build this run: {err}")
         return None
-    return box.trainer
+    if freed:
+        st.info(f"Your earlier run was freed while nobody was watching it (after "
+                f"{S.registry().grace / 60:g} minutes, or sooner once the server was full and it "
+                "was not training). This is a fresh run with the same settings.")
+    return trainer
 
 
 def _confirm_reset() -> None:
@@ -126,15 +133,16 @@ def open_pretrained(key: str) -> None:
         return
     try:
         ckpt = model_source.zoo_checkpoint(key)
-        box = S.box()
-        if box.trainer is None:
-            box.set(S.make_trainer(ckpt.config))
-        box.trainer.pause()
-        box.trainer.load_checkpoint(ckpt)
+        trainer = S.get_trainer() or S.new_trainer(ckpt.config)
+        trainer.pause()
+        trainer.load_checkpoint(ckpt)
+    except S.RunLimitReached as err:
+        st.session_state["pg_open_error"] = S.limit_message(err)
+        return
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
-    C.set_config(ckpt.config)  # ▶ Train then continues with the checkpoint's own config
+    C.set_config(ckpt.config)  # Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, _train_on(ckpt),
                                      info["note"] if info.get("failure") else "")
     clear_selection()
@@ -151,8 +159,10 @@ def _train_on(ckpt) -> str:
 
 def first_visit() -> None:
     """A classroom sees a trained spiral in the first second, not a blob at step 0."""
-    if C.CONFIG_KEY in st.session_state or S.box().trainer is not None:
+    if C.CONFIG_KEY in st.session_state or S.get_trainer() is not None:
         return
+    if S.registry().room() == 0:
+        return  # sync_trainer says the server is full
     from gan_core.zoo import FIRST_PAGE
     if FIRST_PAGE in zoo_choices():
         with st.spinner("Opening a pretrained model…"):
@@ -165,9 +175,9 @@ def opened_banner(step: int) -> None:
         return
     label, _, train_on, failure = (*opened, "", "")[:4]
     if failure:  # never presented as a working model
-        st.warning(f"**Pretrained: {label}.** {failure} Press ⟲ Reset and ▶ Train to watch "
+        st.warning(f"**Pretrained: {label}.** {failure} Press **Reset** and **Train** to watch "
                    "it go wrong from scratch, or pick a preset on the left.")
         return
-    st.info(f"**Pretrained: {label}.** Pull the levers below, press ▶ Train to keep "
-            f"training it{train_on}, ⟲ Reset for fresh random weights, or pick a preset on "
+    st.info(f"**Pretrained: {label}.** Pull the levers below, press **Train** to keep "
+            f"training it{train_on}, **Reset** for fresh random weights, or pick a preset on "
             "the left.")

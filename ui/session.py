@@ -1,67 +1,95 @@
-"""One Trainer per browser session.
+"""This session's run: the server's registry (`gan_core.registry`) owns it, the session
+keeps only its id.
 
-`st.cache_resource(scope="session", on_release=...)` holds a small mutable box per
-session; the box holds the Trainer (built lazily, rebuilt in place by `reset`). When the
-session disconnects Streamlit clears its session caches and `on_release` stops the
-thread. A module-level registry lists live trainers across the server for the
-Diagnostics panel (and the browser test that checks a closed tab frees its thread).
+Why not a session-scoped `st.cache_resource`: Streamlit releases those on every websocket
+disconnect, a network blip included, while `st.session_state` survives the reconnect, so
+a run kept there went back to step 0 (issue #13). Now a reconnecting session finds its
+run by the id in its state. The registry frees a run once none of its viewers (Streamlit
+session ids) has been connected for the grace period, and caps the live runs.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sys
 import threading
-import weakref
 
 import streamlit as st
 
+from gan_core import registry as registry_mod
+from gan_core.registry import RunLimitReached  # noqa: F401  (the pages catch it from here)
+
 THREAD_NAME = "gan-levers-trainer"
-_REGISTRY: "weakref.WeakSet" = weakref.WeakSet()
-_REGISTRY_LOCK = threading.Lock()
+RUN_KEY = "gl_run_id"
 
 
-class TrainerBox:
-    """Mutable holder, so the cached object stays the same while its trainer changes."""
-
-    def __init__(self):
-        self.trainer = None
-        self.released = False
-
-    def set(self, trainer) -> None:
-        if self.trainer is not None and self.trainer is not trainer:
-            self.trainer.stop()
-        self.trainer = trainer
-        with _REGISTRY_LOCK:
-            _REGISTRY.add(trainer)
+def _connected(viewers: list) -> bool:
+    """Is one of these Streamlit sessions connected now? (Called by the reaper thread;
+    Runtime.is_active_session is documented as safe from any thread.)"""
+    from streamlit.runtime import Runtime
+    if not Runtime.exists():
+        return False
+    runtime = Runtime.instance()
+    return any(runtime.is_active_session(v) for v in viewers)
 
 
-def release_box(box: TrainerBox) -> None:
-    """Session ended: stop the training thread (never raises)."""
-    box.released = True
-    from ui import live_feed
-    live_feed.drop(getattr(box, "feed_token", None))
-    if box.trainer is not None:
-        try:
-            box.trainer.stop(timeout=5.0)
-        except Exception:
-            pass
+def registry() -> registry_mod.Registry:
+    reg = registry_mod.server()
+    if reg.in_view is None:
+        reg.in_view = _connected
+    return reg
 
 
-@st.cache_resource(scope="session", on_release=release_box, show_spinner=False)
-def _session_box() -> TrainerBox:
-    return TrainerBox()
+@contextlib.asynccontextmanager
+async def server_lifespan(_app):
+    """st.App's lifespan: at shutdown, stop every run's thread between two steps. (uvicorn
+    ends a SIGTERM by raising the signal again, so the process dies without atexit.)"""
+    yield
+    reg = registry_mod.server()
+    await asyncio.to_thread(reg.close)
 
 
-def box() -> TrainerBox:
-    return _session_box()
+def _viewer() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def run_id() -> str | None:
+    return st.session_state.get(RUN_KEY)
 
 
 def get_trainer():
-    """This session's Trainer, or None before the Playground has built one.
-    (The Levers page finds the live run through this.)"""
+    """This session's Trainer, or None before the Playground has built one (or after the
+    registry freed it). Every page finds the live run through this."""
     try:
-        return box().trainer
+        return registry().get(run_id(), _viewer())
     except Exception:
         return None
+
+
+def new_trainer(cfg, points=None):
+    """Build this session's run in the registry and keep its id; frees the run it
+    replaces. Raises RunLimitReached (nothing built), ValueError, RuntimeError."""
+    reg = registry()
+    old = run_id()
+    st.session_state[RUN_KEY] = reg.add(lambda: make_trainer(cfg, points), _viewer())
+    if old:
+        reg.remove(old)
+    return reg.get(run_id())
+
+
+def run_was_freed() -> bool:
+    """Did the registry free this session's run for being unseen too long?"""
+    return registry().was_reaped(run_id())
+
+
+def limit_message(err: RunLimitReached) -> str:
+    minutes = registry().grace / 60
+    return (f"**The server is full:** {err}, so it cannot start one for you now. A run "
+            f"nobody has looked at for {minutes:g} minutes is freed; try again in a few "
+            "minutes. The Levers page and the inspectors can open a pretrained model "
+            "meanwhile: that needs no run.")
 
 
 # One detector pass costs ~0.2-0.3 s on a busy 2-core CPU (metrics on 2,000 samples plus
@@ -83,15 +111,13 @@ def make_trainer(cfg, points=None):
 
 
 def live_trainers() -> list[dict]:
-    """Every trainer alive in this server process: for the Diagnostics panel."""
-    with _REGISTRY_LOCK:
-        trainers = list(_REGISTRY)
+    """Every run in this server's registry: for the Diagnostics panel."""
+    mine = run_id()
     out = []
-    for t in trainers:
-        if t.alive:
-            s = t.status()
-            out.append({"id": hex(id(t)), "target": t.cfg.target, "variant": t.cfg.variant,
-                        "state": s["state"], "step": s["step"]})
+    for key, t in registry().items():
+        s = t.status()
+        out.append({"run": key[:8], "yours": "✓" if key == mine else "", "target": t.cfg.target,
+                    "variant": t.cfg.variant, "state": s["state"], "step": s["step"]})
     return out
 
 

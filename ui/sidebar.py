@@ -40,6 +40,11 @@ def diagnostics_ui() -> None:
         n = S.training_threads()
         st.markdown(f"Live training threads on this server: **{n}**")
         st.caption(f"diag-threads={n}")
+        reg = S.registry()
+        st.markdown(f"Runs on this server: **{len(reg)}** of at most {reg.cap}. A run nobody "
+                    f"has looked at for {reg.grace / 60:g} minutes is stopped and freed.")
+        if S.run_id():
+            st.caption(f"This session's run: diag-run={S.run_id()}")
         live = S.live_trainers()
         if live:
             st.dataframe(live, hide_index=True)

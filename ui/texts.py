@@ -52,7 +52,7 @@ VIEWS = {
         "curve that jumps crosses a tear."),
 }
 
-PRESS_TRAIN = ("**Press ▶ Train.** What you see now is an untrained generator: every latent "
+PRESS_TRAIN = ("**Press Train.** What you see now is an untrained generator: every latent "
                "lands near the same spot. Training will spread the colours over the grey target.")
 
 

@@ -12,8 +12,10 @@ import numpy as np
 import streamlit as st
 import torch
 
+from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core.metrics import width_ratio
+from gan_core.quality import floor_kind
 
 VIEW_CACHE = "tl_views"
 VIEW_CACHE_SIZE = 12
@@ -62,6 +64,21 @@ def keyframe_at(data: dict, step: int):
     """The latest weight keyframe at or before `step`, or None."""
     tl = data["timeline"]
     return tl.keyframe_at(step) if tl is not None else None
+
+
+def frame_metrics(data: dict, frame, fake) -> dict[str, str]:
+    """Glossary key -> value text of one frame's figures, only those that apply to the
+    target: modes counted as "6 / 8" (as on the Playground) on mode targets alone."""
+    m, losses = frame.metrics or {}, frame.losses or {}
+    shown = {k: f"{losses[k]:.3f}" if k in losses else "–" for k in ("d_loss", "g_loss")}
+    if floor_kind(data["target"]) == "modes" and GL.modes_text(m):
+        shown["captured"] = GL.modes_text(m)
+    if "tear_score" in m:
+        shown["tear_score"] = f"{m['tear_score']:.1%}"
+    ratio = frame_width_ratio(data, fake)
+    if ratio is not None:
+        shown["width_ratio"] = f"{ratio:.2f}"
+    return shown
 
 
 def frame_width_ratio(data: dict, fake) -> float | None:

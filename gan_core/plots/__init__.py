@@ -9,4 +9,5 @@ go.Figure deep-copies each array twice more (a fifth of the server's frame).
 """
 from .common import LEVER_COLOURS, hex_colours, lever_colour  # noqa: F401
 from .playground import (detector_history_figure, latent_figure, losses_figure,  # noqa: F401
-                         moving_traces, samples_figure, samples_spec, true_map_figure)
+                         moving_traces, samples_figure, samples_spec, sweep_name,
+                         true_map_figure)

@@ -6,6 +6,9 @@ import plotly.graph_objects as go
 
 REAL_GREY = "rgba(120,120,120,0.35)"
 PROBE = "#111111"
+# The probe star: a bright fill inside a dark outline shows on light ground and on the
+# darkest clusters alike (a white star with a black rim vanished on dark green).
+PROBE_MARKER = dict(size=20, color="#ffd400", symbol="star", line=dict(width=2, color=PROBE))
 # Levers: one distinct colour each (colour-blind-friendly first 8, then more).
 LEVER_COLOURS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf",
                  "#17becf", "#bcbd22", "#7f7f7f", "#1b9e77", "#d95f02", "#7570b3", "#e7298a",
@@ -32,6 +35,16 @@ def f32(a) -> np.ndarray:
 def figure(data: list, layout: dict) -> go.Figure:
     """A figure from plain dicts, skipping plotly's per-value validation (see package doc)."""
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+# A colourbar under the plot, centred: a square plot sits in the middle of a wide chart,
+# and a colourbar at the paper's right edge ended up far from it.
+COLORBAR_MARGIN = 64  # extra bottom margin the colourbar needs
+
+
+def colorbar_below(title: str) -> dict:
+    return dict(orientation="h", x=0.5, xanchor="center", y=-0.1, yanchor="top", len=0.5,
+                thickness=10, title=dict(text=title, side="top"))
 
 
 def square_axes(bounds, uirevision: str, title: str = "", height: int = 460) -> dict:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..latent import latent_name
 from .common import FONT, MARGIN, f32, figure
+
+LATENT_AXES = (latent_name(0), latent_name(1))
 
 # before: light; after: dark. real: blue family, fake: orange family
 SERIES = {"real_before": "#9ecae1", "fake_before": "#fdae6b",
@@ -106,7 +109,7 @@ def ellipse(mu, sigma, k: float = 1.0, m: int = 40) -> np.ndarray:
 
 
 def mixture_figure(mu, sigma, *, latents=None, latent_colours=None, trails=None,
-                   names=("z1", "z2"), title: str = "DeLiGAN mixture components",
+                   names=LATENT_AXES, title: str = "DeLiGAN mixture components",
                    height: int = 480) -> go.Figure:
     """mu (K, 2) as points, sigma (K, 2) as 1σ ellipses; optional latent samples in
     their colours and trails (T, K, 2) of mu over training."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..glossary import GLOSSARY
 from .common import FONT, MARGIN, f32, figure, hex_colours, square_axes
 
 TEAR_RED = "#d62728"
@@ -125,15 +126,16 @@ def morph_figure(start, end, colours, bounds, *, n_frames: int = 21, title: str 
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.06, xanchor="left", yanchor="top",
         pad=dict(t=0, r=6), showactive=False,
-        buttons=[dict(label="▶ Play", method="animate",
+        buttons=[dict(label="Play", method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=False),
                                        transition=dict(duration=duration * 0.8),
                                        fromcurrent=True, mode="immediate")]),
-                 dict(label="❚❚", method="animate",
+                 dict(label="Pause", method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                          transition=dict(duration=0))])])]
-    layout["sliders"] = [dict(active=0, steps=steps, x=0.18, len=0.82, y=-0.02,
-                              currentvalue=dict(prefix="t = ", font=dict(size=11)),
+    # The value reads at the slider's right end: at its left end the buttons covered it.
+    layout["sliders"] = [dict(active=0, steps=steps, x=0.26, len=0.74, y=-0.02,
+                              currentvalue=dict(prefix="t = ", font=dict(size=11), xanchor="right"),
                               pad=dict(t=30), transition=dict(duration=0))]
     layout["margin"] = dict(MARGIN, b=90)
     return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
@@ -154,7 +156,7 @@ def alignment_figure(matrix, lever_names, factor_names, *, height: int | None = 
     text = [[f"{v:.2f}" for v in row] for row in m]
     data = [dict(type="heatmap", z=f32(m), x=list(factor_names), y=list(lever_names), zmin=0,
                  zmax=1, colorscale="Blues", text=text, texttemplate="%{text}",
-                 colorbar=dict(title=dict(text="MI / H", side="right"), thickness=10),
+                 colorbar=dict(title=dict(text=GLOSSARY["alignment"].label, side="right"), thickness=10),
                  hovertemplate="%{y} → %{x}: %{z:.2f}<extra></extra>")]
     layout = dict(height=height or 120 + 34 * len(lever_names), margin=MARGIN, font=FONT,
                   title=dict(text="lever ↔ true factor alignment", font=dict(size=13)),

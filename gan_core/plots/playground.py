@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import PROBE, REAL_GREY, f32, figure, lever_colour, square_axes
+from ..latent import latent_name
+from .common import COLORBAR_MARGIN, PROBE_MARKER, REAL_GREY, colorbar_below, f32, figure, lever_colour, square_axes
 
 
 
@@ -61,7 +62,14 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     # read back by the page to map selections onto trace numbers: a fake's index
     # survives the shift when the field trace is present
     layout["meta"] = {"fake_trace": 1 + (field is not None)}
+    if field is not None and colorbar:
+        layout["margin"] = dict(layout["margin"], b=layout["margin"]["b"] + COLORBAR_MARGIN)
     return {"data": data, "layout": layout}
+
+
+def sweep_name(d: int) -> str:
+    """The trace of lever d's sweep; ui/frontend/live_plotly.js reads d back from it."""
+    return f"{latent_name(d)} sweep"
 
 
 def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=None) -> dict:
@@ -74,7 +82,7 @@ def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=N
         out["selected"] = dict(x=f32(fake[idx, 0]), y=f32(fake[idx, 1]))
     for k, curve in enumerate(sweeps if sweeps is not None else []):
         d = sweep_dims[k] if sweep_dims is not None else k
-        out[f"z{d + 1} sweep"] = dict(x=f32(curve[:, 0]), y=f32(curve[:, 1]))
+        out[sweep_name(d)] = dict(x=f32(curve[:, 0]), y=f32(curve[:, 1]))
     if probe is not None:
         out["probe G(z)"] = dict(x=[float(probe[0])], y=[float(probe[1])])
     return out
@@ -83,8 +91,7 @@ def moving_traces(fake, *, probe=None, sweeps=None, sweep_dims=None, highlight=N
 def _probe_trace(xy: dict) -> dict:
     return dict(type="scatter", **xy, mode="markers", name="probe G(z)",
                 hovertemplate="probe G(z)<br>(%{x:.3g}, %{y:.3g})<extra></extra>",
-                marker=dict(size=18, color="rgba(255,255,255,0.85)", symbol="star",
-                            line=dict(width=2.5, color=PROBE)))
+                marker=PROBE_MARKER)
 
 
 def _tag(fig: go.Figure, **meta) -> go.Figure:
@@ -102,7 +109,7 @@ def _field_trace(field, colorbar: bool = True) -> dict:
                 # purple: D says fake, green: D says real (GAN Lab's convention)
                 colorscale=[[0, "#8e44ad"], [0.5, "#f7f7f7"], [1, "#27ae60"]],
                 showscale=colorbar,
-                colorbar=dict(title=dict(text=field.label, side="right"), thickness=10, len=0.7))
+                colorbar=colorbar_below(field.label))
 
 
 def _arrow_trace(start, vec) -> dict:
@@ -165,9 +172,10 @@ def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go
             data.append(dict(type="scatter", x=step, y=f32(c[key]), mode="lines", name=name,
                              xaxis=axes[0], yaxis=axes[1],
                              line=dict(color=colour, width=1.5, dash="dot" if "grad" in key else None)))
-    layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=30), font=dict(size=11),
+    # The legend sits above the panels: below them it covered the "step" axis titles.
+    layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=40), font=dict(size=11),
                   uirevision="losses", hovermode="x unified",
-                  legend=dict(orientation="h", y=-0.2),
+                  legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
                   xaxis=dict(domain=[0, 0.46], title=dict(text="step")),
                   xaxis2=dict(domain=[0.56, 1], title=dict(text="step")),
                   yaxis=dict(title=dict(text="loss")),
@@ -176,18 +184,25 @@ def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go
     return figure(data, layout)
 
 
-def detector_history_figure(rows: list[dict], *, height: int = 220) -> go.Figure:
-    """Modes captured (as a share), HQ% and coverage over the detector's checks."""
+HISTORY_SERIES = {"coverage_modes": ("share of modes captured", "#2c7fb8"),
+                  "hq": ("HQ (within 3σ)", "#31a354"), "coverage": ("coverage (PRDC)", "#de2d26"),
+                  "precision": ("precision (PRDC)", "#756bb1")}
+
+
+def detector_history_figure(rows: list[dict], *, height: int = 220,
+                            keys=("coverage_modes", "hq", "coverage")) -> go.Figure:
+    """The detector's figures over its checks, as shares; `keys` picks those that apply to
+    the target (gan_core.glossary.HISTORY_METRICS)."""
     step = f32([r.get("step", 0) for r in rows])
-    series = (("coverage_modes", "modes captured", "#2c7fb8"), ("hq", "HQ (within 3σ)", "#31a354"),
-              ("coverage", "coverage (PRDC)", "#de2d26"))
     data = []
-    for key, name, colour in series:
+    for key in keys:
+        name, colour = HISTORY_SERIES[key]
         vals = [r.get(key, np.nan) for r in rows]
         data.append(dict(type="scatter", x=step, y=f32(vals), mode="lines+markers", name=name,
                          marker=dict(size=4), line=dict(color=colour, width=1.5)))
-    layout = dict(height=height, margin=dict(l=40, r=10, t=10, b=30), font=dict(size=11),
-                  uirevision="dethist", hovermode="x unified", legend=dict(orientation="h", y=-0.3),
+    layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=30), font=dict(size=11),
+                  uirevision="dethist", hovermode="x unified",
+                  legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
                   yaxis=dict(range=[0, 1.05], tickformat=".0%"), xaxis=dict(title=dict(text="step")),
                   plot_bgcolor="white", paper_bgcolor="white")
     return figure(data, layout)

@@ -23,7 +23,7 @@ def losses_at_figure(cols: dict, step: int, *, height: int = 280) -> go.Figure:
     return fig
 
 
-METRIC_SERIES = (("coverage_modes", "modes captured", "#2c7fb8"),
+METRIC_SERIES = (("coverage_modes", "share of modes captured", "#2c7fb8"),
                  ("hq", "HQ (within 3σ)", "#31a354"),
                  ("coverage", "coverage (PRDC)", "#de2d26"),
                  ("tear_score", "tear score", "#756bb1"),
@@ -71,14 +71,14 @@ def training_animation_figure(steps, fakes, colours, bounds, *, real=None, title
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.05, xanchor="left", yanchor="top",
         showactive=False,
-        buttons=[dict(label="▶ Play", method="animate",
+        buttons=[dict(label="Play", method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=True),
                                        transition=dict(duration=0), fromcurrent=True,
                                        mode="immediate")]),
-                 dict(label="❚❚", method="animate",
+                 dict(label="Pause", method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=True), mode="immediate")])])]
-    layout["sliders"] = [dict(active=0, steps=slider, x=0.15, len=0.85, y=-0.01,
-                              currentvalue=dict(prefix="step ", font=dict(size=12)),
+    layout["sliders"] = [dict(active=0, steps=slider, x=0.26, len=0.74, y=-0.01,
+                              currentvalue=dict(prefix="step ", font=dict(size=12), xanchor="right"),
                               pad=dict(t=30))]
     layout["margin"] = dict(l=40, r=10, t=40, b=100)
     return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)

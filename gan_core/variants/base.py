@@ -22,7 +22,7 @@ from torch import Tensor, nn
 
 from ..config import Config, ConfigError
 from ..distributions import FixedDataset, Target
-from ..latent import MixturePrior, make_prior
+from ..latent import MixturePrior, code_name, latent_name, make_prior
 from ..nets import make_discriminator, make_generator
 
 
@@ -54,8 +54,8 @@ class LatentLayout:
     def lever_names(self) -> list[str]:  # one label per column of Latent.z
         if self.from_data:
             return ["x (target A)", "y (target A)"][:self.noise]
-        return ([f"z{i + 1}" for i in range(self.noise)] +
-                [f"code {i + 1}" for i in range(self.codes)])
+        return ([latent_name(i) for i in range(self.noise)] +
+                [code_name(i) for i in range(self.codes)])
 
 
 @dataclass

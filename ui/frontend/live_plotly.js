@@ -38,13 +38,14 @@ function previewLevers(div, l, z) {
   const overlay = [], drawn = drawnTraces(div);
   drawn.forEach((t) => {
     const m = /^z(\d+) sweep$/.exec(t.name || '');
-    const a = m ? l.dims.indexOf(parseInt(m[1]) - 1) : -1;
+    const a = m ? l.dims.indexOf(parseInt(m[1], 10)) : -1;
     if (a < 0) return;
     const rows = Array.from({length: nv}, (_, k) => 1 + a * nv + k);
     overlay.push(Object.assign({}, t, {xs: rows.map(X), ys: rows.map(Y)}));
   });
   const probe = drawn.find(t => t.name === 'probe G(z)') ||
-    {name: 'probe G(z)', mode: 'markers', marker: {size: 18, symbol: 'star'}};
+    {name: 'probe G(z)', mode: 'markers',
+     marker: {size: 20, symbol: 'star', color: '#ffd400', line: {width: 2, color: '#111111'}}};
   overlay.push(Object.assign({}, probe, {xs: [X(0)], ys: [Y(0)]}));
   div.__preview = overlay;  // the live feed keeps these while the sliders lead
   if (!drawOverlay(div, (div.__liveItems || []).concat(overlay))) return;
