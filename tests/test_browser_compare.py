@@ -22,10 +22,14 @@ def _step(page) -> int:
     return int(digits) if digits.isdigit() else -1
 
 
+# A fragment rerun can briefly leave the old chart beside the new one: read the last drawn.
+LAST = "(sel) => [...document.querySelectorAll(sel)].filter(e => e.data).pop()"
+
+
 def _panels_with_points(page) -> int:
     return page.evaluate(f"""() => {{
-        const g = document.querySelector('{GRID}');
-        return g && g.data ? g.data.filter(t => t.type === 'scatter' && t.x.length > 0).length : 0;
+        const g = ({LAST})('{GRID}');
+        return g ? g.data.filter(t => t.type === 'scatter' && t.x.length > 0).length : 0;
     }}""")
 
 
@@ -38,11 +42,12 @@ def test_two_variants_four_seeds_train_live(page, app_url):
         seeds.press("ArrowLeft")
     page.get_by_text("8 members × 3,000 steps").wait_for()  # the slider's value reached the server
     page.get_by_role("button", name="Train all").click()
-    page.locator(GRID).wait_for(timeout=120_000)
-    page.locator(RATES).wait_for()
-    page.wait_for_function(f"() => document.querySelector('{RATES}').data.length === 3")
+    page.wait_for_function(f"() => {{ const g = ({LAST})('{GRID}'); return g && g.data.length === 8; }}",
+                           timeout=120_000)
+    page.wait_for_function(f"() => {{ const r = ({LAST})('{RATES}'); return r && r.data.length === 3; }}")
     assert _panels_with_points(page) == 8
-    titles = page.locator(f"{GRID} .annotation-text").evaluate_all("els => els.map(e => e.textContent)")
+    titles = page.evaluate(f"() => [...({LAST})('{GRID}').querySelectorAll('.annotation-text')]"
+                           ".map(e => e.textContent)")
     assert sum("nsgan" in t for t in titles) == 4 and sum("wgan_gp" in t for t in titles) == 4
     first = _step(page)
     end = time.monotonic() + 20
@@ -72,5 +77,6 @@ def _open_member_two(page) -> None:
     page.mouse.click(box["x"] + 18, box["y"] + 35 * 2 + 17)  # header 35 px, then 35 px rows
     page.get_by_role("button", name="Open member 2 on the Playground").click()
     page.get_by_text("member 2 of a comparison (nsgan, seed 1, ring8)").wait_for(timeout=120_000)
+    page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=120_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "compare_member_on_playground")
