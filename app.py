@@ -13,7 +13,8 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
          ("pages/levers.py", "Levers", ":material/tune:"),
          ("pages/mapping.py", "Mapping inspector", ":material/grid_on:"),
          ("pages/discriminator.py", "Discriminator inspector", ":material/troubleshoot:"),
-         ("pages/timeline.py", "Training timeline", ":material/movie:")]
+         ("pages/timeline.py", "Training timeline", ":material/movie:"),
+         ("pages/compare.py", "Compare seeds", ":material/stacked_bar_chart:")]
 
 if __name__ != "__main__":
     from gan_core import registry

@@ -160,6 +160,11 @@ class Variant:
     # that changes a pinned field is refused (DeLiGAN is its mixture prior).
     pinned: dict = {}
     live_fields = ("lr_d", "lr_g", "k_d", "k_g", "label_smoothing", "instance_noise")
+    # True when this class's losses also work on scores with a leading member axis, (K, N):
+    # they reduce with a plain mean (or along the last axis), so a batched ensemble
+    # (gan_core/ensemble.py) can train K members through one call. Declared per class: a
+    # subclass that overrides a loss or hook without declaring it is not batched.
+    stackable = False
 
     # --- validation -------------------------------------------------------------
     def check(self, cfg: Config, target: Target) -> None:

@@ -18,6 +18,7 @@ class Hinge(Variant):
     name = "hinge"
     paper = "Lim & Ye 2017"
     summary = "Margin loss for D (SVM-like, ignores samples past the margin); G raises D's raw score."
+    stackable = True
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "beta1": 0.5, "beta2": 0.9,
                 "minibatch_std": True, "g_ema": 0.999, "lr_decay_steps": 12000}

@@ -15,6 +15,7 @@ class LSGAN(Variant):
     name = "lsgan"
     paper = "Mao et al. 2017"
     summary = "Squared error to the labels instead of log loss: fakes far from the data keep a gradient."
+    stackable = True
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "beta1": 0.5, "beta2": 0.999,
                 "minibatch_std": True, "g_ema": 0.999, "lr_decay_steps": 12000}

@@ -15,6 +15,7 @@ class Minimax(NSGAN):
     name = "minimax"
     paper = "Goodfellow et al. 2014"
     summary = "The original zero-sum loss; G's gradient vanishes when D wins."
+    stackable = True
 
     def g_loss(self, nets, real, fake, cfg):
         return -F.softplus(nets.score(fake)).mean()

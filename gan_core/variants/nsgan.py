@@ -19,6 +19,7 @@ class NSGAN(Variant):
     name = "nsgan"
     paper = "Goodfellow et al. 2014"
     summary = "G maximises log D(G(z)) instead of minimising log(1 - D(G(z))): strong early gradients."
+    stackable = True
     g_uses_real = False
     defaults = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "beta1": 0.5, "beta2": 0.999,
                 "minibatch_std": True, "g_ema": 0.999, "lr_decay_steps": 12000}

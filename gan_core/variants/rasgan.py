@@ -16,18 +16,20 @@ class RaSGAN(Variant):
     name = "rasgan"
     paper = "Jolicoeur-Martineau 2018"
     summary = "Relativistic, against the batch average: each sample is judged relative to the mean of the other kind."
+    stackable = True
     defaults = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "beta1": 0.5, "beta2": 0.999,
                 "minibatch_std": True, "g_ema": 0.999, "lr_decay_steps": 12000}
     steps_needed = 12000  # the NS-GAN recipe (nsgan.py): judged once the rate has decayed
 
     def d_loss(self, nets, real, fake, cfg):
-        s_real, s_fake = nets.score_pair(real, fake)
-        return (bce_logits(s_real - s_fake.mean(), real_label(cfg)) +
-                bce_logits(s_fake - s_real.mean(), 0.0)) / 2
+        s_real, s_fake = nets.score_pair(real, fake)  # averages per member: (..., N)
+        return (bce_logits(s_real - s_fake.mean(-1, keepdim=True), real_label(cfg)) +
+                bce_logits(s_fake - s_real.mean(-1, keepdim=True), 0.0)) / 2
 
     def g_loss(self, nets, real, fake, cfg):
         s_real, s_fake = nets.score_pair(real, fake)
-        return (bce_logits(s_fake - s_real.mean(), 1.0) + bce_logits(s_real - s_fake.mean(), 0.0)) / 2
+        return (bce_logits(s_fake - s_real.mean(-1, keepdim=True), 1.0) +
+                bce_logits(s_real - s_fake.mean(-1, keepdim=True), 0.0)) / 2
 
 
 VARIANT = RaSGAN()

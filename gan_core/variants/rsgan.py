@@ -17,6 +17,7 @@ class RSGAN(Variant):
     name = "rsgan"
     paper = "Jolicoeur-Martineau 2018"
     summary = "D judges whether a real sample is more realistic than a paired fake, not each alone."
+    stackable = True
     defaults = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "beta1": 0.5, "beta2": 0.999,
                 "minibatch_std": True, "g_ema": 0.999, "lr_decay_steps": 12000}
     steps_needed = 12000  # the NS-GAN recipe (nsgan.py): judged once the rate has decayed
