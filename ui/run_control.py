@@ -130,7 +130,7 @@ def open_pretrained(key: str) -> None:
         if box.trainer is None:
             box.set(S.make_trainer(ckpt.config))
         box.trainer.pause()
-        box.trainer.load_checkpoint(ckpt)
+        box.trainer.load_checkpoint(ckpt, detect=False)  # the detector panel runs it, after the chart
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
         return
