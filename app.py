@@ -2,8 +2,9 @@
 
 `streamlit run app.py` reads this file twice. It imports it first (as module `app`) to
 find the server, an `st.App` with one extra route, the live chart's feed
-(`ui.live_feed`). Then it runs it as each session's script (as `__main__`), which sets the
-page config and the navigation.
+(`ui.live_feed`), and starts importing the heavy modules in the background (`ui.warmup`).
+Then it runs it as each session's script (as `__main__`), which sets the page config and
+the navigation.
 """
 from pathlib import Path
 
@@ -16,12 +17,18 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
          ("pages/timeline.py", "Training timeline", ":material/movie:")]
 
 if __name__ != "__main__":
+    from ui import warmup
     from ui.live_feed import routes
 
+    warmup.start()  # torch & co. load while the server starts, not in the first session
     app = st.App(__file__, routes=routes())
 else:
+    from ui.warmup import first_paint
+
     st.set_page_config(page_title="GAN Levers", page_icon=":material/tune:", layout="wide")
     here = Path(__file__).parent
     pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES
              if (here / path).exists()]
-    st.navigation(pages).run()
+    page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
+    first_paint()  # Plotly starts loading in the browser; waits for the warm-up's imports
+    page.run()
