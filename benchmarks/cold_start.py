@@ -90,7 +90,11 @@ def seen(browser, url: str, js: str, timeout: float, t0: float | None = None) ->
         start = time.perf_counter() if t0 is None else t0
         page.goto(url, wait_until="commit", timeout=timeout * 1e3)
         page.wait_for_function(js, polling=50, timeout=timeout * 1e3)
-        return time.perf_counter() - start
+        took = time.perf_counter() - start
+        errors = page.locator('[data-testid="stException"]')
+        if errors.count():  # a fast page that failed is no figure
+            raise RuntimeError("the page shows an exception: " + errors.first.inner_text()[:300])
+        return took
     finally:
         context.close()
 
