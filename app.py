@@ -30,5 +30,5 @@ else:
     pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES
              if (here / path).exists()]
     page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
-    first_paint()  # Plotly starts loading in the browser; waits for the warm-up's imports
+    first_paint()  # waits (with a spinner) for the warm-up's imports
     page.run()

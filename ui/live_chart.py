@@ -57,7 +57,6 @@ BUNDLES = {
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
-    "preload_plotly": ("plotly_adapter.js", "preload_plotly.js"),  # ui.warmup
 }
 
 

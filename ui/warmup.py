@@ -8,18 +8,20 @@ after the server was already answering, so the first chart came 12-36 s after st
 `start()` runs when `streamlit run app.py` imports app.py (before the server listens).
 Its thread imports FIRST (what every page needs to draw), then LATER (what only the
 detector's metrics and the other pages need). A session calls `first_paint()` before its
-page: that asks the browser to start loading Plotly now, then waits for FIRST with a
-spinner, so a session never imports torch's package tree at the same time as the thread
+page: that waits for FIRST with a spinner, so a session never imports torch's package tree at the same time as the thread
 (two threads importing one package tree with internal cycles can trip Python's import
 deadlock detection). Where the warm-up was never started (AppTest, a page run on its
-own), `first_paint()` only does the preload and the page imports what it needs itself.
+own), `first_paint()` returns at once and the page imports what it needs itself.
+
+Tried and dropped: a hidden component here that started loading Plotly's chunk in the
+browser before the first chart. It did start it ~0.5-1 s sooner, but with it the Levers
+page, opened from a shared link, showed every slider at its minimum in 2 of 4 visits.
 """
 from __future__ import annotations
 
 import importlib
 import threading
 import time
-from functools import lru_cache
 
 import streamlit as st
 from streamlit.logger import get_logger
@@ -86,27 +88,8 @@ def wait_first(timeout: float = WAIT_LIMIT) -> bool:
 
 
 def first_paint() -> None:
-    """Per session, before the page runs: start Plotly's download in the browser, then
-    wait for the warm-up's first phase with a spinner."""
-    preload_plotly()
+    """Per session, before the page runs: wait for the warm-up's first phase with a
+    spinner (at once when it is done or was never started)."""
     if _thread is not None and not _first_done.is_set():
         with st.spinner("Starting the server: loading PyTorch…"):
             wait_first()
-
-
-@lru_cache(maxsize=1)
-def _preload_component():
-    from ui.live_chart import BUNDLES, frontend_css, frontend_js
-    return st.components.v2.component("gan_levers_preload_plotly", isolate_styles=False,
-                                      css=frontend_css("preload_plotly.css"),
-                                      js=frontend_js(*BUNDLES["preload_plotly"]))
-
-
-def preload_plotly() -> None:
-    """A component with nothing to show whose JavaScript imports Streamlit's Plotly chunk
-    (4.7 MB; 1-2.5 s to load and run in a busy headless Chromium) as soon as the page's
-    first element arrives, instead of when the first chart's data does."""
-    from ui.live_chart import plotly_chunk
-    chunk = plotly_chunk()
-    if chunk is not None:  # else another Streamlit build: charts fall back to st.plotly_chart
-        _preload_component()(data={"chunk": chunk}, key="gl_preload_plotly")
