@@ -8,9 +8,9 @@ after the server was already answering, so the first chart came 12-36 s after st
 `start()` runs when `streamlit run app.py` imports app.py (before the server listens).
 Its thread imports FIRST (what every page needs to draw), then LATER (what only the
 detector's metrics and the other pages need). A session calls `first_paint()` before its
-page: that waits for FIRST with a spinner, so a session never imports torch's package tree at the same time as the thread
-(two threads importing one package tree with internal cycles can trip Python's import
-deadlock detection). Where the warm-up was never started (AppTest, a page run on its
+page: that waits for FIRST with a spinner, so a session never imports torch's package
+tree at the same time as the thread (two threads importing one package tree with
+internal cycles can trip Python's import deadlock detection). Where the warm-up was never started (AppTest, a page run on its
 own), `first_paint()` returns at once and the page imports what it needs itself.
 
 Tried and dropped: a hidden component here that started loading Plotly's chunk in the
