@@ -2,8 +2,9 @@
 
 `streamlit run app.py` reads this file twice. It imports it first (as module `app`) to
 find the server, an `st.App` with one extra route, the live chart's feed
-(`ui.live_feed`). Then it runs it as each session's script (as `__main__`), which sets the
-page config and the navigation.
+(`ui.live_feed`), and starts importing the heavy modules in the background (`ui.warmup`).
+Then it runs it as each session's script (as `__main__`), which sets the page config and
+the navigation.
 """
 from pathlib import Path
 
@@ -18,12 +19,16 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
 
 if __name__ != "__main__":
     from gan_core import registry
+    from ui import warmup
     from ui.live_feed import routes
     from ui.session import server_lifespan
 
     registry.server()  # a bad GAN_LEVERS_RUN_GRACE / GAN_LEVERS_MAX_RUNS stops the start here
+    warmup.start()  # torch & co. load while the server starts, not in the first session
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
+    from ui.warmup import first_paint
+
     here = Path(__file__).parent
     # A file, not ":material/tune:": Streamlit's frontend fetches a material favicon from
     # fonts.gstatic.com on every page load, which fails (and logs errors) offline. An SVG
@@ -32,4 +37,6 @@ else:
                        layout="wide")
     pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES
              if (here / path).exists()]
-    st.navigation(pages).run()
+    page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
+    first_paint()  # waits (with a spinner) for the warm-up's imports
+    page.run()

@@ -112,7 +112,7 @@ class Detector:
         self._config = config
         self.eval_every = eval_every  # minimum steps between two evaluations
         self.th = thresholds or Thresholds()
-        self.ref = M.reference(target, n_ref)
+        self._ref, self._n_ref = None, n_ref
         self.curve = arm_curve(target)
         self.map_grid = map_grid
         self.history: deque[dict] = deque(maxlen=history_size)
@@ -123,6 +123,15 @@ class Detector:
         self._prev_hist = None
         self._g_grad_max = 0.0
         self._last_step = None
+
+    @property
+    def ref(self) -> M.Reference:
+        """The target's real-sample reference (k-means cells, kNN radii, ...), built on first
+        use: once per target that takes seconds with its imports (POT, scikit-learn), and a
+        page opening a run draws its chart before the detector's first pass needs it."""
+        if self._ref is None:
+            self._ref = M.reference(self.target, self._n_ref)
+        return self._ref
 
     @classmethod
     def for_run(cls, run, **kw) -> "Detector":

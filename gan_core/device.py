@@ -18,25 +18,31 @@ def pick_device() -> torch.device:
     return torch.device("cpu")
 
 
+_pool_limit: int | None = None  # the bound configure_threads chose, for pools loaded later
+
+
 def configure_threads(limit: int | None = None) -> int:
     """Bound torch's intra-op threads. Leave one core free: the UI server needs it, and on a
     busy 2-core machine two spin-waiting OpenMP threads ran 10-50x slower than one."""
+    global _pool_limit
     if limit is None:
         cores = os.cpu_count() or 1
         limit = int(os.environ.get("GAN_LEVERS_THREADS", "0")) or min(max(cores - 1, 1), 4)
     limit = max(1, limit)
     if torch.get_num_threads() != limit:
         torch.set_num_threads(limit)
-    _limit_native_pools(limit)
+    _pool_limit = limit
+    limit_native_pools()
     return limit
 
 
-def _limit_native_pools(limit: int) -> None:
+def limit_native_pools() -> None:
     """The same bound for the thread pools of numpy/scipy (OpenBLAS) and scikit-learn/POT
     (OpenMP), which the detector's metrics use. Each starts one thread per core; beside
-    the training thread on 2 busy cores a detector pass took 320 ms instead of 60."""
-    import ot  # noqa: F401 -- load every pool first: only loaded libraries are limited
-    import scipy.linalg  # noqa: F401
-    import sklearn.neighbors  # noqa: F401
+    the training thread on 2 busy cores a detector pass took 320 ms instead of 60. Only
+    loaded libraries can be bounded, and POT, scipy and scikit-learn take ~3 s to import,
+    so gan_core.metrics imports them on first use and calls this again then."""
+    if _pool_limit is None:  # nobody asked for a bound: leave the pools as they start
+        return
     from threadpoolctl import threadpool_limits
-    threadpool_limits(limits=limit)
+    threadpool_limits(limits=_pool_limit)

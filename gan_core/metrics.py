@@ -7,15 +7,28 @@ target, so a live detector pass only pays for the fake side.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
-import ot
 import torch
-from sklearn.cluster import KMeans
-from sklearn.neighbors import NearestNeighbors
 from torch.func import jacrev, vmap
+
+from .device import limit_native_pools
+
+
+@functools.cache
+def _native() -> SimpleNamespace:
+    """POT and scikit-learn, imported on first use: with scipy they take ~3 s to import,
+    and the first page draws its chart before the detector needs them. Their thread pools
+    are bounded once loaded (gan_core.device)."""
+    import ot
+    from sklearn.cluster import KMeans
+    from sklearn.neighbors import NearestNeighbors
+    limit_native_pools()
+    return SimpleNamespace(ot=ot, KMeans=KMeans, NearestNeighbors=NearestNeighbors)
 
 HQ_SIGMAS = 3.0  # VEEGAN/PacGAN: high quality when within 3 sigma of a mode
 FAR_SIGMAS = 4.5  # beyond this a sample is stray junk (a true gaussian puts 4e-5 there)
@@ -116,7 +129,7 @@ REGION_K = {"spiral": 24, "swiss_roll": 24, "ring": 24, "quadratic": 16, "line":
 def fit_regions(real, k: int = 20, seed: int = 0) -> Regions:
     """k-means cells on real points (N, 2); fit them in normalised units (equal axes)."""
     real = np.asarray(real, np.float64)  # (N, 2)
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(real)
+    km = _native().KMeans(n_clusters=k, n_init=3, random_state=seed).fit(real)
     labels = km.labels_
     dist = np.linalg.norm(real - km.cluster_centers_[labels], axis=1)
     radius = np.array([np.percentile(dist[labels == j], 99) if np.any(labels == j) else 0.0
@@ -148,7 +161,7 @@ def sq_dists(a, b, b_lifted=None) -> np.ndarray:
 
 def knn_radii(points, k: int = 5) -> np.ndarray:
     """(N,) distance from each point to its k-th nearest other point."""
-    nn = NearestNeighbors(n_neighbors=k + 1).fit(points)
+    nn = _native().NearestNeighbors(n_neighbors=k + 1).fit(points)
     return nn.kneighbors(points)[0][:, -1].astype(np.float32)
 
 
@@ -198,7 +211,7 @@ class _PRDCAccumulator:
 def sliced_wasserstein(x, y, n_projections: int = 128, seed: int = 0) -> float:
     """Sliced W2 via POT. Blind to blur on its own: pair it with mode stats."""
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
-    return float(ot.sliced_wasserstein_distance(x, y, n_projections=n_projections, p=2, seed=seed))
+    return float(_native().ot.sliced_wasserstein_distance(x, y, n_projections=n_projections, p=2, seed=seed))
 
 
 def projections(n: int = 64) -> np.ndarray:
@@ -577,7 +590,7 @@ def lever_alignment(z, factors, bins: int = 20) -> np.ndarray:
 
 def nearest_factors(points, real, real_factors) -> np.ndarray:
     """(N, F) factors of generated points, read off their nearest real sample."""
-    nn = NearestNeighbors(n_neighbors=1).fit(np.asarray(real))
+    nn = _native().NearestNeighbors(n_neighbors=1).fit(np.asarray(real))
     idx = nn.kneighbors(np.asarray(points), return_distance=False)[:, 0]
     return np.asarray(real_factors)[idx]
 
@@ -599,7 +612,7 @@ def across_arm_residuals(points, curve) -> np.ndarray:
     tangent = np.gradient(curve, axis=0)
     tangent /= np.linalg.norm(tangent, axis=1, keepdims=True) + 1e-12
     normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1)  # (M, 2)
-    idx = NearestNeighbors(n_neighbors=1).fit(curve).kneighbors(np.asarray(points), return_distance=False)[:, 0]
+    idx = _native().NearestNeighbors(n_neighbors=1).fit(curve).kneighbors(np.asarray(points), return_distance=False)[:, 0]
     return np.einsum("nd,nd->n", np.asarray(points, np.float64) - curve[idx], normal[idx])
 
 

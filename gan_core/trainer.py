@@ -89,6 +89,7 @@ class Trainer:
         # callable(run) -> anything, run by the training thread with each snapshot: a
         # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
         self.snapshot_extra = None
+        self._detect_later, self._deferred = False, None  # see load_checkpoint(detect=False)
         self._build(self._new_run(cfg))
         _LIVE.add(self)
         weakref.finalize(self, _wake_up, self._wake)  # the thread then sees it is gone
@@ -117,12 +118,23 @@ class Trainer:
         self._metrics: dict = {}
         self._publish()
 
-    def load_checkpoint(self, ckpt) -> None:
-        """Replace the run with a checkpoint's (raises CheckpointError, keeping the old run)."""
+    def load_checkpoint(self, ckpt, detect: bool = True) -> None:
+        """Replace the run with a checkpoint's (raises CheckpointError, keeping the old run).
+        With detect=False its first detector pass waits for `detect_pending()`: a page can
+        draw the checkpoint's samples first (a first pass, with its imports, takes seconds)."""
         run = Run.from_checkpoint(ckpt, self._device)
         with self.lock:
             self._points = ckpt.points
+            self._detect_later = not detect
             self._build(run, DecimatedHistory.from_dict(ckpt.history or {}))
+
+    def detect_pending(self) -> None:
+        """Run the detector pass `load_checkpoint(detect=False)` left for later, on its
+        snapshot, if that is still the latest (training since then has run its own)."""
+        with self.lock:
+            snap, self._deferred = self._deferred, None
+            if snap is not None and snap is self.latest():
+                self._maybe_detect(snap)
 
     def checkpoint(self, extra: dict | None = None):
         with self.lock:
@@ -340,6 +352,9 @@ class Trainer:
 
     def _maybe_detect(self, snap: Snapshot) -> None:
         if self.detector is None or snap.step == 0:
+            return
+        if self._detect_later:  # load_checkpoint(detect=False): detect_pending() runs it
+            self._detect_later, self._deferred = False, snap
             return
         now = time.perf_counter()
         if now < self._next_detect and self.state == "running":

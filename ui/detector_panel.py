@@ -44,6 +44,7 @@ def detector_ui(trainer) -> None:
     if trainer.detector is None:
         st.caption("No detector on this run.")
         return
+    trainer.detect_pending()  # a pretrained model's first pass, left until the chart was sent
     if st.session_state.get("pg_remedy_error"):
         st.error(st.session_state.pop("pg_remedy_error"))
     snap = trainer.latest()

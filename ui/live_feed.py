@@ -25,7 +25,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from gan_core import plots, probes
+from gan_core import plots
 from gan_core import registry as run_registry
 
 PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
@@ -117,6 +117,9 @@ def probe_extra(settings: dict, run) -> dict | None:
     each snapshot (`Trainer.snapshot_extra`), so a request never waits for the run's lock."""
     if settings["z"] is None or not run.variant.uses_latent:
         return None
+    # Imported here: app.py imports this module as the server starts, and probes imports
+    # torch (2-3 s), which ui.warmup loads in the background instead.
+    from gan_core import probes
     z = np.asarray(settings["z"], np.float32)
     dims = list(settings["dims"])
     probe, sweeps, _ = probes.probe_and_sweeps(run, z, dims, c=settings["c"])

@@ -160,7 +160,7 @@ def open_pretrained(key: str) -> None:
         ckpt = model_source.zoo_checkpoint(key)
         trainer = S.get_trainer() or S.new_trainer(ckpt.config)
         trainer.pause()
-        trainer.load_checkpoint(ckpt)
+        trainer.load_checkpoint(ckpt, detect=False)  # the detector panel runs it, after the chart
     except S.RunLimitReached as err:
         st.session_state["pg_open_error"] = S.limit_message(err)
         return
