@@ -16,7 +16,9 @@ one Adam step, while staying differentiable like SGD. The RMS is over all of D a
 not per tensor: a per-tensor RMS divides the output bias's gradient by its own size, and
 that gradient passes through 0 whenever D is balanced, so G's gradient through the
 look-ahead blew up there. With the per-tensor rule ring8 seeds 1 and 3 ended at 0 and 1
-modes after 6,000 steps; with the global one both had all 8 by step 2,000. With eta = lr_d per step, D won outright
+modes after 6,000 steps. With the global one both had all 8 at step 2,000; at 4,000 seed 1
+had 8 (HQ 80%) but on seed 3 D had won (D loss 0.11, 3 modes). These defaults are not yet
+good enough: see the closing note of 2026-12-03. With eta = lr_d per step, D won outright
 after ~1,500 steps on eight_gaussians (3 runs of 4). Default k = 5 (paper: 5-10), Adam
 1e-4, beta1 0.5; lr_d stays equal to lr_g, not NS-GAN's faster D.
 """
