@@ -117,3 +117,16 @@ def panel_metrics(kind: str, row: dict) -> list[tuple[str, str]]:
     the row has, in panel order."""
     shown = ((k, value_text(k, row)) for k in PANEL_METRICS.get(kind, ()))
     return [(k, v) for k, v in shown if v is not None]
+
+
+# The names live here, not in latent.py, so the plots (which the server imports before it
+# listens) do not pull in torch.
+def latent_name(i: int) -> str:
+    """The one name of latent dim i on sliders, axes, the tear map and the heatmaps:
+    z0, z1, ... counted from 0 like the target's own latent map (spiral: θ = 3π·z0)."""
+    return f"z{i}"
+
+
+def code_name(i: int) -> str:
+    """InfoGAN's i-th continuous code, counted from 0 like the noise dims."""
+    return f"code {i}"

@@ -12,16 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-
-def latent_name(i: int) -> str:
-    """The one name of latent dim i on sliders, axes, the tear map and the heatmaps:
-    z0, z1, ... counted from 0 like the target's own latent map (spiral: θ = 3π·z0)."""
-    return f"z{i}"
-
-
-def code_name(i: int) -> str:
-    """InfoGAN's i-th continuous code, counted from 0 like the noise dims."""
-    return f"code {i}"
+from .glossary import code_name, latent_name  # noqa: F401  (the names' old home)
 
 MAX_DIM = 128
 

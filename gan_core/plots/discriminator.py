@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..latent import latent_name
+from ..glossary import latent_name
 from .common import FONT, MARGIN, f32, figure
 
 LATENT_AXES = (latent_name(0), latent_name(1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..latent import latent_name
+from ..glossary import latent_name
 from .common import COLORBAR_MARGIN, PROBE_MARKER, REAL_GREY, colorbar_below, f32, figure, lever_colour, square_axes
 
 
