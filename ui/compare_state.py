@@ -111,5 +111,5 @@ def open_on_playground(job: CompareJob, i: int) -> str:
     C.set_config(ckpt.config)
     cfg = ckpt.config
     st.session_state["pg_opened"] = (f"member {i + 1} of a comparison ({cfg.variant}, seed "
-                                     f"{cfg.seed}, {cfg.target})", ckpt.step, "", "")
+                                     f"{cfg.seed}, {cfg.target})", ckpt.step, "", "", "Opened")
     return ""
