@@ -157,7 +157,13 @@ def _config(kind: str, name: str, target: str, seed: int, over: dict):
     if kind == "baseline":
         settings = {**BASELINES[name], "target": target, "seed": seed, **over}
         return config_for(settings.pop("variant"), **settings)
+    if name == "cyclegan2d":  # it maps data, not noise: from another target onto this one
+        return config_for(name, target=CYCLE_FROM[target], target_b=target, seed=seed, **over)
     return config_for(name, target=target, seed=seed, **over)
+
+
+# cyclegan2d's target A for each measured target B (A must differ from B)
+CYCLE_FROM = {"ring8": "eight_gaussians", "grid25": "one_gaussian"}
 
 
 def run_jobs(jobs: list, n_proc: int) -> list:

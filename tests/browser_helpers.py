@@ -85,3 +85,20 @@ def shot(pg, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, cond, timeout: float, what: str, poll: float = 0.3,
+               shot_name: str = "failure"):
+    """Poll `cond` until it returns something truthy and return that; past `timeout`
+    seconds take a screenshot (when there is a page) and fail, naming what was awaited."""
+    end = time.time() + timeout
+    value = None
+    while time.time() < end:
+        value = cond()
+        if value:
+            return value
+        time.sleep(poll)
+    if page is not None:
+        shot(page, shot_name)
+    import pytest
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")

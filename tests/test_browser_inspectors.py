@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pytest
 
-from browser_helpers import ARTIFACTS, shot
+from browser_helpers import ARTIFACTS, shot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +29,7 @@ PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map
 
 
 def _wait(page, cond, timeout: float, what: str, poll: float = 0.5, name: str = "failure"):
-    end = time.time() + timeout
-    value = None
-    while time.time() < end:
-        value = cond()
-        if value:
-            return value
-        time.sleep(poll)
-    shot(page, f"inspector_{name}")
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")
+    return wait_until(page, cond, timeout, what, poll, f"inspector_{name}")
 
 
 def _plots_with_data(page) -> int:

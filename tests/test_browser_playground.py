@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from browser_helpers import RUN_GRACE, shot
+from browser_helpers import RUN_GRACE, shot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +55,7 @@ page_for_shot = None
 
 
 def _wait(cond, timeout: float, what: str, poll: float = 0.5):
-    end = time.time() + timeout
-    value = None
-    while time.time() < end:
-        value = cond()
-        if value:
-            return value
-        time.sleep(poll)
-    if page_for_shot is not None:
-        shot(page_for_shot, "playground_failure")
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")
+    return wait_until(page_for_shot, cond, timeout, what, poll, "playground_failure")
 
 
 def _threads(page, app_url) -> int:

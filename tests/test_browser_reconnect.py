@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser_helpers import RUN_GRACE, shot
+from browser_helpers import RUN_GRACE, shot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +51,7 @@ def _status(page):
 
 
 def _wait(page, cond, timeout: float, what: str, poll: float = 0.3):
-    end = time.time() + timeout
-    value = None
-    while time.time() < end:
-        value = cond()
-        if value:
-            return value
-        time.sleep(poll)
-    shot(page, "reconnect_failure")
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")
+    return wait_until(page, cond, timeout, what, poll, "reconnect_failure")
 
 
 def _run_id(page) -> str | None:

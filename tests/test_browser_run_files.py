@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from browser_helpers import shot
+from browser_helpers import shot, wait_until
 from test_browser_playground import _step
 
 pytestmark = pytest.mark.browser
@@ -28,15 +28,7 @@ POINTS_JS = """() => {
 
 
 def _wait(page, cond, timeout: float, what: str, poll: float = 0.3):
-    end = time.time() + timeout
-    value = None
-    while time.time() < end:
-        value = cond()
-        if value:
-            return value
-        time.sleep(poll)
-    shot(page, "run_files_failure")
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})")
+    return wait_until(page, cond, timeout, what, poll, "run_files_failure")
 
 
 def _idle(page) -> None:
