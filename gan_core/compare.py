@@ -208,15 +208,17 @@ class CompareJob:
                 if time.perf_counter() - last >= self.publish_every:
                     self.latest, last = self._snapshot(), time.perf_counter()
         except Exception as err:  # shown on the page; the thread must not die silently
-            self.state, self.error = "error", f"{type(err).__name__}: {err}"
+            state, self.error = "error", f"{type(err).__name__}: {err}"
         else:
-            self.state = "done" if self.comp.done else "stopped"
-        self.latest = self._snapshot()
+            state = "done" if self.comp.done else "stopped"
+        # The last snapshot before the state: whoever sees the job end must find its result
+        self.latest = self._snapshot(state)
+        self.state = state
 
-    def _snapshot(self) -> dict:
+    def _snapshot(self, state: str | None = None) -> dict:
         with self.lock:
             comp = self.comp
-            return {"step": comp.step_count, "steps": comp.steps, "state": self.state,
+            return {"step": comp.step_count, "steps": comp.steps, "state": state or self.state,
                     "samples": comp.ensemble.samples(), "table": comp.table(),
                     "summary": comp.summary()}
 

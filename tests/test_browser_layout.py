@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import ARTIFACTS, shot
+from browser_helpers import ARTIFACTS, shot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +45,23 @@ def _plot_drawn(page, root: str, css: str) -> None:
                            timeout=120_000)
 
 
+def _open_the_variant_box(page) -> None:
+    """Click the variant box until its options show: on a busy machine a rerun can redraw
+    the box under the first click, which then opens nothing."""
+    def opened():
+        page.locator(".st-key-cfg_variant input").click()
+        try:
+            page.locator('[role="option"]').nth(5).wait_for(timeout=5_000)
+            return True
+        except Exception:
+            page.keyboard.press("Escape")
+            return False
+    wait_until(page, opened, 120, "the variant box's options", poll=0.5, shot_name="layout_failure")
+
+
 def test_playground_names_are_not_cut(page, app_url):
     _open(page, app_url, ".st-key-cfg_variant input")
-    page.locator(".st-key-cfg_variant input").click()
-    page.locator('[role="option"]').nth(5).wait_for()
+    _open_the_variant_box(page)
     shot(page, "layout_variant_options")
     cut = page.evaluate(CUT_JS, '[role="option"] div, [role="option"] span')
     assert not cut, f"variant names cut short: {cut}"
