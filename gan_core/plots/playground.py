@@ -52,19 +52,30 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
                          name="selected", hoverinfo="skip", marker=_hl_marker(8)))
     if arrows is not None:
         data.append(_arrow_trace(*arrows))
-    for k, name in enumerate(n for n in moving if n.endswith(" sweep")):
-        d = sweep_dims[k] if sweep_dims is not None else k
-        data.append(dict(type="scatter", **moving[name], mode="lines", name=name,
-                         hoverinfo="name", line=dict(color=lever_colour(d), width=2.5)))
+    data += _sweep_traces(moving, sweep_dims)
     if probe is not None:
         data.append(_probe_trace(moving["probe G(z)"]))
+    return {"data": data, "layout": _samples_layout(bounds, uirevision, title, height,
+                                                    field is not None, colorbar)}
+
+
+def _sweep_traces(moving: dict, sweep_dims) -> list[dict]:
+    out = []
+    for k, name in enumerate(n for n in moving if n.endswith(" sweep")):
+        d = sweep_dims[k] if sweep_dims is not None else k
+        out.append(dict(type="scatter", **moving[name], mode="lines", name=name,
+                        hoverinfo="name", line=dict(color=lever_colour(d), width=2.5)))
+    return out
+
+
+def _samples_layout(bounds, uirevision, title, height, has_field: bool, colorbar: bool) -> dict:
     layout = square_axes(bounds, uirevision, title, height)
     # read back by the page to map selections onto trace numbers: a fake's index
     # survives the shift when the field trace is present
-    layout["meta"] = {"fake_trace": 1 + (field is not None)}
-    if field is not None and colorbar:
+    layout["meta"] = {"fake_trace": 1 + has_field}
+    if has_field and colorbar:
         layout["margin"] = dict(layout["margin"], b=layout["margin"]["b"] + COLORBAR_MARGIN)
-    return {"data": data, "layout": layout}
+    return layout
 
 
 def sweep_name(d: int) -> str:
