@@ -85,6 +85,7 @@ class Run:
         self.opts = Optimizers(
             make_optimizer(cfg, self.variant.d_params(self.nets), cfg.lr_d, self.device),
             make_optimizer(cfg, self.variant.g_params(self.nets), cfg.lr_g, self.device))
+        self.variant.bind_optimizers(self.nets, self.opts)
         self.step_count = 0
         self.start_step = 0  # where it was opened from a file: steps past it are new work
         self._eval_latent = None

@@ -168,6 +168,9 @@ def test_unrolled_g_step_leaves_d_untouched():
 
 
 def test_unrolled_looks_ahead_and_differentiates_through_the_unroll():
+    from torch.func import functional_call
+
+    from gan_core.step import set_lr
     from gan_core.variants.unrolled import unrolled_params
     r = run("unrolled")
     v, nets = r.variant, r.nets
@@ -175,13 +178,14 @@ def test_unrolled_looks_ahead_and_differentiates_through_the_unroll():
     z = torch.randn(32, 2, generator=torch.Generator().manual_seed(2))
     fake = Batch(nets.G(z))
     ns = VARIANTS["nsgan"]
-    # with a zero step the look-ahead D is D itself: the NS-GAN loss, via functional_call
-    still = v.g_loss(nets, real, fake, r.cfg.replace(lr_d=0.0)).item()
-    assert still == pytest.approx(ns.g_loss(nets, real, fake, r.cfg).item(), abs=1e-6)
+    # with a zero step the look-ahead D is D itself: G's loss is minus D's (the saddle)
+    set_lr(r.opts.d, 0.0)
+    still = v.g_loss(nets, real, fake, r.cfg).item()
+    assert still == pytest.approx(-ns.d_loss(nets, real, fake, r.cfg).item(), abs=1e-6)
     # the unrolled steps descend D's loss ...
-    cfg = r.cfg.replace(lr_d=0.05, unroll_steps=5)
+    set_lr(r.opts.d, 0.05)
+    cfg = r.cfg.replace(unroll_steps=5)
     state = unrolled_params(nets, real, Batch(fake.x.detach()), cfg)
-    from torch.func import functional_call
     d_loss_at = lambda s: (BCE(functional_call(nets.D, s, (real.x,)).squeeze(1), torch.ones(32)) +
                            BCE(functional_call(nets.D, s, (fake.x.detach(),)).squeeze(1), torch.zeros(32)))
     assert d_loss_at(state).item() < ns.d_loss(nets, real, Batch(fake.x.detach()), cfg).item()
@@ -189,9 +193,36 @@ def test_unrolled_looks_ahead_and_differentiates_through_the_unroll():
     x = fake.x.detach().requires_grad_(True)
     (g_full,) = torch.autograd.grad(v.g_loss(nets, real, Batch(x), cfg), x)
     frozen = {k: t.detach() for k, t in unrolled_params(nets, real, Batch(x.detach()), cfg).items()}
-    s = functional_call(nets.D, frozen, (x,)).squeeze(1)
-    (g_final,) = torch.autograd.grad(F.softplus(-s).mean(), x)
+    (g_final,) = torch.autograd.grad(-d_loss_at_x(nets, frozen, real, x), x)
     assert not torch.allclose(g_full, g_final, atol=1e-7)
+
+
+def d_loss_at_x(nets, state, real, x):
+    from torch.func import functional_call
+    s_real = functional_call(nets.D, state, (real.x,)).squeeze(1)
+    s_fake = functional_call(nets.D, state, (x,)).squeeze(1)
+    return F.softplus(-s_real).mean() + F.softplus(s_fake).mean()
+
+
+def test_unrolled_follows_d_adam_state_so_a_tiny_look_ahead_is_the_plain_gradient():
+    """After real training D's Adam moments are set; a look-ahead of lr 1e-7 must leave
+    G's gradient that of the plain saddle objective (the RMS-normalised step did not)."""
+    from gan_core.step import set_lr
+    r = run("unrolled")
+    for _ in range(30):
+        r.step()
+    nets, v = r.nets, r.variant
+    real = r.draw_real(64, torch.Generator().manual_seed(1))
+    x = nets.G(torch.randn(64, 2, generator=torch.Generator().manual_seed(2))).detach()
+    x.requires_grad_(True)
+    set_lr(r.opts.d, 1e-7)
+    (g_unrolled,) = torch.autograd.grad(v.g_loss(nets, real, Batch(x), r.cfg), x)
+    plain = {k: p.detach() for k, p in nets.D.named_parameters()}
+    (g_plain,) = torch.autograd.grad(-d_loss_at_x(nets, plain, real, x), x)
+    assert F.cosine_similarity(g_unrolled.flatten(), g_plain.flatten(), dim=0) > 0.999
+    set_lr(r.opts.d, 1e-2)  # and a real look-ahead does change it
+    (g_far,) = torch.autograd.grad(v.g_loss(nets, real, Batch(x), r.cfg), x)
+    assert F.cosine_similarity(g_far.flatten(), g_plain.flatten(), dim=0) < 0.999
 
 
 # --------------------------------------------------------------------------- cGAN

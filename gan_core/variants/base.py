@@ -252,6 +252,10 @@ class Variant:
     def fake_batch(self, nets: Nets, latent: Latent) -> Batch:
         return Batch(self.generate(nets, latent), latent.c, latent.z)
 
+    def bind_optimizers(self, nets: Nets, opts) -> None:
+        """Called once the run's optimisers exist; a loss that needs one (Unrolled GAN's
+        look-ahead follows D's Adam) keeps it here."""
+
     def d_params(self, nets: Nets):
         return list(nets.D.parameters())
 
