@@ -28,7 +28,7 @@ if __name__ != "__main__":
     warmup.start()  # torch & co. load while the server starts, not in the first session
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
-    from ui.i18n import language_ui, sync_language, t
+    from ui.i18n import language_ui, read_language, t, write_language
     from ui.warmup import first_paint
 
     here = Path(__file__).parent
@@ -37,11 +37,12 @@ else:
     # file is inlined as a data: URL, so the icon never leaves the machine.
     st.set_page_config(page_title="GAN Levers", page_icon=str(here / "ui/static/favicon.svg"),
                        layout="wide")
-    sync_language()  # ?lang=zh, before the first text is written
+    read_language()  # ?lang=zh, before the first text is written
     # A page's URL comes from its file name, so a link works whatever the language.
     pages = [st.Page(path, title=t(key), icon=icon) for path, key, icon in PAGES
              if (here / path).exists()]
     page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
+    write_language()
     with st.sidebar:
         language_ui()  # on every page, under the menu
     first_paint()  # waits (with a spinner) for the warm-up's imports

@@ -226,7 +226,7 @@ def options_ui(variant: str) -> None:
     remedies_ui()
     knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
     if knobs:
-        with st.expander(t("controls.variant_settings", variant=variant), expanded=False):
+        with st.expander(t("controls.variant_settings", variant=variant), key="pg_exp_knobs"):
             for k in knobs:
                 lo, hi, step = KNOBS[k]
                 st.number_input(t(f"controls.knob.{k}"), lo, hi, step=step, **bound(k))
@@ -234,7 +234,7 @@ def options_ui(variant: str) -> None:
 
 def networks_ui() -> None:
     cfg = session_config()
-    with st.expander(t("controls.networks"), expanded=False):
+    with st.expander(t("controls.networks"), key="pg_exp_networks"):
         st.number_input(t("controls.latent_dim"), 1, 64, **bound("latent_dim"),
                         help=t("controls.latent_dim.help"))
         st.selectbox(t("controls.prior"), PRIORS, **bound("prior"))
@@ -254,7 +254,7 @@ def networks_ui() -> None:
 
 def optimiser_ui() -> None:
     cfg = session_config()
-    with st.expander(t("controls.optimiser.live"), expanded=True):
+    with st.expander(t("controls.optimiser.live"), expanded=True, key="pg_exp_optimiser"):
         st.caption(t("controls.optimiser.note"))
         if cfg.lr_decay_steps:
             st.caption(t("controls.lr_decay", floor=f"{cfg.lr_floor:g}", steps=cfg.lr_decay_steps))
@@ -271,7 +271,7 @@ def optimiser_ui() -> None:
 
 
 def remedies_ui() -> None:
-    with st.expander(t("controls.remedies"), expanded=False):
+    with st.expander(t("controls.remedies"), key="pg_exp_remedies"):
         st.slider(t("controls.label_smoothing"), 0.0, 0.3, step=0.05, **bound("label_smoothing"))
         st.slider(t("controls.instance_noise"), 0.0, 0.5, step=0.05, **bound("instance_noise"))
         st.checkbox(t("controls.spectral_norm"), **bound("spectral_norm"))

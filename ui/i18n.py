@@ -33,26 +33,32 @@ def tr(value) -> str:
     return i18n.localise(value, language())
 
 
-def sync_language() -> str:
-    """Read `?lang=` when it is new (a link, a reload), else write the session's language
-    back (a page switch drops the query string). Call before anything is drawn."""
+def read_language() -> str:
+    """Take `?lang=` when the URL brings a new one (a link, a reload); call before the first
+    text is written."""
     ss = st.session_state
     url = st.query_params.get(URL_PARAM)
     if url != ss.get(_SEEN) and url in i18n.LANGUAGES:
         ss[LANG_KEY] = url
+    return language()
+
+
+def write_language() -> None:
+    """Put the session's language in the URL (none for English), leaving every other query
+    parameter alone: after a switch, and after a page change (which drops the query string).
+    Call after st.navigation: a write made before it, or in the switch's callback, was at
+    times lost in the browser (the URL kept the old language)."""
     lang = language()
     if lang == i18n.DEFAULT:
         if URL_PARAM in st.query_params:
             del st.query_params[URL_PARAM]
-    elif url != lang:
+    elif st.query_params.get(URL_PARAM) != lang:
         st.query_params[URL_PARAM] = lang
-    ss[_SEEN] = st.query_params.get(URL_PARAM)
-    return lang
+    st.session_state[_SEEN] = st.query_params.get(URL_PARAM)
 
 
 def _switched() -> None:
     st.session_state[LANG_KEY] = st.session_state[WIDGET]
-    sync_language()
 
 
 def language_ui() -> None:

@@ -19,7 +19,7 @@ def pretrained_ui() -> None:
     choices = R.zoo_choices()
     if not choices:
         return
-    with st.expander(t("sidebar.pretrained")):
+    with st.expander(t("sidebar.pretrained"), key="pg_exp_pretrained"):
         st.caption(t("sidebar.pretrained.note"))
         key = st.selectbox(t("sidebar.pretrained.pick"), list(choices), format_func=choices.get,
                            key="pg_zoo_pick", **KEPT, label_visibility="collapsed")
@@ -29,7 +29,7 @@ def pretrained_ui() -> None:
 
 
 def display_ui() -> None:
-    with st.expander(t("sidebar.display"), expanded=False):
+    with st.expander(t("sidebar.display"), expanded=False, key="pg_exp_display"):
         st.toggle(t("sidebar.show_field"), value=True, key="pg_show_field", **KEPT)
         st.toggle(t("sidebar.show_arrows"), value=False, key="pg_show_arrows", **KEPT)
         st.toggle(t("sidebar.show_sweeps"), value=True, key="pg_show_sweeps", **KEPT)
@@ -38,7 +38,7 @@ def display_ui() -> None:
 
 
 def diagnostics_ui() -> None:
-    with st.expander(t("sidebar.diagnostics")):
+    with st.expander(t("sidebar.diagnostics"), key="pg_exp_diagnostics"):
         n = S.training_threads()
         st.markdown(t("sidebar.threads", n=n))
         st.caption(f"diag-threads={n}")  # machine-read by the tests: not translated
