@@ -119,3 +119,19 @@ def test_msg_survives_pickle_and_copy():
 
 def test_localise_leaves_plain_values_alone():
     assert i18n.localise("plain", "zh") == "plain" and i18n.localise(3, "zh") == 3
+
+
+def test_every_target_variant_and_preset_has_its_texts():
+    # ui.i18n.t_data falls back to English for an entry without texts; the shipped ones
+    # must all have theirs, or the Chinese sidebar shows English summaries.
+    from gan_core import presets
+    from gan_core.distributions import TARGETS
+    from gan_core.variants import VARIANTS
+    from ui.i18n import slug
+    known = i18n.catalogue(i18n.DEFAULT)
+    want = [f"data.target.{n}" for n in TARGETS] + [f"data.variant.{n}" for n in VARIANTS]
+    for name, preset in presets.PRESETS.items():
+        want += [f"data.preset.{slug(name)}.name", f"data.preset.{slug(name)}.note"]
+        if preset.promise is not None:
+            want.append(f"data.preset.{slug(name)}.watch")
+    assert not [k for k in want if k not in known], [k for k in want if k not in known]

@@ -20,7 +20,7 @@ from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.i18n import Join
 from gan_core.variants import VARIANTS, config_for, get_variant
-from ui.i18n import t, tr
+from ui.i18n import t, t_data, tr
 from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
@@ -29,8 +29,7 @@ LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
 BATCHES = [32, 64, 128, 256, 512, 1024]
 EMAS = [0.0, 0.99, 0.995, 0.999, 0.9995]
 WIDTHS = [8, 16, 32, 64, 128, 256, 512]
-# Variant knobs: shown only for variants whose defaults mention them.
-# field -> (min, max, step); the label is the catalogue's "controls.knob.<field>".
+# Variant knobs, shown for variants whose defaults mention them: field -> (min, max, step).
 KNOBS = {
     "gp_lambda": (0.0, 100.0, 0.05),  # 0.1 on the toys, 10 for images
     "clip_value": (0.001, 1.0, 0.005),
@@ -144,8 +143,7 @@ def handle_upload(data: bytes | None, name: str = "points.csv") -> None:
 
 def points_in_use() -> str:
     """'points.csv, 400 points' for the points a custom run trains on, '' when none."""
-    pts = st.session_state.get("pg_points")
-    if pts is None:
+    if (pts := st.session_state.get("pg_points")) is None:
         return ""
     name = st.session_state.get("pg_points_name") or t("controls.uploaded_points")
     return t("controls.points_in_use", name=tr(name), n=len(pts))
@@ -159,8 +157,9 @@ def _options_with(options: list, value) -> list:
 def presets_ui() -> None:
     st.markdown(t("controls.presets"))
     for name, preset in P.PRESETS.items():
-        st.button(name, key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                  help=preset.note, width="stretch")
+        st.button(t_data("preset", name, name, "name"), key=f"preset_{name}", args=(name,),
+                  on_click=apply_preset, help=t_data("preset", name, preset.note, "note"),
+                  width="stretch")
 
 
 def target_ui() -> str:
@@ -171,11 +170,11 @@ def target_ui() -> str:
                         format_func=lambda n: t("controls.custom") if n == CUSTOM else n,
                         help=t("controls.target_a.help" if two else "controls.target.help"))
     if name in TARGETS:
-        st.caption(("A: " if two else "") + TARGETS[name].description)
+        st.caption(("A: " if two else "") + t_data("target", name, TARGETS[name].description))
     if two:
         b = st.selectbox(t("controls.target_b"), list(TARGETS), **bound("target_b"),
                          help=t("controls.target_b.help"))
-        st.caption(f"B: {TARGETS[b].description}")
+        st.caption("B: " + t_data("target", b, TARGETS[b].description))
     if name not in TARGETS:
         csv_upload_ui()
     return name
@@ -215,7 +214,7 @@ def variant_ui() -> str:
                         on_change=on_variant_change, format_func=variant_label,
                         help=t("controls.variant.help"))
     v = VARIANTS[name]
-    st.caption(f"{v.summary}  \n*{v.paper}*" if v.paper else v.summary)
+    st.caption(t_data("variant", name, v.summary) + (f"  \n*{v.paper}*" if v.paper else ""))
     return name
 
 
@@ -296,5 +295,6 @@ def watch_ui(trainer) -> None:
     # The page trains at >= 70% of the headless speed the promise was measured at.
     changed = t("controls.watch.changed") if trainer.cfg != cfg else ""
     checks = Join((c.describe() for c in p.checks), "common.sep.and")
-    st.markdown(t("controls.watch", preset=preset.name, watch=p.watch, checks=tr(checks),
+    st.markdown(t("controls.watch", preset=t_data("preset", preset.name, preset.name, "name"),
+                  watch=t_data("preset", preset.name, p.watch, "watch"), checks=tr(checks),
                   seconds=p.seconds / 0.7, changed=changed))

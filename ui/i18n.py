@@ -8,6 +8,8 @@ the widget key (the session's language must stay under `gl_lang`, which other mo
 and forbids writing that parameter through `st.query_params`, which the Playground's link
 does.
 """
+import re
+
 import streamlit as st
 
 from gan_core import i18n
@@ -68,3 +70,16 @@ def language_ui() -> None:
     st.segmented_control(t("common.language"), list(i18n.LANGUAGES), key=WIDGET,
                          format_func=i18n.LANGUAGES.get, required=True, on_change=_switched,
                          label_visibility="collapsed")
+
+
+def t_data(kind: str, name: str, english: str, part: str = "") -> str:
+    """The text of a data entry (a target's description, a variant's summary, a preset's
+    name/note/watch) from `data.<kind>.<name>[.<part>]`; its own English text while the
+    catalogue has no entry for it (a target or preset added since)."""
+    key = ".".join(filter(None, ("data", kind, slug(name), part)))
+    return t(key) if key in i18n.catalogue(i18n.DEFAULT) else english
+
+
+def slug(name: str) -> str:
+    """'Best: ring8' -> 'best_ring8': a preset's name as part of a key."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
