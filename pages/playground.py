@@ -20,7 +20,7 @@ from ui import run_files
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
@@ -168,7 +168,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                              probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                              sweep_dims=dims, highlight=sel or None,
                              uirevision=f"samples-{static['cfg']}",
-                             title=live_feed.title(snap.step), colorbar=False)
+                             title=live_feed.title(snap.step, language()), colorbar=False)
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
     _draw_samples(fig, snap.step, extra.get("levers"), (z, dims, c) if running else None)
     if with_levers:

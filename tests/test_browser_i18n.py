@@ -88,8 +88,9 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh back in the URL")
     _idle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="杠杆").first.click()
-    _wait(page, lambda: "/levers" in page.url and "lang=zh" in page.url, 60,
-          "the Levers page with lang=zh in its URL")
+    _wait(page, lambda: "/levers" in page.url and page.locator("h1").count(), 120,
+          "the Levers page")
     _idle(page)
+    _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh in the Levers page's URL")
     assert "实验场" in page.locator('[data-testid="stSidebarNav"]').inner_text()
     shot(page, "i18n_levers_zh")
