@@ -31,7 +31,7 @@ GLYPHS_JS = """() => {
   return {font, ink: a.filter(v => v > 0).length, sameAsOther: same(a, b),
           sameAsMissing: same(a, box)};
 }"""
-RUN_ID = re.compile(r"diag-run=([0-9a-f-]+)")
+RUN_ID = re.compile(r"diag-run=(\S+)")
 
 
 def _wait(page, cond, timeout: float, what: str):
@@ -50,10 +50,16 @@ def _heading(page) -> str:
 def _run_id(page, label: str) -> str:
     """The session's run id, from the sidebar's Diagnostics expander (opened if shut)."""
     exp = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text=label)
-    if not exp.locator("details[open]").count():
-        exp.locator("summary").first.click()
-    text = exp.get_by_text(RUN_ID).first.inner_text(timeout=30_000)
-    return RUN_ID.search(text).group(1)
+
+    def found():
+        m = RUN_ID.search(exp.first.text_content() or "")
+        if m:
+            return m.group(1)
+        if not exp.locator("details[open]").count():  # shut (or a click lost in a rerun)
+            _idle(page)
+            exp.locator("summary").first.click()
+        return None
+    return _wait(page, found, 60, f"the run id in the {label} expander")
 
 
 def _pick(page, label: str) -> None:
@@ -88,8 +94,12 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh back in the URL")
     _idle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="杠杆").first.click()
-    _wait(page, lambda: "/levers" in page.url and page.locator("h1").count(), 120,
-          "the Levers page")
+    import time
+    end, seen = time.time() + 120, set()
+    while time.time() < end and not ("/levers" in page.url and _heading(page) == "杠杆"):
+        seen.add((page.url, _heading(page)))
+        time.sleep(0.3)
+    assert "/levers" in page.url, seen
     _idle(page)
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh in the Levers page's URL")
     assert "实验场" in page.locator('[data-testid="stSidebarNav"]').inner_text()
