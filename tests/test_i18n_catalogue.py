@@ -135,3 +135,15 @@ def test_every_target_variant_and_preset_has_its_texts():
         if preset.promise is not None:
             want.append(f"data.preset.{slug(name)}.watch")
     assert not [k for k in want if k not in known], [k for k in want if k not in known]
+
+
+def test_the_playground_charts_take_the_language():
+    from gan_core import plots
+    cols = {"step": [1, 2], "d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8], "d_grad": [1, 1],
+            "g_grad": [1, 1]}
+    en, zh = plots.losses_figure(cols), plots.losses_figure(cols, lang="zh")
+    assert en.layout.xaxis.title.text == "step" and zh.layout.xaxis.title.text == "步数"
+    assert [d.name for d in zh.data][:2] == ["D 的损失", "G 的损失"]
+    rows = [{"step": 1, "hq": 0.5, "coverage": 0.4, "coverage_modes": 0.5}]
+    hist = plots.detector_history_figure(rows, lang="zh")
+    assert [d.name for d in hist.data] == ["已捕获模式的比例", "HQ（3σ 以内）", "覆盖率（PRDC）"]

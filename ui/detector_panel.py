@@ -9,7 +9,7 @@ from gan_core import glossary as GL
 from gan_core import plots
 from ui import live_chart
 from ui import texts as T
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.run_control import apply_remedy
 from ui.widgets import explain
 
@@ -30,7 +30,7 @@ def losses_panel(trainer) -> None:
     cols = trainer.history_columns()
     step = trainer.status()["step"]
     if len(cols.get("step", [])):
-        live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
+        live_chart.live_plotly(plots.losses_figure(cols, lang=language()), "pg_losses")
     elif step:  # a model opened from a file saved without its curves (the shipped ones)
         st.caption(t("detector_panel.no_curves", step=step))
     else:
@@ -57,7 +57,8 @@ def detector_ui(trainer) -> None:
     if len(rows) > 1:
         keys = GL.HISTORY_METRICS.get(trainer.detector.floor.kind, ())
         if keys:
-            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys), "pg_dethist")
+            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys, lang=language()),
+                                   "pg_dethist")
 
 
 def _metrics(kind: str, last: dict) -> None:
