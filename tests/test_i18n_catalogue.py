@@ -147,3 +147,9 @@ def test_the_playground_charts_take_the_language():
     rows = [{"step": 1, "hq": 0.5, "coverage": 0.4, "coverage_modes": 0.5}]
     hist = plots.detector_history_figure(rows, lang="zh")
     assert [d.name for d in hist.data] == ["已捕获模式的比例", "HQ（3σ 以内）", "覆盖率（PRDC）"]
+
+
+def test_no_template_field_shadows_the_lookup_arguments():
+    # t(key, **fields) and text(key, lang, **fields): a field called key or lang would clash
+    bad = [k for k, v in i18n.catalogue(i18n.DEFAULT).items() if _fields(v) & {"key", "lang"}]
+    assert not bad, bad
