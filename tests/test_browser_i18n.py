@@ -7,6 +7,7 @@ i18n_levers_zh.png."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -94,12 +95,12 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh back in the URL")
     _idle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="杠杆").first.click()
-    import time
-    end, seen = time.time() + 120, set()
+    seen = set()  # (url, heading) on the way: says which half failed, if it does
+    end = time.time() + 120
     while time.time() < end and not ("/levers" in page.url and _heading(page) == "杠杆"):
         seen.add((page.url, _heading(page)))
         time.sleep(0.3)
-    assert "/levers" in page.url, seen
+    assert "/levers" in page.url and _heading(page) == "杠杆", seen
     _idle(page)
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh in the Levers page's URL")
     assert "实验场" in page.locator('[data-testid="stSidebarNav"]').inner_text()
