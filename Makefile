@@ -1,6 +1,6 @@
 # Two entry points for a fresh machine with Python 3.11:
 #   make run   - install everything into .venv and launch the app
-#   make test  - install everything (plus Debian's chromium, nodejs and npm) and run the
+#   make test  - install everything (plus Debian's chromium, fonts-noto-cjk, nodejs and npm) and run the
 #                whole suite, the frontend's eslint and node tests first
 # python3.11 if it is on PATH, else python3 (the recipe checks that it is 3.11).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
@@ -9,12 +9,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install chromium frontend node clean
+.PHONY: run test install chromium fonts frontend node clean
 
 run: install
 	$(PY) -m streamlit run app.py
 
-test: install chromium frontend
+test: install chromium fonts frontend
 	$(PY) -m ruff check . && $(PY) -m pytest
 
 install: $(STAMP)
@@ -32,6 +32,10 @@ $(STAMP): requirements.txt
 # download browsers here, so Debian's package is used.
 chromium:
 	@test -x /usr/bin/chromium || bash scripts/install_chromium.sh
+
+# The Chinese pages need a CJK font, or the browser draws empty boxes (tests/test_browser_i18n.py).
+fonts:
+	@fc-list :lang=zh family | grep -q . || bash scripts/install_cjk_fonts.sh
 
 # The components' JavaScript (ui/frontend): the Python references write the fixtures the
 # node tests check the JS against, then node --test, then eslint.

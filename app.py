@@ -10,12 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
-         ("pages/levers.py", "Levers", ":material/tune:"),
-         ("pages/mapping.py", "Mapping inspector", ":material/grid_on:"),
-         ("pages/discriminator.py", "Discriminator inspector", ":material/troubleshoot:"),
-         ("pages/timeline.py", "Training timeline", ":material/movie:"),
-         ("pages/compare.py", "Compare seeds", ":material/stacked_bar_chart:")]
+# (file, catalogue key of its title, icon)
+PAGES = [("pages/playground.py", "nav.playground", ":material/sports_esports:"),
+         ("pages/levers.py", "nav.levers", ":material/tune:"),
+         ("pages/mapping.py", "nav.mapping", ":material/grid_on:"),
+         ("pages/discriminator.py", "nav.discriminator", ":material/troubleshoot:"),
+         ("pages/timeline.py", "nav.timeline", ":material/movie:"),
+         ("pages/compare.py", "nav.compare", ":material/stacked_bar_chart:")]
 
 if __name__ != "__main__":
     from gan_core import registry
@@ -27,6 +28,7 @@ if __name__ != "__main__":
     warmup.start()  # torch & co. load while the server starts, not in the first session
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
+    from ui.i18n import language_ui, read_language, t, write_language
     from ui.warmup import first_paint
 
     here = Path(__file__).parent
@@ -35,8 +37,13 @@ else:
     # file is inlined as a data: URL, so the icon never leaves the machine.
     st.set_page_config(page_title="GAN Levers", page_icon=str(here / "ui/static/favicon.svg"),
                        layout="wide")
-    pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES
+    read_language()  # ?lang=zh, before the first text is written
+    # A page's URL comes from its file name, so a link works whatever the language.
+    pages = [st.Page(path, title=t(key), icon=icon) for path, key, icon in PAGES
              if (here / path).exists()]
     page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
+    write_language()
+    with st.sidebar:
+        language_ui()  # on every page, under the menu
     first_paint()  # waits (with a spinner) for the warm-up's imports
     page.run()

@@ -29,6 +29,7 @@ import torch
 
 from . import metrics as M
 from .config import Config, ConfigError, check_basic
+from .i18n import Join, Msg
 from .quality import NAMES, Floor, floor_for
 from .variants import get_variant
 
@@ -299,129 +300,116 @@ class Detector:
 
     def _too_early(self, step: int, checks: int) -> Verdict:
         row = self.history[-1] if self.history else {}
-        measured = f": {self._measured(row)}" if row and "diverged" not in row else ""
-        text = (f"Step {step:,}{measured}. The first checks of a run say little (a young "
-                f"generator is a small blob), so the detector waits for warm-up "
-                f"({self.th.warmup_steps:,} steps) and {self.th.judge_checks} checks after it "
-                f"({checks} so far). It will aim for "
-                f"the target's quality floor: {self.floor.describe()}.")
-        return Verdict("too_early", "neutral", "Too early to judge", text, self.scope(), 0.0, step)
+        measured = (Msg("detector.measured_suffix", measured=self._measured(row))
+                    if row and "diverged" not in row else "")
+        text = Msg("detector.verdict.too_early.text", step=step, measured=measured,
+                   warmup=self.th.warmup_steps, need=self.th.judge_checks, checks=checks,
+                   floor=self.floor.describe())
+        return Verdict("too_early", "neutral", Msg("detector.verdict.too_early.title"), text,
+                       self.scope(), 0.0, step)
 
     def _healthy(self, step: int, row: dict, notes: list[Alert]) -> Verdict:
-        text = (f"Step {step:,}: {self._measured(row)}. The run meets the target's quality "
-                f"floor ({self.floor.describe()}) on the last {self.th.healthy_patience} checks.")
+        text = Msg("detector.verdict.healthy.text", step=step, measured=self._measured(row),
+                   floor=self.floor.describe(), checks=self.th.healthy_patience)
         if notes:
-            text += " Notes below: " + "; ".join(a.title for a in notes) + "."
-        return Verdict("healthy", "good", "Healthy: meets the target's quality floor", text,
+            text = Join([text, Msg("detector.verdict.healthy.notes",
+                                   notes=Join([a.title for a in notes]))], "common.sep.space")
+        return Verdict("healthy", "good", Msg("detector.verdict.healthy.title"), text,
                        self.scope(), 1.0, step)
 
     def _learning(self, step: int, row: dict, progress: list[float]) -> Verdict:
         w = self.th.stall_checks
         if len(progress) > w:
-            trend = (f"Its best progress towards the floor: {max(progress[-w:]):.0%} in the last "
-                     f"{w} checks, {max(progress[:-w]):.0%} before them.")
+            trend = Msg("detector.verdict.learning.trend", recent=max(progress[-w:]), w=w,
+                        before=max(progress[:-w]))
         else:
-            trend = (f"Progress towards the floor {progress[-1]:.0%} ({len(progress)} checks so "
-                     f"far); it is called stalled if {w} checks in a row bring nothing better.")
+            trend = Msg("detector.verdict.learning.early", progress=progress[-1],
+                        checks=len(progress), w=w)
         failures = self.floor.failures(row)
-        where = (f"Aiming for {self.floor.describe()}; not there yet: {'; '.join(failures)}."
-                 if failures else f"At the floor on this check; healthy once it holds on "
-                 f"{self.th.healthy_patience} checks in a row.")
-        text = f"Step {step:,}: {self._measured(row)}. {where} {trend}"
-        return Verdict("learning", "neutral", "Still learning", text, self.scope(), progress[-1], step)
+        where = (Msg("detector.verdict.learning.aiming", floor=self.floor.describe(),
+                     failures=Join(failures)) if failures else
+                 Msg("detector.verdict.learning.at_floor", checks=self.th.healthy_patience))
+        text = Msg("detector.verdict.learning.text", step=step, measured=self._measured(row),
+                   where=where, trend=trend)
+        return Verdict("learning", "neutral", Msg("detector.verdict.learning.title"), text,
+                       self.scope(), progress[-1], step)
 
     def _stalled(self, step: int, row: dict, progress: list[float]) -> Verdict:
         w = self.th.stall_checks
-        text = (f"Step {step:,}: {self._measured(row)}. Below the floor "
-                f"({'; '.join(self.floor.failures(row))}), and the last {w} checks came no closer "
-                f"to it than {max(progress[-w:]):.0%} against {max(progress[:-w]):.0%} before. "
-                "More steps with these settings are unlikely to get there: try lower learning "
-                "rates or another variant.")
-        return Verdict("stalled", "warning", "Stalled below the quality floor", text, self.scope(),
-                       progress[-1], step)
+        text = Msg("detector.verdict.stalled.text", step=step, measured=self._measured(row),
+                   failures=Join(self.floor.failures(row)), w=w, recent=max(progress[-w:]),
+                   before=max(progress[:-w]))
+        return Verdict("stalled", "warning", Msg("detector.verdict.stalled.title"), text,
+                       self.scope(), progress[-1], step)
 
     def _alerted(self, step: int, alerts: list[Alert]) -> Verdict:
         row = self.history[-1] if self.history else {}
         tone = "error" if any(a.severity == "error" for a in alerts) else "warning"
-        title = alerts[0].title if len(alerts) == 1 else f"{len(alerts)} alerts: {alerts[0].title}, ..."
-        measured = f"{self._measured(row)}. " if "diverged" not in row and row else ""
-        text = (f"Step {step:,}: {measured}Not healthy: see the alert"
-                f"{'s' if len(alerts) > 1 else ''} below. The floor it aims for: {self.floor.describe()}.")
+        title = (alerts[0].title if len(alerts) == 1 else
+                 Msg("detector.verdict.alert.many", n=len(alerts), first=alerts[0].title))
+        measured = (Msg("detector.measured_sentence", measured=self._measured(row))
+                    if "diverged" not in row and row else "")
+        key = "detector.verdict.alert.text_one" if len(alerts) == 1 else "detector.verdict.alert.text_many"
+        text = Msg(key, step=step, measured=measured, floor=self.floor.describe())
         return Verdict("alert", tone, title, text, self.scope(), self.progress(row) if row else 0.0, step)
 
-    def _measured(self, row: dict) -> str:
+    def _measured(self, row: dict) -> Join:
         """The floor's metrics as measured on this check, e.g. 'modes captured 6 of 8, HQ 72%'."""
-        return ", ".join(_measured(c, row) for c in self.floor.checks)
+        return Join((_measured(c, row) for c in self.floor.checks), "common.sep.comma")
 
-    # ----- alert texts
+    # ----- alert texts (Msgs: the UI writes them in the reader's language)
     def _collapse(self, step, row) -> Alert:
-        cells = "modes" if self.ref.has_modes else "regions of the target"
+        cells = Msg("detector.cells.modes" if self.ref.has_modes else "detector.cells.regions")
         n, k = row["captured"], row["n_modes"]
-        partial = "Partial mode collapse" if 2 * n >= k else "Mode collapse"
-        title = f"{partial}: {n} of {k} {cells} covered"
-        why = (f"In {self.th.collapse_patience} of the last {self.th.collapse_window} checks, "
-               f"this one included, the generator has put its samples on only {n} of the {k} {cells} (a mode counts when it gets at least a tenth of "
-               f"its fair share), and its spread is {row['spread_ratio']:.0%} of the real "
-               "spread. The generator has found a few outputs that fool the discriminator and "
-               "sends most of the latent space there, starving the rest. This is mode collapse.")
+        title = Msg("detector.collapse.partial" if 2 * n >= k else "detector.collapse.title",
+                    n=n, k=k, cells=cells)
+        why = Msg("detector.collapse.why", need=self.th.collapse_patience,
+                  window=self.th.collapse_window, n=n, k=k, cells=cells,
+                  spread=row["spread_ratio"])
         return Alert("collapse", "warning", title, why, self._remedies("collapse"), step)
 
     def _mode_hopping(self, step, row) -> Alert:
-        title = "Mode hopping: the generator jumps between modes"
-        why = (f"The histogram of samples over modes changed a lot between checks (JS "
-               f"divergence {row['js_prev']:.2f} bits) while few modes are covered. The "
-               "generator moves to a mode, the discriminator learns to reject it, and the "
-               "generator hops to the next one instead of spreading out over all of them.")
-        return Alert("mode_hopping", "warning", title, why, self._remedies("mode_hopping"), step)
+        why = Msg("detector.mode_hopping.why", js=row["js_prev"])
+        return Alert("mode_hopping", "warning", Msg("detector.mode_hopping.title"), why,
+                     self._remedies("mode_hopping"), step)
 
     def _discriminator_wins(self, step, row) -> Alert:
-        title = "The discriminator is winning outright"
-        why = ("D's loss is close to zero: it separates real from fake almost perfectly. "
-               "Then its output is flat around the fakes and the generator's gradient "
-               "vanishes (or, with the non-saturating loss, D(G(z)) is ~0), so G stops "
-               "learning. Make D's job harder or its gradients smoother.")
-        return Alert("discriminator_wins", "warning", title, why,
+        return Alert("discriminator_wins", "warning", Msg("detector.discriminator_wins.title"),
+                     Msg("detector.discriminator_wins.why"),
                      self._remedies("discriminator_wins"), step)
 
     def _off_target(self, step, row) -> Alert:
-        perfect = self.ref.real_stats["hq"]
-        title = "Samples are blurred or stray off the target"
-        why = (f"{row['hq']:.1%} of samples are within 3 sigma of a {'mode' if self.ref.has_modes else 'region'}; "
-               f"a perfect sampler gets {perfect:.1%} (not 100%), and {max(row['far'], row['stray']):.1%} "
-               "land far from all the data. ")
+        where = Msg("detector.cells.a_mode" if self.ref.has_modes else "detector.cells.a_region")
+        parts = [Msg("detector.off_target.share", hq=row["hq"], where=where,
+                     perfect=self.ref.real_stats["hq"], far=max(row["far"], row["stray"]))]
         if row["precision"] < row["floor_precision"] - self.th.precision_drop:
             # the HQ share can look perfect on a thin target while the fakes miss it by a hair
-            why += (f"Only {row['precision']:.0%} of samples lie inside the real data's own "
-                    f"neighbourhoods (PRDC precision; a fresh real sample scores "
-                    f"{row['floor_precision']:.0%}), so they sit beside the data, not on it. ")
-        why += ("This is not collapse: the generator covers the target but smears it. It often "
-                "fades with more training or a smaller step size.")
-        return Alert("off_target", "info", title, why, self._remedies("off_target"), step)
+            parts.append(Msg("detector.off_target.precision", precision=row["precision"],
+                             floor=row["floor_precision"]))
+        parts.append(Msg("detector.off_target.not_collapse"))
+        return Alert("off_target", "info", Msg("detector.off_target.title"),
+                     Join(parts, "common.sep.space"), self._remedies("off_target"), step)
 
     def _thin_or_torn(self, step, row) -> Alert:
         parts = []
         if row.get("tear_score", 0.0) > self.th.tear_score:
-            parts.append(f"{row['tear_score']:.0%} of the latent grid is stretched more than "
-                         "10x the median: the mapping tears there, and a slider crossing a "
-                         "tear makes the output jump")
+            parts.append(Msg("detector.thin_or_torn.torn", tear=row["tear_score"]))
         if row.get("width_ratio", 1.0) < self.th.width_ratio:
-            parts.append(f"the samples are only {row['width_ratio']:.0%} as wide across the "
-                         "arm as the real data: the generator draws a thin line, not the band")
+            parts.append(Msg("detector.thin_or_torn.thin", width=row["width_ratio"]))
         # Tears between separate modes are unavoidable from a connected latent (Lazarou); on
         # uploaded points nothing says whether the data itself has gaps that need a tear.
         severity = "info" if self.ref.has_modes or _uploaded(self.target) else "warning"
-        why = "; ".join(parts).capitalize() + ". A continuous generator must stretch or fold a smooth latent space to match the target."
-        return Alert("thin_or_torn", severity, "Thin or torn mapping", why,
+        why = Msg("detector.thin_or_torn.why", parts=Join(parts))
+        return Alert("thin_or_torn", severity, Msg("detector.thin_or_torn.title"), why,
                      self._remedies("thin_or_torn"), step)
 
     def _diverged(self, step, scalars, fake) -> Alert:
         bad = [k for k, v in scalars.items() if not _finite(v)]
         if not np.isfinite(fake).all():
-            bad.append("generated points")
-        why = (f"{', '.join(bad) or 'a value'} became NaN or infinite: a step was too large "
-               "and the weights blew up. Training cannot recover from this; reset with a "
-               "gentler setting.")
-        return Alert("diverged", "error", "Training diverged", why, self._remedies("diverged"), step)
+            bad.append(Msg("detector.diverged.points"))
+        what = Join(bad, "common.sep.comma") if bad else Msg("detector.diverged.a_value")
+        return Alert("diverged", "error", Msg("detector.diverged.title"),
+                     Msg("detector.diverged.why", what=what), self._remedies("diverged"), step)
 
     def _remedies(self, kind: str) -> list[Remedy]:
         return offered_remedies(kind, self.config)
@@ -435,55 +423,39 @@ def _wgan_gp(cfg: Config) -> dict:
     return {"variant": "wgan_gp", **variant.defaults, **variant.fitted(cfg)}
 
 
-def _collapse_options(cfg: Config) -> list:
-    return [("Switch to WGAN-GP (its critic keeps gradients on the missing modes)", _wgan_gp(cfg)),
-            ("PacGAN: let D judge samples in pairs, so a lack of variety is visible", {"pack": 2}),
-            ("Minibatch std: give D a feature that measures batch variety", {"minibatch_std": True}),
-            ("Spectral norm on D (smoother discriminator)", {"spectral_norm": True})]
+def _halve_both(cfg: Config) -> dict:
+    return {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}
 
 
-def _hopping_options(cfg: Config) -> list:
-    return [("Halve G's learning rate, so it chases D less far each step", {"lr_g": cfg.lr_g / 2}),
-            ("Switch to WGAN-GP", _wgan_gp(cfg)),
-            ("PacGAN (pack 2)", {"pack": 2}),
-            ("Minibatch std", {"minibatch_std": True})]
-
-
-def _d_wins_options(cfg: Config) -> list:
-    return [("Label smoothing 0.1 (real label 0.9)", {"label_smoothing": 0.1}),
-            ("Halve D's learning rate", {"lr_d": cfg.lr_d / 2}),
-            ("Spectral norm on D", {"spectral_norm": True}),
-            ("Instance noise 0.1: blur both sets so they overlap", {"instance_noise": 0.1}),
-            ("Switch to WGAN-GP (no saturation)", _wgan_gp(cfg))]
-
-
-def _off_target_options(cfg: Config) -> list:
-    return [("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
-            ("Turn instance noise off", {"instance_noise": 0.0})]
-
-
-def _thin_options(cfg: Config) -> list:
-    return [("Mixture latent (DeLiGAN): one component per piece", {"prior": "mixture"}),
-            ("Wider generator", {"g_width": cfg.g_width * 2}),
-            ("Deeper generator", {"g_depth": cfg.g_depth + 1})]
-
-
-def _diverged_options(cfg: Config) -> list:
-    return [("Halve both learning rates", {"lr_d": cfg.lr_d / 2, "lr_g": cfg.lr_g / 2}),
-            ("Spectral norm on D", {"spectral_norm": True}),
-            ("Switch to WGAN-GP", _wgan_gp(cfg))]
-
-
-# alert kind -> cfg -> [(label, changes)]: every remedy the detector knows, before filtering
-REMEDY_OPTIONS = {"collapse": _collapse_options, "mode_hopping": _hopping_options,
-                  "discriminator_wins": _d_wins_options, "off_target": _off_target_options,
-                  "thin_or_torn": _thin_options, "diverged": _diverged_options}
+# alert kind -> cfg -> [(remedy's catalogue key, changes)]: every remedy the detector knows,
+# before filtering. Its label is Msg("detector.remedy." + key).
+REMEDY_OPTIONS = {
+    "collapse": lambda cfg: [("wgan_gp_modes", _wgan_gp(cfg)), ("pacgan", {"pack": 2}),
+                             ("minibatch_std_variety", {"minibatch_std": True}),
+                             ("spectral_norm_smoother", {"spectral_norm": True})],
+    "mode_hopping": lambda cfg: [("halve_lr_g", {"lr_g": cfg.lr_g / 2}),
+                                 ("wgan_gp", _wgan_gp(cfg)), ("pacgan_2", {"pack": 2}),
+                                 ("minibatch_std", {"minibatch_std": True})],
+    "discriminator_wins": lambda cfg: [("label_smoothing", {"label_smoothing": 0.1}),
+                                       ("halve_lr_d", {"lr_d": cfg.lr_d / 2}),
+                                       ("spectral_norm", {"spectral_norm": True}),
+                                       ("instance_noise", {"instance_noise": 0.1}),
+                                       ("wgan_gp_saturation", _wgan_gp(cfg))],
+    "off_target": lambda cfg: [("halve_both", _halve_both(cfg)),
+                               ("instance_noise_off", {"instance_noise": 0.0})],
+    "thin_or_torn": lambda cfg: [("mixture", {"prior": "mixture"}),
+                                 ("wider_g", {"g_width": cfg.g_width * 2}),
+                                 ("deeper_g", {"g_depth": cfg.g_depth + 1})],
+    "diverged": lambda cfg: [("halve_both", _halve_both(cfg)),
+                             ("spectral_norm", {"spectral_norm": True}),
+                             ("wgan_gp", _wgan_gp(cfg))],
+}
 
 
 def offered_remedies(kind: str, cfg: Config) -> list[Remedy]:
     """The remedies an alert of this kind offers a run with config `cfg`."""
-    return [Remedy(label, changes) for label, changes in REMEDY_OPTIONS[kind](cfg)
-            if _useful(cfg, changes)]
+    return [Remedy(Msg(f"detector.remedy.{key}"), changes)
+            for key, changes in REMEDY_OPTIONS[kind](cfg) if _useful(cfg, changes)]
 
 
 # --------------------------------------------------------------------------- verdict helpers
@@ -500,44 +472,42 @@ def _share_met(check, row: dict) -> float:
     return float(np.clip(check.value / v, 0.0, 1.0)) if v > 0 else 0.0
 
 
-def _measured(check, row: dict) -> str:
+def _measured(check, row: dict) -> Msg:
     v = row.get(check.metric)
     name = NAMES.get(check.metric, check.metric)
     if not _finite(v):
-        return f"{name} not measured"
+        return Msg("detector.measured.none", name=name)
     if check.metric in ("captured", "modes_captured"):
-        return f"{name} {float(v):.0f} of {check.value:.0f}"
-    return f"{name} {float(v):.0%}" if check.metric == "hq" else f"{name} {float(v):.2f}"
+        return Msg("detector.measured.count", name=name, got=float(v), of=check.value)
+    shown = f"{float(v):.0%}" if check.metric == "hq" else f"{float(v):.2f}"
+    return Msg("detector.measured.value", name=name, value=shown)
 
 
 def _uploaded(target) -> bool:
     return target.name == "custom"  # the registry's name for points from a CSV
 
 
-def judged_by(target, cfg: Config, floor: Floor) -> str:
+def judged_by(target, cfg: Config, floor: Floor) -> Msg:
     """In words: what a run's verdict rests on, and what cannot be judged for this target
     and variant (no modes to count, no true map, no latent at all)."""
     variant = _variant(cfg)
-    against = "your uploaded points" if _uploaded(target) else f"samples of {target.name}"
-    parts = [f"Judged by {floor.describe()}, measured against {against}"]
+    against = (Msg("detector.scope.uploaded") if _uploaded(target) else
+               Msg("detector.scope.samples_of", target=target.name))
+    parts = [Msg("detector.scope.judged", floor=floor.describe(), against=against)]
     if floor.kind == "modes":
-        parts.append(f"modes are counted against its {len(target.mode_centers)} known modes")
+        parts.append(Msg("detector.scope.modes", n=len(target.mode_centers)))
     else:
-        few = ("its one mode says nothing about coverage" if getattr(target, "mode_centers", None)
-               is not None else "it has no modes to count")
-        parts.append(f"{few}: the floor rests on PRDC coverage and precision")
+        one = getattr(target, "mode_centers", None) is not None
+        parts.append(Msg("detector.scope.one_mode" if one else "detector.scope.no_modes"))
     if variant is not None and not variant.uses_latent:
-        parts.append(f"{cfg.variant} has no latent: it maps points of {cfg.target} onto "
-                     f"{target.name}, so only where its outputs land is judged; there is no latent "
-                     f"map to tear and no true {cfg.target}->{target.name} map to compare with "
-                     f"(any map that lands on {target.name} passes)")
+        parts.append(Msg("detector.scope.no_latent", variant=cfg.variant, a=cfg.target,
+                         b=target.name))
     elif getattr(target, "true_map", None) is None:
-        parts.append("there is no true map to compare the learned map or its tears with, so a "
-                     "tear is a note, not a failure" if _uploaded(target) else
-                     "there is no true map to compare the learned map with")
+        parts.append(Msg("detector.scope.no_true_map_uploaded" if _uploaded(target) else
+                         "detector.scope.no_true_map"))
     if variant is not None and variant.uses_latent and variant.conditional:
-        parts.append("tears are not measured: G also takes the mode index")
-    return "; ".join(parts) + "."
+        parts.append(Msg("detector.scope.conditional"))
+    return Msg("detector.scope.sentence", parts=Join(parts))
 
 
 # --------------------------------------------------------------------------- helpers

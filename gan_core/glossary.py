@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import Msg
+
 
 @dataclass(frozen=True)
 class Term:
@@ -16,61 +18,12 @@ class Term:
     help: str  # one line
 
 
-GLOSSARY = {
-    "captured": Term("Modes captured",
-                     "Known modes that hold at least a tenth of their fair share of G's HQ "
-                     "samples, out of all the target's modes."),
-    "hq": Term("HQ (within 3σ)",
-               "High quality: the share of G's samples within 3 standard deviations of the "
-               "nearest mode."),
-    "coverage": Term("Coverage (PRDC)",
-                     "Share of real points whose k-nearest-neighbour ball holds one of G's "
-                     "samples: how much of the target G reaches (1 = all of it)."),
-    "precision": Term("Precision (PRDC)",
-                      "Share of G's samples that land inside the real points' k-nearest-neighbour "
-                      "balls: how much of G's output looks real (1 = all of it)."),
-    "reverse_kl": Term("Reverse KL",
-                       "Divergence of the HQ samples' mode histogram from uniform: 0 when every "
-                       "mode gets the same share."),
-    "modes_captured": Term("Classes captured",
-                           "Digit classes the classifier finds among G's images, out of 10."),
-    "tear_score": Term("Tear score",
-                       "Share of latent grid points where G stretches the plane more than the "
-                       "tear threshold: jumps in the mapping."),
-    "torn_cells": Term("Torn cells",
-                       "Grid cells with a corner stretched past the tear threshold, out of all "
-                       "cells."),
-    "tear_threshold": Term("Tear threshold σ₁",
-                           "σ₁ is G's local stretch (the largest singular value of dG/dz); a "
-                           "point is torn where σ₁ exceeds this multiple of the median."),
-    "fold_share": Term("Folded share",
-                       "Share of the latent plane G lays down the other way round (its "
-                       "Jacobian's determinant has the minority sign); 0% when unfolded."),
-    "width_ratio": Term("Width ratio",
-                        "Spread of G's samples across the spiral's arm over the real spread: "
-                        "about 1 is healthy, below 0.5 the output is thin."),
-    "alignment": Term("MI / H",
-                      "Mutual information of a lever with a true factor over that factor's "
-                      "entropy: 1 when the lever alone sets the factor, 0 when unrelated."),
-    "purity": Term("Purity",
-                   "Share of a lever's effect that goes to the one factor it moves most: 1 "
-                   "when it changes a single factor."),
-    "real_moved": Term("Real centroid moved",
-                       "How far the mean of the real samples' D features moved over the G "
-                       "step(s): 0, since G's step leaves D and the real data alone."),
-    "fake_moved": Term("Fake centroid moved",
-                       "How far the mean of G's samples' D features moved over the G step(s)."),
-    "gap": Term("Fake↔real distance",
-                "Distance between the real and the fake centroids in D's feature space after "
-                "the G step(s); the delta is its change (down is good for G)."),
-    "gap_along": Term("Gap along D's direction",
-                      "Real minus fake centroid, projected on the direction D's last layer "
-                      "scores as 'more real'."),
-    "d_loss": Term("D loss", "The discriminator's loss on the last step (its form depends on "
-                             "the variant)."),
-    "g_loss": Term("G loss", "The generator's loss on the last step (its form depends on the "
-                             "variant)."),
-}
+# The texts are in the message catalogues (gan_core/locales/<lang>/glossary.json); a Msg is
+# its English text as a str, and ui.i18n.tr writes it in the session's language.
+GLOSSARY = {key: Term(Msg(f"glossary.{key}.label"), Msg(f"glossary.{key}.help")) for key in (
+    "captured", "hq", "coverage", "precision", "reverse_kl", "modes_captured", "tear_score",
+    "torn_cells", "tear_threshold", "fold_share", "width_ratio", "alignment", "purity",
+    "real_moved", "fake_moved", "gap", "gap_along", "d_loss", "g_loss")}
 
 # The detector's headline figures for each kind of target: modes are counted only where
 # the target has known modes, and PRDC carries the verdict on curves and bands.

@@ -40,3 +40,48 @@ def text(key: str, lang: str = DEFAULT, **fields) -> str:
     if template is None:
         template = catalogue(DEFAULT)[key]  # KeyError: an unknown key is a bug
     return template.format(**fields) if fields else template
+
+
+def localise(value, lang: str):
+    """A Msg or Join in `lang`; any other value unchanged (a number keeps its format spec)."""
+    render = getattr(value, "render", None)
+    return render(lang) if callable(render) else value
+
+
+class Msg(str):
+    """A text written later in the reader's language: a catalogue key and its fields.
+
+    It is a str (its English text), so code that logs, compares or prints it needs no
+    change, while the UI calls `render(lang)` (ui.i18n.tr). A field may itself be a Msg or
+    a Join, rendered in the same language. gan_core builds these (detector alerts, verdicts,
+    remedies) without knowing the session's language; a background thread can too.
+    """
+
+    def __new__(cls, key: str, **fields):
+        english = text(key, DEFAULT, **{k: localise(v, DEFAULT) for k, v in fields.items()})
+        self = super().__new__(cls, english)
+        self.key, self.fields = key, fields
+        return self
+
+    def __getnewargs_ex__(self):  # copy and pickle rebuild it from its key, not its text
+        return (self.key,), self.fields
+
+    def render(self, lang: str) -> str:
+        return text(self.key, lang, **{k: localise(v, lang) for k, v in self.fields.items()})
+
+
+class Join(str):
+    """Texts joined by a separator that is itself a catalogue key ("; " in English, "；" in
+    Chinese); the parts may be Msgs. A str (English), like Msg."""
+
+    def __new__(cls, parts, sep: str = "common.sep.semicolon"):
+        parts = tuple(parts)
+        self = super().__new__(cls, text(sep).join(localise(p, DEFAULT) for p in parts))
+        self.parts, self.sep = parts, sep
+        return self
+
+    def __getnewargs_ex__(self):
+        return (self.parts, self.sep), {}
+
+    def render(self, lang: str) -> str:
+        return text(self.sep, lang).join(localise(p, lang) for p in self.parts)

@@ -12,27 +12,29 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .i18n import Msg
 from .latent import latent_name
 from .variants.base import Batch, Latent
 
 
 # --------------------------------------------------------------------------- what can be shown
 def field_support(run) -> str:
-    """'' when D's field over the plane is meaningful, else a sentence saying why not."""
+    """'' when D's field over the plane is meaningful, else a sentence saying why not (a
+    Msg: English, or any language through ui.i18n.tr)."""
     nets = run.nets
     if getattr(run.out_target, "dim", 2) != 2:
-        return "this target is not 2-D, so there is no plane to colour"
+        return Msg("probes.no_field.not_2d")
     if nets.d_cond:
-        return "this conditional D scores (point, class) pairs: its field differs per class"
+        return Msg("probes.no_field.conditional")
     if getattr(nets, "pairwise", False):
-        return "a T-GAN's D returns an encoding compared across samples, not a score per point"
+        return Msg("probes.no_field.pairwise")
     if not run.variant.uses_latent:
-        return "CycleGAN's discriminators judge two domains; the field is not shown"
+        return Msg("probes.no_field.cyclegan")
     return ""
 
 
 def score_label(run) -> str:
-    return "D(x) = P(real)" if run.variant.uses_labels else "critic value D(x)"
+    return Msg("probes.score.probability" if run.variant.uses_labels else "probes.score.critic")
 
 
 # --------------------------------------------------------------------------- D's field
@@ -70,7 +72,7 @@ def d_field(run, bounds, n: int = 48) -> Field | None:
     v = torch.sigmoid(s) if prob else s
     label = score_label(run)
     if run.nets.pack > 1:
-        label += f" of x packed with {run.nets.pack - 1} real"
+        label = Msg("probes.score.packed", score=label, n=run.nets.pack - 1)
     return Field(xs, ys, v.float().cpu().numpy().reshape(n, n), label, prob)
 
 

@@ -19,24 +19,19 @@ import math
 import operator
 from dataclasses import dataclass
 
+from .i18n import Join, Msg
+
 MODE_HQ = 0.90
 MANIFOLD_COVERAGE = 0.8
 MANIFOLD_PRECISION = 0.8
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
-# What each metric is, in a few words, for messages and the "what to watch" text.
-NAMES = {
-    "captured": "modes captured",
-    "hq": "HQ (within 3σ of a mode)",
-    "reverse_kl": "reverse KL of the mode histogram",
-    "coverage": "PRDC coverage",
-    "precision": "PRDC precision",
-    "modes_captured": "classes captured",
-    "tear_score": "tear score",
-    "fold_share": "folded share of the latent plane",
-    "width_ratio": "width ratio",
-}
+# What each metric is, in a few words, for messages and the "what to watch" text (a Msg:
+# English as a str, any language through its catalogue key).
+NAMES = {metric: Msg(f"quality.metric.{metric}") for metric in (
+    "captured", "hq", "reverse_kl", "coverage", "precision", "modes_captured", "tear_score",
+    "fold_share", "width_ratio")}
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,8 @@ class Check:
         return _OPS[self.op](float(v), self.value)
 
     def describe(self) -> str:
-        return f"{NAMES.get(self.metric, self.metric)} {self.op} {_fmt(self.metric, self.value)}"
+        return Msg("quality.check", name=NAMES.get(self.metric, self.metric), op=self.op,
+                   value=_fmt(self.metric, self.value))
 
     def to_dict(self) -> dict:
         return {"metric": self.metric, "op": self.op, "value": self.value}
@@ -81,15 +77,15 @@ class Floor:
         for c in self.checks:
             if not c.passes(metrics):
                 got = metrics.get(c.metric)
-                shown = "missing" if got is None else _fmt(c.metric, float(got))
-                out.append(f"{c.describe()} (got {shown})")
+                shown = Msg("quality.missing") if got is None else _fmt(c.metric, float(got))
+                out.append(Msg("quality.failure", check=c.describe(), got=shown))
         return out
 
     def passes(self, metrics: dict) -> bool:
         return all(c.passes(metrics) for c in self.checks)
 
     def describe(self) -> str:
-        return " and ".join(c.describe() for c in self.checks)
+        return Join((c.describe() for c in self.checks), "common.sep.and")
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "checks": [c.to_dict() for c in self.checks]}

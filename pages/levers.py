@@ -17,6 +17,7 @@ from gan_core import lever_figures as F
 from gan_core import levers as L
 from gan_core import zoo
 from ui import lever_state as LS
+from ui.i18n import t, tr
 from ui import model_source as MS
 from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
 
@@ -29,18 +30,18 @@ def _pretrained_ui(url_model: str) -> MS.ModelSource | None:
     """Every zoo entry, images included (digits first, the page's showcase)."""
     entries = zoo.entries()
     if not entries:
-        st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
+        st.warning(t("levers.no_models"))
         return None
     keys = list(entries)
     if st.session_state.get("levers_entry") not in keys:
         first = "digits__nsgan" if "digits__nsgan" in keys else keys[0]
         st.session_state["levers_entry"] = url_model if url_model in keys else first
-    key = st.selectbox("Pretrained model", keys, key="levers_entry",
+    key = st.selectbox(t("levers.pretrained"), keys, key="levers_entry",
                        format_func=lambda k: zoo.label(entries[k]))
     try:
         return MS.pretrained_source(key)
     except Exception as err:
-        st.error(f"Cannot load {key}: {err}")
+        st.error(t("levers.cannot_load", name=key, error=err))
         return None
 
 
@@ -51,7 +52,8 @@ def choose_source() -> MS.ModelSource | None:
     if "levers_source" not in st.session_state:
         st.session_state["levers_source"] = ("Upload" if url_model.startswith("upload") else
                                              "Live run" if url_model == "live" else "Pretrained")
-    src = st.radio("Generator", SOURCES, horizontal=True, key="levers_source")
+    src = st.radio(t("levers.generator"), SOURCES, horizontal=True, key="levers_source",
+                   format_func=lambda s: t(f"levers.source.{s}"))
     if src == "Pretrained":
         return _pretrained_ui(url_model)
     if src == "Live run":
@@ -61,24 +63,24 @@ def choose_source() -> MS.ModelSource | None:
 
 def buttons(spec: L.LeverSpec, locks: bool = True) -> None:
     with st.container(horizontal=True):
-        st.button("Randomise", on_click=LS.randomise, args=(spec,),
-                  help="New random values for unlocked levers")
-        st.button("Reset to 0", icon=":material/restart_alt:", on_click=LS.reset, args=(spec,),
-                  help="Unlocked levers back to 0")
+        st.button(t("levers.randomise"), on_click=LS.randomise, args=(spec,),
+                  help=t("levers.randomise.help"), key="levers_randomise")
+        st.button(t("levers.reset"), icon=":material/restart_alt:", on_click=LS.reset,
+                  args=(spec,), help=t("levers.reset.help"), key="levers_reset")
     if locks:
         lock_chips(spec)
 
 
 def lock_chips(spec: L.LeverSpec) -> None:
     """Full width: pills scroll sideways in a narrow column (16 hid every lever after z4)."""
-    st.pills(":material/lock: Locked levers", spec.names, selection_mode="multi", key="levers_locks",
-             help="Randomise and reset leave locked levers alone")
+    st.pills(":material/lock: " + t("levers.locked"), spec.names, selection_mode="multi",
+             key="levers_locks", help=t("levers.locked.help"))
 
 
 def lever_groups(spec: L.LeverSpec) -> list[tuple[str, list[int]]]:
-    groups = [("Noise levers", spec.noise_dims)]
+    groups = [(t("levers.noise"), spec.noise_dims)]
     if spec.code_dims:
-        groups.append(("Code levers: InfoGAN's learned codes", spec.code_dims))
+        groups.append((t("levers.codes"), spec.code_dims))
     return groups
 
 
@@ -143,8 +145,7 @@ def image_sliders(spec: L.LeverSpec) -> None:
 
 
 def strips_sheet(spec: L.LeverSpec, z, values, strips, plan) -> None:
-    caption = (f"each row: that lever swept from {spec.lo:g} to {spec.hi:g}, the others "
-               "fixed (red box: its current value)")
+    caption = t("levers.strips", lo=f"{spec.lo:g}", hi=f"{spec.hi:g}")
     if plan is not None:
         browser_levers(plan, z, values, spec.names, spec.kinds, spec.image_side,
                        "levers_sheet", "lv_", "strips", caption=caption)
@@ -158,8 +159,8 @@ def class_selector(spec: L.LeverSpec):
     if not spec.n_classes:
         return None
     return st.selectbox(spec.class_label.capitalize(), range(spec.n_classes), key="lv_class",
-                        help="The conditional GAN's class input" if spec.class_label == "class"
-                        else "InfoGAN's categorical code")
+                        help=t("levers.class.help" if spec.class_label == "class"
+                               else "levers.code.help"))
 
 
 def planar_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
@@ -183,15 +184,15 @@ def planar_view(source, spec: L.LeverSpec, z: np.ndarray, c) -> None:
                         "levers_plane")
     with right:
         live_plotly(F.sweep_curves(values, sweeps, spec.names), "levers_curves")
-        st.markdown(f"probe G(z) = ({probe[0]:.3g}, {probe[1]:.3g})")
+        st.markdown(t("levers.probe", x=f"{probe[0]:.3g}", y=f"{probe[1]:.3g}"))
         animate_controls(source, spec, z, c, slot, image=False, extra=(real, fake, colours, sweeps, bounds))
 
 
 def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
     """The source's lever movie: one lever, eased sin sweep, there and back."""
-    lever = st.selectbox("Animate lever", range(spec.dim), format_func=lambda i: spec.names[i],
-                         key="levers_anim")
-    if not st.button("Animate", icon=":material/play_arrow:", key="levers_anim_go"):
+    lever = st.selectbox(t("levers.animate_lever"), range(spec.dim), key="levers_anim",
+                         format_func=lambda i: spec.names[i])
+    if not st.button(t("levers.animate"), icon=":material/play_arrow:", key="levers_anim_go"):
         return
     frames_z = L.animation_latents(z, lever, spec.lo, spec.hi, 36 if image else 24)
     xs = source.call(lambda run: L.decode(run, frames_z, c))
@@ -209,37 +210,33 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
 
 
 def report_section(source, c) -> None:
-    st.subheader("Lever report: what does each lever change?")
+    st.subheader(t("levers.report"))
     if source.cacheable:
         data = LS.cached_report(source.model_id, c, source.call)
-    elif st.button("Compute the lever report", key="levers_report_go"):
+    elif st.button(t("levers.report.go"), key="levers_report_go"):
         data = LS.report(source.call, c)
     else:
-        st.caption("The generator is changing or was uploaded: compute the report on demand.")
+        st.caption(t("levers.report.on_demand"))
         return
     matrix, levers, factors, method, summary, ent = data
-    how = ("mutual information of each lever with each true factor (1 = this lever alone sets it)"
-           if method == "alignment" else
-           "how far each factor moves when one lever sweeps its range, in units of that factor's "
-           "spread over the real images; the ten p(k) columns count as one feature, 'class'")
-    st.caption(f"Rows: levers. Columns: factors. Value: {how}.")
+    how = t("levers.report.mi" if method == "alignment" else "levers.report.moves")
+    st.caption(t("levers.report.axes", how=how))
     st.plotly_chart(F.report_heatmap(matrix, levers, factors, "lever × factor"), key="levers_report")
     active = [s for s in summary if s["controls"]]
     many = sum(len(s["controls"]) > 1 for s in active)
-    st.markdown(f"**{len(active)}** of {len(levers)} levers visibly change something; **{many}** of "
-                f"them change several factors at once (mean {ent:.1f} factors per active lever).")
+    st.markdown(t("levers.report.summary", active=len(active), n=len(levers), many=many,
+                  mean=ent))
     st.dataframe([{"lever": s["lever"], "changes": ", ".join(s["changes"]) or "—",
                    "verdict": s["verdict"], "purity": round(s["purity"], 2)} for s in summary],
                  hide_index=True, width="stretch",
                  column_config={"purity": st.column_config.NumberColumn(
-                     GL.label("purity"), help=GL.help_text("purity"))})
+                     tr(GL.label("purity")), help=tr(GL.help_text("purity")))})
 
 
 def compare_section(target: str) -> None:
     """NS-GAN, InfoGAN and the conditional GAN on one target, side by side."""
     keys = [k for k in (f"{target}__nsgan", f"{target}__infogan", f"{target}__cgan") if k in zoo.entries()]
-    if len(keys) < 2 or not st.toggle("Compare NS-GAN / InfoGAN / conditional GAN side by side",
-                                      key="levers_compare"):
+    if len(keys) < 2 or not st.toggle(t("levers.compare"), key="levers_compare"):
         return
     cols = st.columns(len(keys))
     for col, key in zip(cols, keys):
@@ -264,14 +261,13 @@ def lever_panel(source, spec: L.LeverSpec, is_image: bool, c) -> None:
             lever_widgets(spec)
             planar_view(source, spec, z, c)
     except Exception as err:
-        st.error(f"Drawing failed: {type(err).__name__}: {err}")
+        st.error(t("levers.draw_failed", error=f"{type(err).__name__}: {err}"))
 
 
 def main() -> None:
     # (app.py sets the wide layout the strips need)
-    st.title("Levers")
-    st.caption("One slider per latent dimension. Move one and watch what it changes; the lever "
-               "report says whether one lever controls one feature, or several.")
+    st.title(t("levers.title"))
+    st.caption(t("levers.intro"))
     source = choose_source()
     if source is None:
         return
@@ -279,12 +275,12 @@ def main() -> None:
         spec, target_name, is_image = source.call(
             lambda run: (L.lever_spec(run), run.out_target.name, bool(getattr(run.out_target, "side", 0))))
     except Exception as err:
-        st.error(f"This generator cannot be probed: {err}")
+        st.error(t("levers.cannot_probe", error=err))
         return
     st.session_state["levers_target"] = target_name
     LS.init_state(source, spec)
     c = class_selector(spec)
-    st.caption(f"Generator: {source.label}")
+    st.caption(t("levers.source_label", label=tr(source.label)))
     lever_panel(source, spec, is_image, c)
     report_section(source, c)
     if source.cacheable:

@@ -20,6 +20,7 @@ from ui import run_files
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
+from ui.i18n import language, t, tr
 from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
@@ -47,18 +48,19 @@ def _toggle(trainer, action: str) -> None:
 def controls_ui(trainer) -> None:
     running = _running(trainer)
     cols = st.columns([1.3, 1, 1, 1.1, 1, 1.3, 3.3], vertical_alignment="center")
-    cols[0].button("Pause" if running else "Train", key="pg_train", type="primary",
+    cols[0].button(t("playground.pause") if running else t("playground.train"), key="pg_train",
+                   type="primary",
                    icon=":material/pause:" if running else ":material/play_arrow:",
                    on_click=_toggle, args=(trainer, "pause" if running else "start"),
                    width="stretch")
-    cols[1].button("Step D", key="pg_step_d", on_click=trainer.single_step, args=("d",),
-                   help="One discriminator update (pauses training)", width="stretch")
-    cols[2].button("Step G", key="pg_step_g", on_click=trainer.single_step, args=("g",),
-                   help="One generator update (pauses training)", width="stretch")
-    cols[3].button("Step both", key="pg_step_both", on_click=trainer.single_step,
-                   args=("both",), help="kD critic steps then kG generator steps", width="stretch")
-    cols[4].button("Reset", key="pg_reset", on_click=run_files.reset, args=(trainer,),
-                   help="New random weights, same settings", width="stretch")
+    cols[1].button(t("playground.step_d"), key="pg_step_d", on_click=trainer.single_step,
+                   args=("d",), help=t("playground.step_d.help"), width="stretch")
+    cols[2].button(t("playground.step_g"), key="pg_step_g", on_click=trainer.single_step,
+                   args=("g",), help=t("playground.step_g.help"), width="stretch")
+    cols[3].button(t("playground.step_both"), key="pg_step_both", on_click=trainer.single_step,
+                   args=("both",), help=t("playground.step_both.help"), width="stretch")
+    cols[4].button(t("playground.reset"), key="pg_reset", on_click=run_files.reset,
+                   args=(trainer,), help=t("playground.reset.help"), width="stretch")
     with cols[5]:
         run_files.save_button(trainer)
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
@@ -71,12 +73,13 @@ def status_panel(trainer) -> None:
     s = trainer.status()
     if s["state"] != st.session_state.get("pg_drawn_state"):
         st.rerun()  # paused by the budget, or failed: redraw the buttons
-    rate = f"{s['steps_per_s']:,.0f} steps/s" if s["steps_per_s"] else "—"
-    st.markdown(f"**step {s['step']:,}** · {rate} · {s['state']}",
-                help="Steps per second of the training thread (k_d D updates + k_g G updates each)")
+    rate = t("playground.rate", rate=s["steps_per_s"]) if s["steps_per_s"] else "—"
+    st.markdown(t("playground.status", step=s["step"], rate=rate,
+                  state=t(f"playground.state.{s['state']}")),
+                help=t("playground.status.help"))
     if s["max_steps"]:
         st.progress(min(1.0, s["step"] / s["max_steps"]),
-                    text=f"{s['step']:,} / {s['max_steps']:,} steps (budget)")
+                    text=t("playground.budget", step=s["step"], max=s["max_steps"]))
     if s["state"] == "error":
         st.error(s["error"])
 
@@ -87,7 +90,7 @@ def lever_dims(spec) -> list[int]:
         return list(range(spec.dim))
     kept = [n for n in st.session_state.get("pg_lever_pick", spec.names[:8]) if n in spec.names]
     st.session_state["pg_lever_pick"] = kept[:V.MAX_LEVERS]  # a new run may have other names
-    chosen = st.multiselect(f"Levers to show (at most {V.MAX_LEVERS} of {spec.dim})",
+    chosen = st.multiselect(t("playground.lever_pick", most=V.MAX_LEVERS, dim=spec.dim),
                             spec.names, max_selections=V.MAX_LEVERS, key="pg_lever_pick",
                             **C.KEPT)
     return [spec.names.index(n) for n in chosen]
@@ -121,15 +124,15 @@ def levers_panel(trainer) -> None:
     spec = V.static(trainer)["spec"]
     if spec is None or not trainer.run.variant.uses_latent:
         return
-    st.markdown("**Levers** · " + T.VIEWS["levers"][0])
+    st.markdown(t("playground.levers", short=T.VIEWS["levers"][0]))
     if spec.n_classes:
-        st.selectbox(spec.class_label.capitalize() or "Class", range(spec.n_classes),
+        st.selectbox(spec.class_label.capitalize() or t("playground.class"), range(spec.n_classes),
                      key="pg_lv_class", **C.KEPT)
     dims = lever_dims(spec)
     z = levers_ui(spec, dims)
     if _running(trainer):  # the chart's feed draws the probe while training
         _feed(z, dims, V.probe_class(spec))
-    with st.expander("More about the levers"):
+    with st.expander(t("playground.levers.more")):
         st.markdown(T.VIEWS["levers"][1])
 
 
@@ -142,7 +145,7 @@ def _extras(trainer, static, running: bool, probe) -> dict:
         return trainer.with_models(lambda run: V.samples_extras(
             run, static["bounds"], show_field, show_arrows, probe, running))
     except Exception as err:  # a view must never take the page down
-        st.caption(f"(field/probe unavailable: {type(err).__name__}: {err})")
+        st.caption(t("playground.extras_failed", error=f"{type(err).__name__}: {err}"))
         return {}
 
 
@@ -151,7 +154,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     alone (`levers_panel` runs apart); paused, the levers rerun it to redraw the probe."""
     snap = trainer.latest()
     if snap is None:
-        st.info("Building the run…")
+        st.info(t("playground.building"))
         return
     live_feed.fall_back_once()
     static, sel, running = V.static(trainer), V.selection_sync(), _running(trainer)
@@ -165,7 +168,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                              probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                              sweep_dims=dims, highlight=sel or None,
                              uirevision=f"samples-{static['cfg']}",
-                             title=live_feed.title(snap.step), colorbar=False)
+                             title=live_feed.title(snap.step, language()), colorbar=False)
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
     _draw_samples(fig, snap.step, extra.get("levers"), (z, dims, c) if running else None)
     if with_levers:
@@ -194,18 +197,18 @@ def samples_notes(trainer) -> None:
     if snap is None:
         return
     if snap.step == 0:
-        st.info(T.PRESS_TRAIN)
+        st.info(T.press_train())
     else:
         R.opened_banner(snap.step)
     run = trainer.run
     if run.out_target.name != run.cfg.target:  # G maps target A onto another target, B
-        st.caption(f"Grey: target B (**{run.out_target.name}**). Coloured: G(a) for points a "
-                   f"of target A (**{run.cfg.target}**), coloured by where a sits in A.")
+        st.caption(t("playground.two_targets", b=run.out_target.name, a=run.cfg.target))
     note = V.static(trainer)["field_note"]
     if note:
-        st.caption(f"D's field is not drawn: {note}.")
+        st.caption(t("playground.no_field", note=tr(note)))
     elif st.session_state.get("pg_show_field", True):
-        st.caption(T.field_legend(trainer.run.variant.uses_labels, probes.score_label(trainer.run)))
+        st.caption(T.field_legend(trainer.run.variant.uses_labels,
+                                  tr(probes.score_label(trainer.run))))
 
 
 # --------------------------------------------------------------------------- latent space
@@ -214,24 +217,24 @@ def latent_panel(trainer) -> None:
     sel = V.selection_sync()
     fig = plots.latent_figure(static["latent_xy"], static["colours"], static["latent_names"],
                               highlight=sel or None, lim=static["lim"],
-                              uirevision=f"latent-{static['cfg']}", title=f"Latent space ({', '.join(static['latent_names'])})")
+                              uirevision=f"latent-{static['cfg']}",
+                              title=t("playground.latent.title", names=", ".join(static["latent_names"])))
     st.session_state["pg_latent_trace"] = 0
     live_chart.live_plotly(fig, "pg_latent", select=True,
                            on_select=lambda: V.on_select("pg_latent"))
     if sel:
         c1, c2 = st.columns([3, 1])
-        c1.caption(f"{len(sel)} latents selected; their images are ringed on the left.")
-        c2.button("Clear", key="pg_clear_sel", on_click=V.clear_selection)
+        c1.caption(t("playground.selected", n=len(sel)))
+        c2.button(t("playground.clear"), key="pg_clear_sel", on_click=V.clear_selection)
 
 
 def true_map_ui(trainer) -> None:
     target = trainer.run.out_target
     if getattr(target, "true_map", None) is None:
-        st.caption(f"**{target.name}** has no known latent map (it is data only), so there is "
-                   "no ideal mapping to compare with.")
+        st.caption(t("playground.no_true_map", target=target.name))
         return
     pts, colours = V.true_map_points(target.name)
-    st.plotly_chart(plots.true_map_figure(pts, colours, target.bounds, title="True map",
+    st.plotly_chart(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
                                           height=340), key="pg_truemap",
                     config={"displaylogo": False})
     explain(*T.VIEWS["truemap"])
@@ -239,7 +242,7 @@ def true_map_ui(trainer) -> None:
 
 # --------------------------------------------------------------------------- page
 def samples_column(trainer, refresh: float) -> None:
-    st.markdown("#### Samples: real and generated")
+    st.markdown(t("playground.samples.heading"))
     explain(*T.VIEWS["samples"])
     samples_notes(trainer)
     C.watch_ui(trainer)
@@ -253,7 +256,7 @@ def samples_column(trainer, refresh: float) -> None:
 
 def latent_column(trainer, refresh: float) -> None:
     true_map_ui(trainer)
-    st.markdown("#### Latent space")
+    st.markdown(t("playground.latent.heading"))
     explain(*T.VIEWS["latent"])
     # The latents only move for a learnable prior (DeLiGAN); otherwise this view changes
     # with the selection, which reruns the page anyway.
@@ -263,8 +266,8 @@ def latent_column(trainer, refresh: float) -> None:
 
 
 def main() -> None:
-    st.title("GAN Levers · Playground")
-    st.markdown(T.INTRO)
+    st.title(t("playground.title"))
+    st.markdown(T.intro())
     R.first_visit()
     budget = sidebar_ui()
     trainer = R.sync_trainer()

@@ -20,6 +20,7 @@ from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
 from ui import texts as T
 from ui import timeline_data as D
+from ui.i18n import t, tr
 from ui.model_source import model_source_ui, probe_values, warp_metrics
 from ui.widgets import KEPT, explain
 
@@ -29,8 +30,8 @@ TEXT = T.TIMELINE
 def _alert_lines(frame) -> list[str]:
     out = []
     for a in frame.alerts or []:
-        title = getattr(a, "title", str(a))
-        out.append(f"**{title}**: {getattr(a, 'explanation', '')}")
+        title = tr(getattr(a, "title", str(a)))
+        out.append(t("timeline.alert", title=title, text=tr(getattr(a, "explanation", ""))))
     return out
 
 
@@ -43,7 +44,7 @@ def views_at(data: dict, i: int) -> None:
     with c1:
         st.plotly_chart(plots.samples_figure(data["real"], fake, hex_cols, data["bounds"],
                                              uirevision="tl_samples",
-                                             title=f"samples at step {frame.step:,}"),
+                                             title=t("timeline.samples_at", step=frame.step)),
                         key="tl_samples")
         explain(*TEXT["samples"])
     with c2:
@@ -52,11 +53,11 @@ def views_at(data: dict, i: int) -> None:
         n = min(1000, len(z2))
         start = I.latent_in_frame(data["target"], z2[:n])
         st.plotly_chart(PM.morph_figure(start, fake[:n], cols[:n], data["bounds"],
-                                        title=f"morph at step {frame.step:,}", key="tl_morph"),
+                                        title=t("timeline.morph_at", step=frame.step), key="tl_morph"),
                         key="tl_morph")
         explain(*TEXT["morph"])
     for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
-        col.metric(GL.label(key), value, help=GL.help_text(key))
+        col.metric(tr(GL.label(key)), value, help=tr(GL.help_text(key)))
     for line in _alert_lines(frame):
         st.warning(line)
 
@@ -74,34 +75,32 @@ def curves(data: dict, step: int) -> None:
 # --------------------------------------------------------------------------- weights at a step
 def weights_ui(dim: int) -> dict:
     with st.sidebar:
-        st.markdown("**Views at a step**")
-        n = st.slider("Grid lines per side", 5, 40, 20, key="tl_grid_n", **KEPT)
-        factor = st.slider("Tear threshold (× median stretch)", 2.0, 40.0, 10.0, 1.0,
+        st.markdown(t("timeline.views_heading"))
+        n = st.slider(t("timeline.grid_n"), 5, 40, 20, key="tl_grid_n", **KEPT)
+        factor = st.slider(t("timeline.tear_factor"), 2.0, 40.0, 10.0, 1.0,
                            key="tl_tear_factor", **KEPT)
-        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="tl_arrows",
-                           **KEPT)
+        arrows = st.toggle(t("timeline.arrows"), True, key="tl_arrows", **KEPT)
         if dim > 2:
-            st.caption("The grid spans z0 and z1; other latent dims stay at the lever probe values.")
+            st.caption(t("timeline.grid_dims"))
     return dict(n=n, factor=factor, arrows=arrows)
 
 
 def weights_at(source, data: dict, step: int, opts: dict) -> None:
-    st.subheader("Mapping and discriminator at this step")
+    st.subheader(t("timeline.weights_heading"))
     v = _step_views(source, data, step, opts)
     if v is None:
         return
     if v.step == step:
-        st.caption(f"G and D as they were at step {step:,}.")
+        st.caption(t("timeline.weights_exact", step=step))
     else:
-        st.warning(f"No weights were kept for step {step:,}: these views use the nearest "
-                   f"earlier keyframe, **step {v.step:,}** ({step - v.step:,} steps before).",
+        st.warning(t("timeline.weights_nearest", step=step, kept=v.step, back=step - v.step),
                    icon=":material/history:")
     explain(*TEXT["weights"])
-    at = f" at step {v.step:,}"
+    at = t("timeline.at_step", step=v.step)
     if v.warp is not None:
         warp_views(v.warp, data, at)
     else:
-        st.caption(f"No grid warp: {v.warp_why}.")
+        st.caption(t("timeline.no_warp", why=tr(v.warp_why)))
     if getattr(data["target"], "dim", 2) != 2:
         return  # no plane to draw D over (image targets): the messages above say why
     c1, c2 = st.columns(2)
@@ -117,14 +116,11 @@ def _step_views(source, data: dict, step: int, opts: dict):
     try:
         v = D.step_views_at(source, data, step, opts, probe)
     except Exception as err:  # e.g. the run was reset meanwhile: its keyframes are gone
-        st.info(f"Cannot rebuild the networks of step {step:,}: {type(err).__name__}: {err}. "
-                "Rerun the page (R).")
+        st.info(t("timeline.cannot_rebuild", step=step, error=f"{type(err).__name__}: {err}"))
         return None
     if v is None:
-        why = (" This run's networks are too large to keep weight copies within 64 MB."
-               if data.get("key_limit") == 0 else "")
-        st.info(f"No weights were saved at or before step {step:,}.{why} Only the frame's "
-                "samples are shown above.")
+        why = t("timeline.too_large") if data.get("key_limit") == 0 else ""
+        st.info(t("timeline.no_weights", step=step, why=why))
     return v
 
 
@@ -134,23 +130,24 @@ def warp_views(w, data: dict, at: str) -> None:
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
                                             real=data["real"], tear_score=w.tear_score,
-                                            title=f"{w.n}×{w.n} latent grid through G{at}"),
+                                            title=t("timeline.grid_title", n=w.n, at=at)),
                         key="tl_warp")
     with c2:
         warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
-                                           title=f"tear map{at}"), key="tl_tearmap")
-        st.caption(GL.term_line("tear_threshold"))
+                                           title=t("timeline.tear_map", at=at)), key="tl_tearmap")
+        st.caption(t("timeline.term", label=tr(GL.label("tear_threshold")),
+                     text=tr(GL.help_text("tear_threshold"))))
     explain(*TEXT["warp"])
 
 
 def heatmap_view(v, data: dict, at: str) -> None:
     if v.field_why:
-        st.caption(f"No D heatmap: {v.field_why}.")
+        st.caption(t("timeline.no_heatmap", why=tr(v.field_why)))
     fig = plots.samples_figure(data["real"], v.fake, plots.hex_colours(v.colours), data["bounds"],
                                field=v.field, arrows=v.arrows, uirevision="tl_heat",
-                               title=f"D over the plane{at}"
-                               + (" · arrows: −∇ G-loss" if v.arrows else ""))
+                               title=t("timeline.heatmap", at=at)
+                               + (t("timeline.heatmap.arrows") if v.arrows else ""))
     st.plotly_chart(fig, key="tl_heatmap")
     explain(*TEXT["heatmap"])
 
@@ -158,12 +155,11 @@ def heatmap_view(v, data: dict, at: str) -> None:
 def features_view(v, data: dict, at: str) -> None:
     if v.features is not None:
         st.plotly_chart(PD.feature_space_figure(v.features.real, v.features.fake,
-                                                title=f"D's feature space{at}"),
+                                                title=t("timeline.features", at=at)),
                         key="tl_features")
         explain(*TEXT["features"])
     else:
-        st.caption(f"No D feature space: {v.features_why}. The Playground preset "
-                   "**Quadratic tutorial (2-D D features)** trains such a D.")
+        st.caption(t("timeline.no_features", why=tr(v.features_why)))
     if v.mixture is not None:
         trail = I.mixture_trail([k for k in data["keyframes"] if k.step <= v.step])
         st.plotly_chart(PD.mixture_figure(*v.mixture, latents=v.z2,
@@ -173,21 +169,21 @@ def features_view(v, data: dict, at: str) -> None:
 
 
 # --------------------------------------------------------------------------- exports
-MOVIES = {  # kind -> (button, MIME type, file name)
-    "gif": ("Build GIF", "image/gif", "gan-levers-training.gif"),
-    "mp4": ("Build MP4", "video/mp4", "gan-levers-training.mp4"),
-    "html": ("Build HTML", "text/html", "gan-levers-training.html"),
+MOVIES = {  # kind -> (MIME type, file name); the button says t("timeline.build", kind=...)
+    "gif": ("image/gif", "gan-levers-training.gif"),
+    "mp4": ("video/mp4", "gan-levers-training.mp4"),
+    "html": ("text/html", "gan-levers-training.html"),
 }
 
 
 def export_ui(source, data: dict, i: int) -> None:
-    st.subheader("Export")
+    st.subheader(t("timeline.export"))
     explain(*TEXT["export"])
-    size = st.select_slider("Movie size (pixels)", [320, 400, 480, 640], 480, key="tl_size",
+    size = st.select_slider(t("timeline.movie_size"), [320, 400, 480, 640], 480, key="tl_size",
                             **KEPT)
     kinds = [k for k in MOVIES if k != "mp4" or X.ffmpeg_available()]
     if "mp4" not in kinds:
-        st.caption("MP4 is unavailable: imageio-ffmpeg is not installed. The GIF works.")
+        st.caption(t("timeline.no_mp4"))
     for col, kind in zip(st.columns(len(kinds)), kinds):
         with col:
             movie_button(kind, data, size,
@@ -205,10 +201,11 @@ def _build(kind: str, data: dict, size: int, progress) -> bytes:
 
 def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
     """Build on a click, then offer the download; built files are kept (a few) per session."""
-    label, mime, name = MOVIES[kind]
+    mime, name = MOVIES[kind]
     store = st.session_state.setdefault("tl_exports", {})
-    if st.button(label, icon=":material/movie:", key=f"tl_build_{kind}"):
-        bar = st.progress(0.0, text="starting…")
+    if st.button(t("timeline.build", kind=kind.upper()), icon=":material/movie:",
+                 key=f"tl_build_{kind}"):
+        bar = st.progress(0.0, text=t("timeline.starting"))
         try:
             if len(store) > 3:
                 store.clear()
@@ -218,7 +215,7 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
         finally:
             bar.empty()
     if key in store:
-        st.download_button(f"Download {kind.upper()} ({len(store[key]) / 1e6:.1f} MB)",
+        st.download_button(t("timeline.download", kind=kind.upper(), mb=len(store[key]) / 1e6),
                            store[key], file_name=name, mime=mime, key=f"tl_dl_{kind}",
                            icon=":material/download:", on_click="ignore")
 
@@ -226,16 +223,16 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
 def frame_downloads(data: dict, i: int) -> None:
     frame, fake = data["frames"][i], data["fakes"][i]
     c1, c2, c3 = st.columns(3)
-    c1.download_button("PNG of this frame",
+    c1.download_button(t("timeline.png"),
                        X.png_bytes(fake, data["colours"], data["bounds"], real=data["real"],
                                    title=data["title"], caption=f"step {frame.step:,}"),
                        file_name=f"gan-levers-step{frame.step}.png", mime="image/png",
                        key="tl_dl_png", icon=":material/download:", on_click="ignore")
-    c2.download_button("CSV of this frame's samples",
+    c2.download_button(t("timeline.csv"),
                        X.samples_csv(fake, data["colours"], step=frame.step),
                        file_name=f"gan-levers-samples-step{frame.step}.csv", mime="text/csv",
                        key="tl_dl_csv", icon=":material/download:", on_click="ignore")
-    c3.download_button("CSV of every frame", lambda: X.timeline_csv(data["steps"], data["fakes"]),
+    c3.download_button(t("timeline.csv_all"), lambda: X.timeline_csv(data["steps"], data["fakes"]),
                        file_name="gan-levers-timeline.csv", mime="text/csv", key="tl_dl_csv_all",
                        icon=":material/download:", on_click="ignore")
 
@@ -252,24 +249,22 @@ def _html(data: dict, progress) -> bytes:
 
 
 def main() -> None:
-    st.title("Training timeline")
-    st.caption("The run as it was at any recorded step, and its training movie.")
+    st.title(t("timeline.title"))
+    st.caption(t("timeline.intro"))
     source = model_source_ui()
     if source is None:
         return
     data = D.timeline_data(source)
     steps = [int(s) for s in data["steps"]]
     if source.trainer is None:
-        st.info("A saved model keeps no frames: only its final state is shown (and its loss "
-                "history, when the file has one). Train on the Playground to record a timeline.")
+        st.info(t("timeline.saved_model"))
     if source.live and source.running():
-        st.caption("The run is training: the frames here are those recorded when the page "
-                   "loaded. Rerun (R) to pick up new ones.")
+        st.caption(t("timeline.training"))
     if len(steps) > 1:
         kept = st.session_state.get("tl_step_keep")
         if st.session_state.get("tl_step") not in steps:
             st.session_state["tl_step"] = kept if kept in steps else steps[-1]
-        step = st.select_slider(f"Step ({len(steps)} frames)", steps, key="tl_step")
+        step = st.select_slider(t("timeline.step", n=len(steps)), steps, key="tl_step")
         st.session_state["tl_step_keep"] = step
     else:
         step = steps[0]

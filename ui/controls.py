@@ -18,7 +18,9 @@ import streamlit as st
 from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
+from gan_core.i18n import Join
 from gan_core.variants import VARIANTS, config_for, get_variant
+from ui.i18n import t, t_data, tr
 from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
@@ -27,15 +29,15 @@ LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
 BATCHES = [32, 64, 128, 256, 512, 1024]
 EMAS = [0.0, 0.99, 0.995, 0.999, 0.9995]
 WIDTHS = [8, 16, 32, 64, 128, 256, 512]
-# Variant knobs: shown only for variants whose defaults mention them.
+# Variant knobs, shown for variants whose defaults mention them: field -> (min, max, step).
 KNOBS = {
-    "gp_lambda": ("Gradient penalty λ", 0.0, 100.0, 0.05),  # 0.1 on the toys, 10 for images
-    "clip_value": ("Weight clip c", 0.001, 1.0, 0.005),
-    "unroll_steps": ("Unrolled D steps", 1, 20, 1),
-    "pack": ("Pack size (samples per D input)", 1, 8, 1),
-    "n_codes_cont": ("Continuous codes", 0, 8, 1),
-    "mixture_components": ("Mixture components", 1, 200, 1),
-    "cycle_lambda": ("Cycle-consistency λ", 0.0, 100.0, 1.0),
+    "gp_lambda": (0.0, 100.0, 0.05),  # 0.1 on the toys, 10 for images
+    "clip_value": (0.001, 1.0, 0.005),
+    "unroll_steps": (1, 20, 1),
+    "pack": (1, 8, 1),
+    "n_codes_cont": (0, 8, 1),
+    "mixture_components": (1, 200, 1),
+    "cycle_lambda": (0.0, 100.0, 1.0),
 }
 WIDGET_FIELDS = ("target", "variant", "latent_dim", "prior", "g_depth", "g_width", "d_depth",
                  "d_width", "activation", "optimizer", "lr_d", "lr_g", "k_d", "k_g",
@@ -141,10 +143,10 @@ def handle_upload(data: bytes | None, name: str = "points.csv") -> None:
 
 def points_in_use() -> str:
     """'points.csv, 400 points' for the points a custom run trains on, '' when none."""
-    pts = st.session_state.get("pg_points")
-    if pts is None:
+    if (pts := st.session_state.get("pg_points")) is None:
         return ""
-    return f"{st.session_state.get('pg_points_name', 'uploaded points')}, {len(pts):,} points"
+    name = st.session_state.get("pg_points_name") or t("controls.uploaded_points")
+    return t("controls.points_in_use", name=tr(name), n=len(pts))
 
 
 # --------------------------------------------------------------------------- sidebar helpers
@@ -153,25 +155,26 @@ def _options_with(options: list, value) -> list:
 
 
 def presets_ui() -> None:
-    st.markdown("**Presets** (one click each)")
+    st.markdown(t("controls.presets"))
     for name, preset in P.PRESETS.items():
-        st.button(name, key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                  help=preset.note, width="stretch")
+        st.button(t_data("preset", name, name, "name"), key=f"preset_{name}", args=(name,),
+                  on_click=apply_preset, help=t_data("preset", name, preset.note, "note"),
+                  width="stretch")
 
 
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
     two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
-    name = st.selectbox("Target A (mapped from)" if two else "Target", names, **bound("target"),
-                        format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
-                        help="The points G maps onto target B." if two else
-                        "The distribution the GAN must learn to draw.")
+    name = st.selectbox(t("controls.target_a" if two else "controls.target"), names,
+                        **bound("target"),
+                        format_func=lambda n: t("controls.custom") if n == CUSTOM else n,
+                        help=t("controls.target_a.help" if two else "controls.target.help"))
     if name in TARGETS:
-        st.caption(("A: " if two else "") + TARGETS[name].description)
+        st.caption(("A: " if two else "") + t_data("target", name, TARGETS[name].description))
     if two:
-        b = st.selectbox("Target B (mapped onto)", list(TARGETS), **bound("target_b"),
-                         help="The distribution G's output must match: the grey points.")
-        st.caption(f"B: {TARGETS[b].description}")
+        b = st.selectbox(t("controls.target_b"), list(TARGETS), **bound("target_b"),
+                         help=t("controls.target_b.help"))
+        st.caption("B: " + t_data("target", b, TARGETS[b].description))
     if name not in TARGETS:
         csv_upload_ui()
     return name
@@ -187,7 +190,7 @@ def variant_label(name: str) -> str:
 def csv_upload_ui() -> None:
     # Streamlit's own size limit shows its message only on hover: let bigger files through
     # (up to 10x) so read_points refuses them with a message that stays on the page.
-    up = st.file_uploader(f"CSV of x, y rows (.csv or .txt, ≤ {MAX_UPLOAD_MB} MB)",
+    up = st.file_uploader(t("controls.csv", mb=MAX_UPLOAD_MB),
                           type=["csv", "txt"], key="pg_upload", max_upload_size=10 * MAX_UPLOAD_MB)
     hide_upload_hint("pg_upload")
     raw, name = st.session_state.pop("pg_csv_bytes", None), "points.csv"  # tests inject bytes
@@ -198,20 +201,20 @@ def csv_upload_ui() -> None:
         st.session_state.pop("pg_csv_error", None)
     handle_upload(raw, name)
     if st.session_state.get("pg_csv_error"):
-        st.error(f"Cannot use {st.session_state['pg_csv_error']}")
+        st.error(t("controls.cannot_use", error=tr(st.session_state["pg_csv_error"])))
     using = points_in_use()
     if using:
-        st.caption(f"{'Still using' if st.session_state.get('pg_csv_error') else 'Using'}: "
-                   f"{using}.")
+        still = bool(st.session_state.get("pg_csv_error"))
+        st.caption(t("controls.still_using" if still else "controls.using", points=using))
 
 
 def variant_ui() -> str:
     names = list(VARIANTS)
-    name = st.selectbox("GAN variant", names, key="cfg_variant", on_change=on_variant_change,
-                        format_func=variant_label,
-                        help="Changing the variant loads its paper defaults.")
+    name = st.selectbox(t("controls.variant"), names, key="cfg_variant",
+                        on_change=on_variant_change, format_func=variant_label,
+                        help=t("controls.variant.help"))
     v = VARIANTS[name]
-    st.caption(f"{v.summary}  \n*{v.paper}*" if v.paper else v.summary)
+    st.caption(t_data("variant", name, v.summary) + (f"  \n*{v.paper}*" if v.paper else ""))
     return name
 
 
@@ -222,79 +225,76 @@ def options_ui(variant: str) -> None:
     remedies_ui()
     knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
     if knobs:
-        with st.expander(f"{variant} settings", expanded=False):
+        with st.expander(t("controls.variant_settings", variant=variant), key="pg_exp_knobs"):
             for k in knobs:
-                label, lo, hi, step = KNOBS[k]
-                st.number_input(label, lo, hi, step=step, **bound(k))
+                lo, hi, step = KNOBS[k]
+                st.number_input(t(f"controls.knob.{k}"), lo, hi, step=step, **bound(k))
 
 
 def networks_ui() -> None:
     cfg = session_config()
-    with st.expander("Latent and networks", expanded=False):
-        st.number_input("Latent dimension", 1, 64, **bound("latent_dim"),
-                        help="How many numbers G gets; one lever each.")
-        st.selectbox("Prior", PRIORS, **bound("prior"))
+    with st.expander(t("controls.networks"), key="pg_exp_networks"):
+        st.number_input(t("controls.latent_dim"), 1, 64, **bound("latent_dim"),
+                        help=t("controls.latent_dim.help"))
+        st.selectbox(t("controls.prior"), PRIORS, **bound("prior"))
         c1, c2 = st.columns(2)
-        c1.number_input("G depth", 1, 8, **bound("g_depth"))
-        c2.select_slider("G width", _options_with(WIDTHS, cfg.g_width), **bound("g_width"))
-        c1.number_input("D depth", 1, 8, **bound("d_depth"))
-        c2.select_slider("D width", _options_with(WIDTHS, cfg.d_width), **bound("d_width"))
-        st.selectbox("Activation", ACTIVATIONS, **bound("activation"))
-        st.select_slider("Average of G's weights (EMA decay)", _options_with(EMAS, cfg.g_ema),
-                         **bound("g_ema"), format_func=lambda v: "off" if v == 0 else f"{v:g}",
-                         help="Show an exponential moving average of G's weights: the trained G "
-                              "keeps circling the modes, its average sits on them (sharper "
-                              "samples). Changing it restarts the run.")
-        st.number_input("Seed", 0, 10_000, **bound("seed"))
+        c1.number_input(t("controls.g_depth"), 1, 8, **bound("g_depth"))
+        c2.select_slider(t("controls.g_width"), _options_with(WIDTHS, cfg.g_width),
+                         **bound("g_width"))
+        c1.number_input(t("controls.d_depth"), 1, 8, **bound("d_depth"))
+        c2.select_slider(t("controls.d_width"), _options_with(WIDTHS, cfg.d_width),
+                         **bound("d_width"))
+        st.selectbox(t("controls.activation"), ACTIVATIONS, **bound("activation"))
+        st.select_slider(t("controls.ema"), _options_with(EMAS, cfg.g_ema), **bound("g_ema"),
+                         format_func=lambda v: t("controls.off") if v == 0 else f"{v:g}",
+                         help=t("controls.ema.help"))
+        st.number_input(t("controls.seed"), 0, 10_000, **bound("seed"))
 
 
 def optimiser_ui() -> None:
     cfg = session_config()
-    with st.expander("Optimiser (live)", expanded=True):
-        st.caption("Learning rates and kD / kG apply at once, without a restart.")
+    with st.expander(t("controls.optimiser.live"), expanded=True, key="pg_exp_optimiser"):
+        st.caption(t("controls.optimiser.note"))
         if cfg.lr_decay_steps:
-            st.caption(f"This setup lowers both rates linearly to {cfg.lr_floor:g}× the "
-                       f"values below over its first {cfg.lr_decay_steps:,} steps.")
-        st.selectbox("Optimiser", OPTIMIZERS, **bound("optimizer"))
-        st.select_slider("D learning rate", _options_with(LRS, cfg.lr_d), **bound("lr_d"),
+            st.caption(t("controls.lr_decay", floor=f"{cfg.lr_floor:g}", steps=cfg.lr_decay_steps))
+        st.selectbox(t("controls.optimiser"), OPTIMIZERS, **bound("optimizer"))
+        st.select_slider(t("controls.lr_d"), _options_with(LRS, cfg.lr_d), **bound("lr_d"),
                          format_func=lambda v: f"{v:.0e}")
-        st.select_slider("G learning rate", _options_with(LRS, cfg.lr_g), **bound("lr_g"),
+        st.select_slider(t("controls.lr_g"), _options_with(LRS, cfg.lr_g), **bound("lr_g"),
                          format_func=lambda v: f"{v:.0e}")
         c1, c2 = st.columns(2)
-        c1.number_input("kD (D steps)", 0, 20, **bound("k_d"))
-        c2.number_input("kG (G steps)", 0, 20, **bound("k_g"))
-        st.select_slider("Batch size", _options_with(BATCHES, cfg.batch_size),
+        c1.number_input(t("controls.k_d"), 0, 20, **bound("k_d"))
+        c2.number_input(t("controls.k_g"), 0, 20, **bound("k_g"))
+        st.select_slider(t("controls.batch"), _options_with(BATCHES, cfg.batch_size),
                          **bound("batch_size"))
 
 
 def remedies_ui() -> None:
-    with st.expander("Remedies", expanded=False):
-        st.slider("Label smoothing (real label = 1 − s)", 0.0, 0.3, step=0.05,
-                  **bound("label_smoothing"))
-        st.slider("Instance noise σ", 0.0, 0.5, step=0.05, **bound("instance_noise"))
-        st.checkbox("Spectral norm on D", **bound("spectral_norm"))
-        st.checkbox("Minibatch std feature in D", **bound("minibatch_std"))
-        st.checkbox("Feature matching loss for G", **bound("feature_matching"))
+    with st.expander(t("controls.remedies"), key="pg_exp_remedies"):
+        st.slider(t("controls.label_smoothing"), 0.0, 0.3, step=0.05, **bound("label_smoothing"))
+        st.slider(t("controls.instance_noise"), 0.0, 0.5, step=0.05, **bound("instance_noise"))
+        st.checkbox(t("controls.spectral_norm"), **bound("spectral_norm"))
+        st.checkbox(t("controls.minibatch_std"), **bound("minibatch_std"))
+        st.checkbox(t("controls.feature_matching"), **bound("feature_matching"))
 
 
 def budget_ui() -> int:
-    return int(st.number_input("Step budget (0 = no limit)", 0, 1_000_000, step=500,
-                               key="pg_budget", help="Training pauses by itself at this step.",
+    return int(st.number_input(t("controls.budget"), 0, 1_000_000, step=500,
+                               key="pg_budget", help=t("controls.budget.help"),
                                **KEPT))
 
 
 def watch_ui(trainer) -> None:
     """The chosen preset's promise: what to watch, and by when on this page."""
-    from gan_core.presets import PRESETS
-    preset = PRESETS.get(st.session_state.get("pg_preset", ""))
+    preset = P.PRESETS.get(st.session_state.get("pg_preset", ""))
     if preset is None or preset.promise is None:
         return
     p, cfg = preset.promise, preset.config(seed=trainer.cfg.seed)
     if (cfg.target, cfg.variant) != (trainer.cfg.target, trainer.cfg.variant):
         return  # another target or variant since: a different experiment
     # The page trains at >= 70% of the headless speed the promise was measured at.
-    when = f"within about {p.seconds / 0.7:.0f} s of training here"
-    if trainer.cfg != cfg:
-        when += " (settings changed since the preset was picked: the promise may not hold)"
-    st.markdown(f"**What to watch ({preset.name}):** {p.watch}  \n"
-                f"The detector shows it as {' and '.join(c.describe() for c in p.checks)}, {when}.")
+    changed = t("controls.watch.changed") if trainer.cfg != cfg else ""
+    checks = Join((c.describe() for c in p.checks), "common.sep.and")
+    st.markdown(t("controls.watch", preset=t_data("preset", preset.name, preset.name, "name"),
+                  watch=t_data("preset", preset.name, p.watch, "watch"), checks=tr(checks),
+                  seconds=p.seconds / 0.7, changed=changed))

@@ -9,6 +9,7 @@ from gan_core import glossary as GL
 from gan_core import plots
 from ui import live_chart
 from ui import texts as T
+from ui.i18n import language, t, tr
 from ui.run_control import apply_remedy
 from ui.widgets import explain
 
@@ -16,11 +17,11 @@ from ui.widgets import explain
 def charts_ui(trainer, every: float | None) -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
-        st.markdown("#### Losses and gradient norms")
+        st.markdown(t("detector_panel.losses.heading"))
         explain(*T.VIEWS["losses"])
         st.fragment(run_every=every)(losses_panel)(trainer)
     with right:
-        st.markdown("#### Mode-collapse detector")
+        st.markdown(t("detector_panel.heading"))
         explain(*T.VIEWS["detector"])
         st.fragment(run_every=every)(detector_ui)(trainer)
 
@@ -29,20 +30,18 @@ def losses_panel(trainer) -> None:
     cols = trainer.history_columns()
     step = trainer.status()["step"]
     if len(cols.get("step", [])):
-        live_chart.live_plotly(plots.losses_figure(cols), "pg_losses")
+        live_chart.live_plotly(plots.losses_figure(cols, lang=language()), "pg_losses")
     elif step:  # a model opened from a file saved without its curves (the shipped ones)
-        st.caption(f"This model was opened at step {step:,}, and its file holds no loss "
-                   "curves (the pretrained files were built before they were saved). The "
-                   "curves start here when you train it on.")
+        st.caption(t("detector_panel.no_curves", step=step))
     else:
-        st.caption("Nothing yet: the curves start with the first training step.")
+        st.caption(t("detector_panel.nothing_yet"))
 
 
 def detector_ui(trainer) -> None:
     if st.session_state.pop("pg_need_full_rerun", False):
         st.rerun()  # a remedy restarted the run with a new config: redraw the sidebar
     if trainer.detector is None:
-        st.caption("No detector on this run.")
+        st.caption(t("detector_panel.none"))
         return
     trainer.detect_pending()  # a pretrained model's first pass, left until the chart was sent
     if st.session_state.get("pg_remedy_error"):
@@ -58,14 +57,15 @@ def detector_ui(trainer) -> None:
     if len(rows) > 1:
         keys = GL.HISTORY_METRICS.get(trainer.detector.floor.kind, ())
         if keys:
-            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys), "pg_dethist")
+            live_chart.live_plotly(plots.detector_history_figure(rows, keys=keys, lang=language()),
+                                   "pg_dethist")
 
 
 def _metrics(kind: str, last: dict) -> None:
     """Only the figures that apply to this target: no mode count on a curve."""
     shown = GL.panel_metrics(kind, last)
     for col, (key, value) in zip(st.columns(3), shown):
-        col.metric(GL.label(key), value, help=GL.help_text(key))
+        col.metric(tr(GL.label(key)), value, help=tr(GL.help_text(key)))
 
 
 def _verdict(verdict, alerts) -> None:
@@ -75,15 +75,16 @@ def _verdict(verdict, alerts) -> None:
     if verdict.state != "alert" or not alerts:  # else the alerts say it
         box = {"healthy": st.success, "stalled": st.warning, "alert": st.warning}.get(
             verdict.state, st.info)
-        box(f"**{verdict.title}**  \n{verdict.text}")
-    st.caption(verdict.scope)
+        box(t("detector_panel.verdict", title=tr(verdict.title), text=tr(verdict.text)))
+    st.caption(tr(verdict.scope))
 
 
 def _alert(trainer, alert) -> None:
     box = {"error": st.error, "warning": st.warning}.get(alert.severity, st.info)
-    box(f"**{alert.title}** (step {alert.step:,})")
-    st.markdown(alert.explanation)
+    box(t("detector_panel.alert", title=tr(alert.title), step=alert.step))
+    st.markdown(tr(alert.explanation))
     for j, remedy in enumerate(alert.remedies):
-        st.button(remedy.label, icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
+        changes = ", ".join(f"{a}={b}" for a, b in remedy.changes.items())
+        st.button(tr(remedy.label), icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
                   on_click=apply_remedy, args=(trainer, dict(remedy.changes), remedy.label),
-                  help="Restart the run with: " + ", ".join(f"{a}={b}" for a, b in remedy.changes.items()))
+                  help=t("detector_panel.remedy.help", changes=changes))

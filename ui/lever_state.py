@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ui.i18n import t
+
 from gan_core import levers as L
 
 
@@ -106,5 +108,5 @@ def classifier_reading(x) -> None:
     clf = classifier(st.session_state.get("levers_target", "digits"))
     probs = predict_probs(clf, x[None])[0]
     order = np.argsort(-probs)[:3]
-    st.markdown(f"Classifier reads **{order[0]}** ({probs[order[0]]:.0%})  \n"
-                + " · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:]))
+    st.markdown(t("levers.classifier", digit=int(order[0]), p=float(probs[order[0]]),
+                  rest=" · ".join(f"{k}: {probs[k]:.0%}" for k in order[1:])))

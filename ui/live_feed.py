@@ -25,8 +25,9 @@ import time
 import numpy as np
 import streamlit as st
 
-from gan_core import plots
+from gan_core import i18n, plots
 from gan_core import registry as run_registry
+from ui.i18n import language
 
 PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
 MAX_FEEDS = 512  # one per open session; dead ones are pruned before this bites
@@ -57,18 +58,20 @@ class Feed:
     def _extra(self, run):
         return probe_extra(self.settings, run)
 
-    def update(self, z, dims, c, highlight) -> None:
+    def update(self, z, dims, c, highlight, lang: str = i18n.DEFAULT) -> None:
         new = {"z": None if z is None else tuple(float(v) for v in z),
                "dims": tuple(int(d) for d in dims), "c": None if c is None else int(c),
-               "highlight": tuple(int(i) for i in highlight)}
+               "highlight": tuple(int(i) for i in highlight), "lang": lang}
         self.settings = new  # one assignment: the training thread sees old or new
         trainer = self.trainer()
         if trainer is not None:
             self.attach(trainer)
 
 
-def title(step: int) -> str:
-    return f"Samples · step {step:,}"
+def title(step: int, lang: str = i18n.DEFAULT) -> str:
+    """The samples chart's title; the feed writes it in the language of the session it
+    serves (the request itself has no session)."""
+    return i18n.text("live.samples_title", lang, step=step)
 
 
 def register(run_id: str, token: str | None = None, registry=None) -> str:
@@ -144,7 +147,7 @@ def frame(feed: Feed, since: str = "") -> dict | None:
     highlight = [i for i in feed.settings["highlight"] if i < len(snap.fake)]
     moving = plots.moving_traces(snap.fake, probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                                  sweep_dims=extra.get("dims"), highlight=highlight)
-    return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step),
+    return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step, feed.settings.get("lang", i18n.DEFAULT)),
             "z": extra.get("z"),
             "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()}}
 
@@ -197,7 +200,7 @@ def chart_live(run_id, z, dims, c, highlight, every: float) -> dict | None:
     if not live_mode() or run_id is None:
         return None
     token = st.session_state[TOKEN] = register(run_id, st.session_state.get(TOKEN))
-    update(token, z=z, dims=dims, c=c, highlight=highlight)
+    update(token, z=z, dims=dims, c=c, highlight=highlight, lang=language())
     return {"url": url(token), "every": float(every)}
 
 

@@ -23,7 +23,9 @@ import torch
 from gan_core import checkpoints
 from gan_core import glossary as GL
 from gan_core.history import DecimatedHistory
+from gan_core.i18n import Msg
 from gan_core.run import Run
+from ui.i18n import t, tr
 from ui.widgets import KEPT, default, hide_upload_hint, size_problem
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
@@ -150,16 +152,16 @@ def _zoo_entries() -> dict:
 def _pretrained_source() -> ModelSource | None:
     entries = _zoo_entries()
     if not entries:
-        st.warning("No pretrained models found: run `python -m gan_core.zoo build`.")
+        st.warning(t("levers.no_models"))
         return None
     keys = list(entries)
     default("insp_entry", "spiral__nsgan" if "spiral__nsgan" in keys else keys[0], keys)
-    key = st.selectbox("Pretrained model", keys, key="insp_entry", format_func=entries.get,
+    key = st.selectbox(t("levers.pretrained"), keys, key="insp_entry", format_func=entries.get,
                        **KEPT)
     try:
         return pretrained_source(key)
     except Exception as err:
-        st.error(f"Cannot load {key}: {err}")
+        st.error(t("levers.cannot_load", name=key, error=err))
         return None
 
 
@@ -179,7 +181,7 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
     """An uploader (widget `key`) and the checkpoint it holds, kept per page under
     `<key>s` so the last good upload survives page switches."""
     limit = checkpoints.MAX_UPLOAD_MB
-    up = st.file_uploader(f"Checkpoint (.safetensors saved by GAN Levers, ≤ {limit} MB)",
+    up = st.file_uploader(t("model_source.upload", mb=limit),
                           type=["safetensors"], key=key, max_upload_size=2 * limit)
     hide_upload_hint(key)
     cache = st.session_state.setdefault(key + "s", {})
@@ -187,17 +189,17 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
         if cache:  # keep the last good upload across page switches
             fid, (run, lock, hist, name) = next(iter(cache.items()))
             return ModelSource("upload", "upload:" + fid, name, _locked(run, lock), history=hist)
-        st.info("Upload a checkpoint saved on the Playground or by `python -m gan_core train`.")
+        st.info(t("model_source.upload.hint"))
         return None
     fid = f"{up.name}:{up.size}:{getattr(up, 'file_id', '')}"
     if fid not in cache:
         if size_problem(up.name, up.size, limit):
-            st.error(f"Cannot open this file: {size_problem(up.name, up.size, limit)}")
+            st.error(t("model_source.cannot_open", error=size_problem(up.name, up.size, limit)))
             return None
         try:
             run, hist = open_checkpoint(up.getvalue(), up.name)
         except checkpoints.CheckpointError as err:
-            st.error(f"Cannot open this file: {err}")
+            st.error(t("model_source.cannot_open", error=err))
             return None
         cache.clear()
         cache[fid] = (run, threading.Lock(), hist, upload_label(up.name, run))
@@ -205,19 +207,20 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
     return ModelSource("upload", "upload:" + fid, label, _locked(run, lock), history=hist)
 
 
-def upload_label(name: str, run) -> str:
-    return f"{name} ({run.cfg.target} · {run.cfg.variant}, step {run.step_count:,})"
+def upload_label(name: str, run) -> Msg:
+    return Msg("run_files.opened_label", name=name, target=run.cfg.target,
+               variant=run.cfg.variant, step=run.step_count)
 
 
 def live_source() -> ModelSource | None:
     trainer = live_trainer()
     if trainer is None:
-        st.info("No live run in this session yet: start one on the Playground page, or "
-                "pick a pretrained model.")
+        st.info(t("model_source.no_live"))
         return None
     cfg = trainer.cfg
     return ModelSource("live", f"live:{id(trainer)}:{id(trainer.run)}",
-                       f"live run ({cfg.target} · {cfg.variant})", trainer.with_models, trainer)
+                       Msg("model_source.live_label", target=cfg.target, variant=cfg.variant),
+                       trainer.with_models, trainer)
 
 
 # --------------------------------------------------------------------------- tutorial model
@@ -248,22 +251,23 @@ def _tutorial_source() -> ModelSource | None:
     c1, c2 = st.columns(2)
     default("insp_tut_target", "quadratic", TUTORIAL_TARGETS)
     default("insp_tut_variant", "nsgan", TUTORIAL_VARIANTS)
-    target = c1.selectbox("Target", TUTORIAL_TARGETS, key="insp_tut_target", **KEPT)
-    variant = c2.selectbox("Variant", TUTORIAL_VARIANTS, key="insp_tut_variant", **KEPT)
-    steps = st.select_slider("Training steps", [0, 200, 500, 1000, 2000, 4000], value=500,
+    target = c1.selectbox(t("controls.target"), TUTORIAL_TARGETS, key="insp_tut_target", **KEPT)
+    variant = c2.selectbox(t("model_source.variant"), TUTORIAL_VARIANTS, key="insp_tut_variant",
+                           **KEPT)
+    steps = st.select_slider(t("model_source.steps"), [0, 200, 500, 1000, 2000, 4000], value=500,
                              key="insp_tut_steps")
-    st.caption("A small model whose D has the tutorial's 2-unit feature layer, trained here "
-               "in a few seconds (on the CPU, one thread).")
+    st.caption(t("model_source.tutorial"))
     store = st.session_state.setdefault("insp_tutorials", {})
     key = (target, variant, steps)
     if key not in store:
-        if not st.button("Train it", key="insp_tut_train", type="primary"):
+        if not st.button(t("model_source.train"), key="insp_tut_train", type="primary"):
             return None
-        bar = st.progress(0.0, text="training…")
+        busy = t("model_source.training")
+        bar = st.progress(0.0, text=busy)
         try:
-            run = train_tutorial(target, variant, steps, lambda f: bar.progress(f, text="training…"))
+            run = train_tutorial(target, variant, steps, lambda f: bar.progress(f, text=busy))
         except Exception as err:
-            st.error(f"Cannot train this combination: {err}")
+            st.error(t("model_source.cannot_train", error=err))
             return None
         finally:
             bar.empty()
@@ -271,7 +275,8 @@ def _tutorial_source() -> ModelSource | None:
         store[key] = (run, threading.Lock())
     run, lock = store[key]
     return ModelSource("tutorial", f"tutorial:{target}:{variant}:{steps}:{id(run)}",
-                       f"tutorial model ({target} · {variant}, {steps:,} steps)", _locked(run, lock))
+                       Msg("model_source.tutorial_label", target=target, variant=variant, steps=steps),
+                       _locked(run, lock))
 
 
 # --------------------------------------------------------------------------- the picker
@@ -279,13 +284,13 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
     """Sidebar picker; returns the chosen source, or None (with a message) when the
     choice has no model yet."""
     with st.sidebar:
-        st.markdown("**Model to inspect**")
+        st.markdown(t("model_source.heading"))
         trainer = live_trainer()
         first = "Live run" if trainer is not None and trainer.status()["step"] > 0 else "Pretrained"
         default("insp_kind", first, kinds)
         _live_first(trainer, kinds)
-        kind = st.radio("Source", kinds, key="insp_kind", horizontal=True,
-                        label_visibility="collapsed", **KEPT)
+        kind = st.radio(t("model_source.source"), kinds, key="insp_kind", horizontal=True,
+                        label_visibility="collapsed", format_func=_kind_label, **KEPT)
         if kind == "Live run":
             src = live_source()
         elif kind == "Pretrained":
@@ -295,7 +300,7 @@ def model_source_ui(kinds=KINDS) -> ModelSource | None:
         else:
             src = _tutorial_source()
         if src is not None:
-            st.caption(f"Inspecting: {src.label}")
+            st.caption(t("model_source.inspecting", label=tr(src.label)))
         return src
 
 
@@ -319,10 +324,16 @@ def _live_first(trainer, kinds) -> None:
     ss["insp_live_seen"] = mark
 
 
+def _kind_label(kind: str) -> str:
+    return t("model_source.kind." + kind.lower().replace(" ", "_"))
+
+
 def warp_metrics(w) -> None:
     """The grid warp's numbers beside its tear map (Mapping and Timeline pages)."""
     m1, m2, m3 = st.columns(3)
-    m1.metric(GL.label("tear_score"), f"{w.tear_score:.1%}", help=GL.help_text("tear_score"))
-    m2.metric(GL.label("torn_cells"), f"{int(w.torn.sum())} / {(w.n - 1) ** 2}",
-              help=GL.help_text("torn_cells"))
-    m3.metric(GL.label("fold_share"), f"{w.fold_share:.0%}", help=GL.help_text("fold_share"))
+    m1.metric(tr(GL.label("tear_score")), f"{w.tear_score:.1%}",
+              help=tr(GL.help_text("tear_score")))
+    m2.metric(tr(GL.label("torn_cells")), f"{int(w.torn.sum())} / {(w.n - 1) ** 2}",
+              help=tr(GL.help_text("torn_cells")))
+    m3.metric(tr(GL.label("fold_share")), f"{w.fold_share:.0%}",
+              help=tr(GL.help_text("fold_share")))

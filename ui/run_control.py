@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.i18n import Msg
+
 from ui import controls as C
 from ui import model_source
 from ui import session as S
 from ui.samples import clear_selection
+from ui.i18n import t, tr
 from ui.sync import plan_sync
 
-NEEDS_CSV = "Upload a CSV of x, y points in the sidebar to train on your own data."
+NEEDS_CSV = "run_control.needs_csv"  # catalogue key
 
 
 def _points(cfg):
@@ -30,7 +33,7 @@ def sync_trainer():
     desired = C.session_config()
     problem = C.validate(desired)
     if problem:
-        st.error(f"These settings cannot train: {problem}")
+        st.error(t("run_control.cannot_train", problem=tr(problem)))
     force = st.session_state.pop("pg_force_reset", False)
     trainer = S.get_trainer()
     if trainer is None:
@@ -43,9 +46,9 @@ def sync_trainer():
         try:
             trainer.set_live(**plan.live)
         except ValueError as err:
-            st.error(f"Cannot apply {', '.join(plan.live)} live: {err}")
+            st.error(t("run_control.cannot_live", fields=", ".join(plan.live), error=err))
     if (plan.reset or plan.ask) and desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(NEEDS_CSV)
+        st.info(t(NEEDS_CSV))
     elif plan.reset:
         _rebuild(trainer, desired)
     elif plan.ask:
@@ -57,29 +60,27 @@ def _rebuild(trainer, desired) -> None:
     try:
         trainer.reset(desired, _points(desired))
     except (ValueError, RuntimeError) as err:
-        st.error(f"Cannot build this run: {err}")
+        st.error(t("run_control.cannot_build", error=err))
     if st.session_state.get("pg_train"):  # Train was clicked in this same run
         trainer.start()
 
 
 def _first_trainer(desired):
     if desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(NEEDS_CSV)
+        st.info(t(NEEDS_CSV))
         return None
     freed = S.run_was_freed()
     try:
-        with st.spinner("Building the generator and discriminator…"):
+        with st.spinner(t("run_control.building")):
             trainer = S.new_trainer(desired, _points(desired))
     except S.RunLimitReached as err:
-        st.warning(S.limit_message(err))
+        st.warning(tr(S.limit_message(err)))
         return None
     except (ValueError, RuntimeError) as err:
-        st.error(f"Cannot build this run: {err}")
+        st.error(t("run_control.cannot_build", error=err))
         return None
     if freed:
-        st.info(f"Your earlier run was freed while nobody was watching it (after "
-                f"{S.registry().grace / 60:g} minutes, or sooner once the server was full and it "
-                "was not training). This is a fresh run with the same settings.")
+        st.info(t("run_control.freed", minutes=f"{S.registry().grace / 60:g}"))
     return trainer
 
 
@@ -89,12 +90,11 @@ def _confirm_reset() -> None:
 
 def _ask_reset(trainer, structural) -> None:
     with st.container(border=True):
-        st.warning(f"You changed **{', '.join(structural)}**. That changes the networks "
-                   "or the data, so it needs a fresh run: training restarts from step 0.")
+        st.warning(t("run_control.structural", fields=", ".join(structural)))
         c1, c2 = st.columns(2)
-        c1.button("Reset with the new settings", key="pg_confirm", type="primary",
+        c1.button(t("run_control.reset_new"), key="pg_confirm", type="primary",
                   on_click=_confirm_reset)
-        c2.button("Keep the current run", key="pg_keep", on_click=C.set_config,
+        c2.button(t("run_control.keep"), key="pg_keep", on_click=C.set_config,
                   args=(trainer.cfg,))
 
 
@@ -117,11 +117,12 @@ def apply_remedy(trainer, changes: dict, label: str = "") -> None:
         trainer.start()
 
 
-def remedy_text(label: str, changes: dict, lost: int) -> str:
+def remedy_text(label: str, changes: dict, lost: int) -> Msg:
+    """What a remedy did, as a Msg: shown (in the session's language) until the run changes."""
     what = ", ".join(f"{k} = {v}" for k, v in changes.items())
-    head = f"**Remedy: {label}.** " if label else "**Remedy applied.** "
-    return (f"{head}{what}. The run restarted from step 0 with these settings (the previous "
-            f"run stopped at step {lost:,}); the sidebar shows them.")
+    head = (Msg("run_control.remedy.head", label=label) if label else
+            Msg("run_control.remedy.applied"))
+    return Msg("run_control.remedy.text", head=head, what=what, lost=lost)
 
 
 def remedy_note(trainer) -> None:
@@ -133,9 +134,9 @@ def remedy_note(trainer) -> None:
         return
     run_id, text, fresh = note
     if fresh:
-        st.toast(text, icon=":material/healing:", duration="long")
+        st.toast(tr(text), icon=":material/healing:", duration="long")
         st.session_state["pg_remedy_note"] = (run_id, text, False)
-    st.info(text, icon=":material/healing:")
+    st.info(tr(text), icon=":material/healing:")
 
 
 # --------------------------------------------------------------------------- pretrained models
@@ -154,7 +155,7 @@ def open_pretrained(key: str) -> None:
     from gan_core import checkpoints, zoo
     info = zoo.entries().get(key)
     if info is None:
-        st.session_state["pg_open_error"] = f"No pretrained model called {key!r} on this server."
+        st.session_state["pg_open_error"] = Msg("run_control.no_such_model", model=repr(key))
         return
     try:
         ckpt = model_source.zoo_checkpoint(key)
@@ -165,11 +166,13 @@ def open_pretrained(key: str) -> None:
         st.session_state["pg_open_error"] = S.limit_message(err)
         return
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
-        st.session_state["pg_open_error"] = f"Could not open {zoo.label(info)}: {err}"
+        st.session_state["pg_open_error"] = Msg("run_control.could_not_open", name=zoo.label(info),
+                                                error=str(err))
         return
     C.set_config(ckpt.config)  # Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on_note(ckpt),
-                                     info["note"] if info.get("failure") else "", "Pretrained")
+                                     info["note"] if info.get("failure") else "",
+                                     Msg("run_control.pretrained"))
     clear_selection()
 
 
@@ -178,7 +181,7 @@ def train_on_note(ckpt) -> str:
     # polishes the model, where the full starting rate shook the spiral apart within 20 s.
     cfg = ckpt.config
     if cfg.lr_decay_steps and ckpt.step >= cfg.lr_decay_steps:
-        return f" at the learning rate it finished with ({cfg.lr_floor:g}× its starting rate)"
+        return Msg("run_control.train_on", floor=f"{cfg.lr_floor:g}")
     return ""
 
 
@@ -190,7 +193,7 @@ def first_visit() -> None:
         return  # sync_trainer says the server is full
     from gan_core.zoo import FIRST_PAGE
     if FIRST_PAGE in zoo_choices():
-        with st.spinner("Opening a pretrained model…"):
+        with st.spinner(t("run_control.opening")):
             open_pretrained(FIRST_PAGE)
 
 
@@ -200,9 +203,7 @@ def opened_banner(step: int) -> None:
         return
     label, _, train_on, failure, kind = opened
     if failure:  # never presented as a working model
-        st.warning(f"**{kind}: {label}.** {failure} Press **Reset** and **Train** to watch "
-                   "it go wrong from scratch, or pick a preset on the left.")
+        st.warning(t("run_control.opened_failure", kind=tr(kind), label=tr(label),
+                     failure=failure))
         return
-    st.info(f"**{kind}: {label}.** Pull the levers below, press **Train** to keep "
-            f"training it{train_on}, **Reset** for fresh random weights, or pick a preset on "
-            "the left.")
+    st.info(t("run_control.opened", kind=tr(kind), label=tr(label), train_on=tr(train_on)))

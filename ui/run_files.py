@@ -12,8 +12,10 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core import checkpoints
+from gan_core.i18n import Msg
 from ui import controls as C
 from ui import session as S
+from ui.i18n import t, tr
 from ui.samples import clear_selection
 from ui.widgets import hide_upload_hint, size_problem
 
@@ -35,14 +37,12 @@ def file_name(trainer) -> str:
     return f"{cfg.target}-{cfg.variant}{step}{checkpoints.SUFFIX}"
 
 
-def save_button(trainer, key: str = "pg_save", label: str = "Save run") -> None:
+def save_button(trainer, key: str = "pg_save", label: str = "") -> None:
     # `data` as a function: the checkpoint is built only when the button is clicked
-    st.download_button(label, data=lambda: run_bytes(trainer), file_name=file_name(trainer),
-                       mime="application/octet-stream", key=key, on_click="ignore",
-                       icon=":material/download:", width="stretch",
-                       help="Download this run (settings, weights, optimiser state, step and "
-                            "loss history) as a .safetensors file; open it again with "
-                            "'Open a saved run' in the sidebar.")
+    st.download_button(label or t("run_files.save"), data=lambda: run_bytes(trainer),
+                       file_name=file_name(trainer), mime="application/octet-stream", key=key,
+                       on_click="ignore", icon=":material/download:", width="stretch",
+                       help=t("run_files.save.help"))
 
 
 # --------------------------------------------------------------------------- open
@@ -61,8 +61,9 @@ def open_run(data: bytes, name: str) -> bool:
     except S.RunLimitReached as err:
         return _refuse(S.limit_message(err))
     except Exception as err:  # a bad file must never take the page down
-        text = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
-        return _refuse(f"Cannot open {name}: {text}")
+        text = (tr(err.args[0]) if isinstance(err, ValueError) and err.args else
+                f"{type(err).__name__}: {err}")
+        return _refuse(Msg("run_files.cannot_open", name=name, error=text))
     _opened(ckpt, name)
     return True
 
@@ -76,9 +77,7 @@ def _refuse(message: str) -> bool:
 def _check_playground(ckpt, name: str) -> None:
     target = ckpt.config.target
     if target not in C.TARGETS and target != C.CUSTOM:
-        raise checkpoints.CheckpointError(
-            f"it is a {target} run, which the Playground cannot show (it draws 2-D targets); "
-            "open it on the Levers page instead")
+        raise checkpoints.CheckpointError(Msg("run_files.not_2d", target=target))
 
 
 def _opened(ckpt, name: str) -> None:
@@ -88,11 +87,12 @@ def _opened(ckpt, name: str) -> None:
     ss.pop(ERROR_KEY + "_shown", None)
     ss.pop("pg_preset", None)  # a preset's promise is about a fresh run, not this one
     if ckpt.points is not None:
-        ss["pg_points"], ss["pg_points_name"] = ckpt.points, f"{name} (saved with the run)"
+        ss["pg_points"], ss["pg_points_name"] = ckpt.points, Msg("run_files.points_saved", name=name)
         ss.pop("pg_csv_error", None)
     C.set_config(ckpt.config)
-    label = f"{name} ({ckpt.config.target} · {ckpt.config.variant}, step {ckpt.step:,})"
-    ss["pg_opened"] = (label, ckpt.step, train_on_note(ckpt), "", "Opened")
+    label = Msg("run_files.opened_label", name=name, target=ckpt.config.target,
+                variant=ckpt.config.variant, step=ckpt.step)
+    ss["pg_opened"] = (label, ckpt.step, train_on_note(ckpt), "", Msg("run_files.opened"))
     ss[UPLOAD_KEY + "_n"] = ss.get(UPLOAD_KEY + "_n", 0) + 1  # an empty uploader next time
     clear_selection()
 
@@ -100,7 +100,7 @@ def _opened(ckpt, name: str) -> None:
 def _on_upload(key: str) -> None:
     up = st.session_state.get(key)
     if up is not None:
-        asked(f"Opening {up.name}", "open", "open", up.name, up.getvalue())
+        asked(Msg("run_files.opening", name=up.name), "open", "open", up.name, up.getvalue())
 
 
 def open_pending() -> None:
@@ -108,7 +108,7 @@ def open_pending() -> None:
     same path as an upload. Call before the sidebar's widgets draw."""
     pending = st.session_state.pop("pg_run_bytes", None)
     if pending is not None:
-        asked(f"Opening {pending[0]}", "open", "open", *pending)
+        asked(Msg("run_files.opening", name=pending[0]), "open", "open", *pending)
 
 
 def _current_error(key: str) -> str:
@@ -126,16 +126,15 @@ def _current_error(key: str) -> str:
 def open_ui() -> None:
     key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
     error = _current_error(key)
-    with st.expander("Open a saved run", expanded=bool(error)):
-        st.caption("A .safetensors file from Save run or `python -m gan_core train`: it "
-                   "opens paused, and **Train** goes on from its step.")
+    with st.expander(t("run_files.open"), expanded=bool(error)):
+        st.caption(t("run_files.open.note"))
         # Streamlit's own limit is a hover-only message: allow more, check in open_run
-        st.file_uploader(f"Saved run (.safetensors, ≤ {MAX_RUN_MB} MB)", type=["safetensors"],
+        st.file_uploader(t("run_files.upload", mb=MAX_RUN_MB), type=["safetensors"],
                          key=key, on_change=_on_upload, args=(key,),
                          max_upload_size=2 * MAX_RUN_MB)
         hide_upload_hint(UPLOAD_KEY)
         if error:
-            st.error(error)
+            st.error(tr(error))
 
 
 # --------------------------------------------------------------------------- asked first
@@ -174,7 +173,7 @@ def asked(what: str, verb: str, action: str, *args) -> None:
 
 def reset(trainer=None) -> None:
     """The Reset button's callback."""
-    asked("Reset", "reset", "reset")
+    asked(Msg("run_files.reset"), "reset", "reset")
 
 
 def _answer(go: bool) -> None:
@@ -192,12 +191,12 @@ def confirm_ui(trainer) -> None:
         return
     what, verb = pending[:2]
     with st.container(border=True, key="pg_discard_box"):
-        st.warning(f"{what} throws away this run: **{steps_at_stake(trainer):,} steps** "
-                   "trained here. Save it first to keep it.")
+        st.warning(t("run_files.discard.question", what=tr(what),
+                     steps=steps_at_stake(trainer)))
         c1, c2, c3 = st.columns(3)
-        c1.button(f"Discard and {verb}", key="pg_discard_confirm", type="primary",
+        c1.button(t(f"run_files.discard.{verb}"), key="pg_discard_confirm", type="primary",
                   on_click=_answer, args=(True,), width="stretch")
         with c2:
-            save_button(trainer, key="pg_save_before_discard", label="Save run first")
-        c3.button("Keep the run", key="pg_discard_keep", on_click=_answer, args=(False,),
+            save_button(trainer, key="pg_save_before_discard", label=t("run_files.save_first"))
+        c3.button(t("run_files.keep"), key="pg_discard_keep", on_click=_answer, args=(False,),
                   width="stretch")

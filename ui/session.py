@@ -17,6 +17,7 @@ import threading
 import streamlit as st
 
 from gan_core import registry as registry_mod
+from gan_core.i18n import Msg
 from gan_core.registry import RunLimitReached  # noqa: F401  (the pages catch it from here)
 
 THREAD_NAME = "gan-levers-trainer"
@@ -84,12 +85,9 @@ def run_was_freed() -> bool:
     return registry().was_reaped(run_id())
 
 
-def limit_message(err: RunLimitReached) -> str:
-    minutes = registry().grace / 60
-    return (f"**The server is full:** {err}, so it cannot start one for you now. A run "
-            f"nobody has looked at for {minutes:g} minutes is freed; try again in a few "
-            "minutes. The Levers page and the inspectors can open a pretrained model "
-            "meanwhile: that needs no run.")
+def limit_message(err: RunLimitReached) -> Msg:
+    """A Msg (it may wait in session state): ui.i18n.tr writes it in the reader's language."""
+    return Msg("session.server_full", error=str(err), minutes=f"{registry().grace / 60:g}")
 
 
 # One detector pass costs ~0.2-0.3 s on a busy 2-core CPU (metrics on 2,000 samples plus

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.i18n import Msg
+
 from ui import controls as C
 from ui import run_control as R
 from ui import run_files
 from ui import session as S
+from ui.i18n import t, tr
 from ui.widgets import KEPT
 
 
@@ -16,37 +19,33 @@ def pretrained_ui() -> None:
     choices = R.zoo_choices()
     if not choices:
         return
-    with st.expander("Open a pretrained model"):
-        st.caption("Trained ahead of time (`python -m gan_core.zoo build`): opens paused, "
-                   "ready to probe or to train further. Each clears its target's quality "
-                   "floor, except one kept as a failure on purpose (its name says so).")
-        key = st.selectbox("Pretrained model", list(choices), format_func=choices.get,
+    with st.expander(t("sidebar.pretrained"), key="pg_exp_pretrained"):
+        st.caption(t("sidebar.pretrained.note"))
+        key = st.selectbox(t("sidebar.pretrained.pick"), list(choices), format_func=choices.get,
                            key="pg_zoo_pick", **KEPT, label_visibility="collapsed")
-        st.button("Open", key="pg_zoo_open", on_click=run_files.asked,
-                  args=(f"Opening the pretrained {choices[key]}", "open", "pretrained", key),
-                  width="stretch")
+        st.button(t("sidebar.open"), key="pg_zoo_open", on_click=run_files.asked,
+                  args=(Msg("sidebar.opening_pretrained", name=choices[key]), "open",
+                        "pretrained", key), width="stretch")
 
 
 def display_ui() -> None:
-    with st.expander("Display", expanded=False):
-        st.toggle("D's field behind the samples", value=True, key="pg_show_field", **KEPT)
-        st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows",
-                  **KEPT)
-        st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps", **KEPT)
-        st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
+    with st.expander(t("sidebar.display"), expanded=False, key="pg_exp_display"):
+        st.toggle(t("sidebar.show_field"), value=True, key="pg_show_field", **KEPT)
+        st.toggle(t("sidebar.show_arrows"), value=False, key="pg_show_arrows", **KEPT)
+        st.toggle(t("sidebar.show_sweeps"), value=True, key="pg_show_sweeps", **KEPT)
+        st.select_slider(t("sidebar.refresh"), [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
                          key="pg_refresh", **KEPT)
 
 
 def diagnostics_ui() -> None:
-    with st.expander("Diagnostics"):
+    with st.expander(t("sidebar.diagnostics"), key="pg_exp_diagnostics"):
         n = S.training_threads()
-        st.markdown(f"Live training threads on this server: **{n}**")
-        st.caption(f"diag-threads={n}")
+        st.markdown(t("sidebar.threads", n=n))
+        st.caption(f"diag-threads={n}")  # machine-read by the tests: not translated
         reg = S.registry()
-        st.markdown(f"Runs on this server: **{len(reg)}** of at most {reg.cap}. A run nobody "
-                    f"has looked at for {reg.grace / 60:g} minutes is stopped and freed.")
+        st.markdown(t("sidebar.runs", n=len(reg), cap=reg.cap, minutes=f"{reg.grace / 60:g}"))
         if S.run_id():
-            st.caption(f"This session's run: diag-run={S.run_id()}")
+            st.caption(t("sidebar.this_run", tag=f"diag-run={S.run_id()}"))
         live = S.live_trainers()
         if live:
             st.dataframe(live, hide_index=True)
@@ -58,7 +57,7 @@ def sidebar_ui() -> int:
         run_files.open_pending()  # before the widgets draw, so they show the opened run
         C.ensure_defaults()
         if st.session_state.get("pg_open_error"):
-            st.error(st.session_state.pop("pg_open_error"))
+            st.error(tr(st.session_state.pop("pg_open_error")))
         C.presets_ui()
         pretrained_ui()
         run_files.open_ui()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.distributions import mb_over
+from ui.i18n import t
 
 # Streamlit drops an undrawn widget's value on a page switch; this keeps it for the session.
 KEPT = {"persist_state": "session"}
 
 
-def explain(short: str, more: str, label: str = "More about this view") -> None:
+def explain(short: str, more: str, label: str = "") -> None:
     """The teaching pattern of every view: one sentence, then an expander."""
     st.caption(short)
-    with st.expander(label):
+    with st.expander(label or t("common.more_about_view")):
         st.markdown(more)
 
 
@@ -40,4 +41,4 @@ def size_problem(name: str, size: int, limit_mb: int) -> str:
     own limit message shows only on hover, so the uploaders allow more and check here."""
     if size <= limit_mb * 1_000_000:
         return ""
-    return f"{name} is {mb_over(size, limit_mb * 1_000_000)} MB; the limit is {limit_mb} MB."
+    return t("common.too_big", name=name, mb=mb_over(size, limit_mb * 1_000_000), limit=limit_mb)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..glossary import latent_name
 from .common import COLORBAR_MARGIN, PROBE_MARKER, REAL_GREY, colorbar_below, f32, figure, lever_colour, square_axes
 
@@ -170,13 +171,15 @@ def _decimate(cols: dict, keys, max_points: int) -> dict:
     return {k: np.asarray(cols[k])[::stride] for k in keys if k in cols}
 
 
-def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go.Figure:
-    """Left axis: D and G losses; right panel: gradient norms (log scale)."""
+def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300,
+                  lang: str = i18n.DEFAULT) -> go.Figure:
+    """Left axis: D and G losses; right panel: gradient norms (log scale). Titles and
+    legend in `lang`."""
     c = _decimate(cols, ("step", "d_loss", "g_loss", "d_grad", "g_grad"), max_points)
     step = f32(c.get("step", []))
     data = []
-    for key, name, colour, axes in (("d_loss", "D loss", "#8e44ad", ("x", "y")),
-                                    ("g_loss", "G loss", "#e67e22", ("x", "y")),
+    for key, name, colour, axes in (("d_loss", i18n.text("plots.d_loss", lang), "#8e44ad", ("x", "y")),
+                                    ("g_loss", i18n.text("plots.g_loss", lang), "#e67e22", ("x", "y")),
                                     ("d_grad", "|∇D|", "#8e44ad", ("x2", "y2")),
                                     ("g_grad", "|∇G|", "#e67e22", ("x2", "y2"))):
         if key in c:
@@ -187,33 +190,36 @@ def losses_figure(cols: dict, *, max_points: int = 600, height: int = 300) -> go
     layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=40), font=dict(size=11),
                   uirevision="losses", hovermode="x unified",
                   legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
-                  xaxis=dict(domain=[0, 0.46], title=dict(text="step")),
-                  xaxis2=dict(domain=[0.56, 1], title=dict(text="step")),
-                  yaxis=dict(title=dict(text="loss")),
-                  yaxis2=dict(type="log", anchor="x2", title=dict(text="gradient norm")),
+                  xaxis=dict(domain=[0, 0.46], title=dict(text=i18n.text("plots.step", lang))),
+                  xaxis2=dict(domain=[0.56, 1], title=dict(text=i18n.text("plots.step", lang))),
+                  yaxis=dict(title=dict(text=i18n.text("plots.loss", lang))),
+                  yaxis2=dict(type="log", anchor="x2",
+                              title=dict(text=i18n.text("plots.grad_norm", lang))),
                   plot_bgcolor="white", paper_bgcolor="white")
     return figure(data, layout)
 
 
-HISTORY_SERIES = {"coverage_modes": ("share of modes captured", "#2c7fb8"),
-                  "hq": ("HQ (within 3σ)", "#31a354"), "coverage": ("coverage (PRDC)", "#de2d26"),
-                  "precision": ("precision (PRDC)", "#756bb1")}
+# metric -> colour; its legend name is the catalogue's "plots.history.<metric>"
+HISTORY_SERIES = {"coverage_modes": "#2c7fb8", "hq": "#31a354", "coverage": "#de2d26",
+                  "precision": "#756bb1"}
 
 
 def detector_history_figure(rows: list[dict], *, height: int = 220,
-                            keys=("coverage_modes", "hq", "coverage")) -> go.Figure:
+                            keys=("coverage_modes", "hq", "coverage"),
+                            lang: str = i18n.DEFAULT) -> go.Figure:
     """The detector's figures over its checks, as shares; `keys` picks those that apply to
     the target (gan_core.glossary.HISTORY_METRICS)."""
     step = f32([r.get("step", 0) for r in rows])
     data = []
     for key in keys:
-        name, colour = HISTORY_SERIES[key]
+        name, colour = i18n.text(f"plots.history.{key}", lang), HISTORY_SERIES[key]
         vals = [r.get(key, np.nan) for r in rows]
         data.append(dict(type="scatter", x=step, y=f32(vals), mode="lines+markers", name=name,
                          marker=dict(size=4), line=dict(color=colour, width=1.5)))
     layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=30), font=dict(size=11),
                   uirevision="dethist", hovermode="x unified",
                   legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
-                  yaxis=dict(range=[0, 1.05], tickformat=".0%"), xaxis=dict(title=dict(text="step")),
+                  yaxis=dict(range=[0, 1.05], tickformat=".0%"),
+                  xaxis=dict(title=dict(text=i18n.text("plots.step", lang))),
                   plot_bgcolor="white", paper_bgcolor="white")
     return figure(data, layout)
