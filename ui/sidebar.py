@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import controls as C
+from ui import manifold_layer
 from ui import run_control as R
 from ui import run_files
 from ui import session as S
@@ -32,6 +33,7 @@ def display_ui() -> None:
         st.toggle("D's field behind the samples", value=True, key="pg_show_field", **KEPT)
         st.toggle("G's pull: gradient arrows on fakes", value=False, key="pg_show_arrows",
                   **KEPT)
+        manifold_layer.toggle_ui()
         st.toggle("Lever sweep curves", value=True, key="pg_show_sweeps", **KEPT)
         st.select_slider("Live refresh (s)", [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
                          key="pg_refresh", **KEPT)
