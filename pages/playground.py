@@ -14,7 +14,7 @@ import torch
 
 from gan_core import plots, probes
 from ui import controls as C
-from ui import detector_panel, live_chart, live_feed, manifold_layer
+from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer
 from ui import run_control as R
 from ui import run_files
 from ui import samples as V
@@ -270,6 +270,7 @@ def main() -> None:
     st.markdown(T.INTRO)
     R.first_visit()
     budget = sidebar_ui()
+    drawing.draw_panel()  # before the run is built: a drawing is its data
     trainer = R.sync_trainer()
     if trainer is None:
         return

@@ -19,6 +19,7 @@ from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.variants import VARIANTS, config_for, get_variant
+from ui.i18n import t
 from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
@@ -163,7 +164,7 @@ def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
     two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
     name = st.selectbox("Target A (mapped from)" if two else "Target", names, **bound("target"),
-                        format_func=lambda n: "custom (upload a CSV)" if n == CUSTOM else n,
+                        format_func=lambda n: t("draw.custom_option") if n == CUSTOM else n,
                         help="The points G maps onto target B." if two else
                         "The distribution the GAN must learn to draw.")
     if name in TARGETS:

@@ -13,10 +13,9 @@ import streamlit as st
 from ui import controls as C
 from ui import model_source
 from ui import session as S
+from ui.i18n import t
 from ui.samples import clear_selection
 from ui.sync import plan_sync
-
-NEEDS_CSV = "Upload a CSV of x, y points in the sidebar to train on your own data."
 
 
 def _points(cfg):
@@ -45,7 +44,7 @@ def sync_trainer():
         except ValueError as err:
             st.error(f"Cannot apply {', '.join(plan.live)} live: {err}")
     if (plan.reset or plan.ask) and desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(NEEDS_CSV)
+        st.info(t("draw.needs_points"))
     elif plan.reset:
         _rebuild(trainer, desired)
     elif plan.ask:
@@ -64,7 +63,7 @@ def _rebuild(trainer, desired) -> None:
 
 def _first_trainer(desired):
     if desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(NEEDS_CSV)
+        st.info(t("draw.needs_points"))
         return None
     freed = S.run_was_freed()
     try:
