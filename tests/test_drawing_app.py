@@ -42,6 +42,11 @@ def test_a_drawing_from_a_link_becomes_the_custom_target(at):  # noqa: F811
     from ui import session
     trainer = session.registry().get(at.session_state[session.RUN_KEY])
     np.testing.assert_allclose(trainer.run.points, pts, atol=1e-6)  # the run trains on it
+    # the link keeps the drawing while it is in use, and drops it once an upload replaces it
+    at.session_state["pg_csv_bytes"] = ("x,y\n" + "\n".join(f"{i},{i % 3}" for i in range(20))).encode()
+    at.run()
+    assert any("Training on: points.csv, 20 points." in c.value for c in at.caption)
+    assert at.session_state[drawing.CODE_KEY] == code  # the drawing itself is kept
     _stop_all()
 
 
@@ -57,3 +62,14 @@ def test_a_damaged_or_tiny_drawing_gets_a_message(at):  # noqa: F811
     assert any("Cannot use this drawing" in e.value and "need at least 10" in e.value
                for e in at.error), [e.value for e in at.error]
     assert "pg_points" not in at.session_state  # nothing trains on a refused drawing
+
+
+def test_link_code_only_while_the_drawing_is_in_use(monkeypatch):
+    import streamlit as st
+    state = {}
+    monkeypatch.setattr(st, "session_state", state)
+    assert drawing.link_code() is None
+    state.update({drawing.IN_USE: ("1abc", "drawn points"), "pg_points_name": "drawn points"})
+    assert drawing.link_code() == "1abc"
+    state["pg_points_name"] = "points.csv"
+    assert drawing.link_code() is None

@@ -153,3 +153,20 @@ def _wait(cond, timeout: float = 20.0) -> None:
             return
         time.sleep(0.01)
     pytest.fail("timed out")
+
+
+def test_the_toggle_draws_the_layer_on_the_playground():
+    """AppTest (no live feed): the page computes the layer for the chart itself."""
+    from test_playground_app import _stop_all
+    from streamlit.testing.v1 import AppTest
+    from test_playground_app import APP
+    _stop_all()
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not any("Purple grid" in c.value for c in app.caption)
+    app.toggle(key="pg_show_manifold").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Purple grid: G's manifold" in c.value for c in app.caption)
+    key, view = app.session_state["pg_manifold_cache"]
+    assert view["corners"].shape == (M.CELLS + 1, M.CELLS + 1, 2)
+    _stop_all()

@@ -24,6 +24,7 @@ KEY = "pg_draw"  # the component
 CODE_KEY = "pg_draw_code"  # the drawing (pointcode); the link keeps it
 QUERY_PARAM = "pts"  # proposed name in the Playground link (the link helper owns the link)
 APPLIED = "pg_draw_applied"  # the code last handed to the custom target
+IN_USE = "pg_draw_in_use"  # (code, points' name) of the drawing the custom target took
 SENT = "pg_draw_sent"  # the number of the browser's last stroke the server took
 ERROR = "pg_draw_error"
 SIZE = 320  # px
@@ -79,7 +80,19 @@ def apply_code() -> None:
         st.session_state[ERROR] = str(err)
         return
     if len(cells):
-        C.handle_upload(P.to_csv(P.cell_points(cells)), t("draw.points_name"))
+        name = t("draw.points_name")
+        C.handle_upload(P.to_csv(P.cell_points(cells)), name)
+        if not st.session_state.get("pg_csv_error"):
+            st.session_state[IN_USE] = (code, name)
+
+
+def link_code() -> str | None:
+    """The drawing's code when the custom target trains on it (for the Playground link's
+    `pts=`), else None: after an upload the points in use are the file's, not the drawing."""
+    code, name = st.session_state.get(IN_USE) or (None, None)
+    if code and st.session_state.get("pg_points_name") == name and name is not None:
+        return code
+    return None
 
 
 def draw_panel() -> None:
@@ -95,7 +108,7 @@ def draw_panel() -> None:
     except P.PointCodeError:
         cells = np.zeros((0, 2), np.uint8)  # apply_code has said why
     with st.expander(t("draw.title"), expanded=True):
-        left, right = st.columns([3, 2])
+        left, right = st.columns([1, 1])
         with left:
             _component()(data=_data(code, cells), key=KEY, on_cells_change=_on_cells)
         with right:
