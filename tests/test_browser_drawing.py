@@ -13,6 +13,7 @@ import pytest
 
 from browser_helpers import ARTIFACTS, shot, wait_until
 from gan_core.distributions import parse_points_csv
+from test_browser_manifold import _open_display_and_switch_on
 from test_browser_playground import _step
 from test_browser_run_files import _pick
 
@@ -111,5 +112,8 @@ def test_draw_a_ring_and_train_onto_it(browser, app_url):
         page.get_by_role("heading", name="Levers").first.wait_for()
         page.get_by_role("link", name="Playground").click()
         _wait(page, lambda: page.evaluate(COUNT_JS) == n, 60, "the drawing after a page switch")
+        # G's manifold over the ring it learned (GAN Lab's view): for the closing note
+        _open_display_and_switch_on(page)
+        page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / "drawing_manifold_chart.png"))
     finally:
         context.close()

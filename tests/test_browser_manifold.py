@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import shot, wait_until
+from browser_helpers import ARTIFACTS, shot, wait_until
 from test_browser_playground import TRACE_JS, _step
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,11 @@ FEED_GRID_JS = """() => {
   const d = document.querySelector('.st-key-pg_samples div.gl-live');
   const f = d && d.__liveFrame, g = f && f.traces['manifold grid'];
   if (!g) return null;
+  // Plotly's own SVG copy of the grid, hidden while the overlay paints the feed's
+  const svg = Array.from(d.querySelectorAll('.scatterlayer .trace')).find(
+    t => t.__data__ && t.__data__[0] && t.__data__[0].trace.name === 'manifold grid');
   return {step: f.step, bdata: g.x.bdata.slice(0, 400), len: g.x.bdata.length,
-          overlay: !!d.querySelector('canvas.gl-overlay')};
+          overlay: !!d.querySelector('canvas.gl-overlay'), svgHidden: !!svg && svg.style.opacity === '0'};
 }"""
 
 
@@ -53,8 +56,12 @@ def test_manifold_layer_is_drawn_and_follows_the_feed(browser, app_url):
             page.evaluate(FEED_GRID_JS)), 60, "the manifold to move with the feed",
             shot_name="manifold_failure")
         assert moved["overlay"], "live frames paint the layer on the overlay canvas"
+        # ...in place of Plotly's SVG copy (between two full redraws: wait for one such moment)
+        wait_until(page, lambda: page.evaluate(FEED_GRID_JS)["svgHidden"], 30,
+                   "the overlay to stand in for the SVG grid", poll=0.1, shot_name="manifold_failure")
         wait_until(page, lambda: _step(page) > 1500, 180, "training past step 1,500",
                    shot_name="manifold_failure")
         shot(page, "manifold_training")
+        page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / "manifold_training_chart.png"))
     finally:
         context.close()
