@@ -33,11 +33,15 @@ def feed_settings() -> dict | None:
 
 
 def compute(run, probe, tear_factor: float) -> dict | None:
-    """The layer's view, or None where this run has no grid to warp."""
+    """The layer's view, or None where this run has no grid to warp or it failed (a layer
+    must never take the chart, or the feed's probe, down with it)."""
     from gan_core import manifold  # torch: not before the server's warm-up loaded it
     if manifold.support(run):
         return None
-    return manifold.manifold_view(run, probe, tear_factor=tear_factor)
+    try:
+        return manifold.manifold_view(run, probe, tear_factor=tear_factor)
+    except Exception:
+        return None
 
 
 def feed_view(run, settings: dict, memo: dict) -> dict | None:
