@@ -83,7 +83,7 @@ def test_draw_a_ring_and_train_onto_it(browser, app_url):
     page.set_default_timeout(60_000)
     try:
         page.goto(app_url, wait_until="domcontentloaded")
-        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
+        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
         _pick(page, page.locator('[data-testid="stSidebar"] .st-key-cfg_target input'), "custom")
         page.locator("canvas.gl-draw-canvas").wait_for()
         _draw_ring(page)
@@ -115,5 +115,38 @@ def test_draw_a_ring_and_train_onto_it(browser, app_url):
         # G's manifold over the ring it learned (GAN Lab's view): for the closing note
         _open_display_and_switch_on(page)
         page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / "drawing_manifold_chart.png"))
+    finally:
+        context.close()
+
+
+def test_clear_and_a_too_small_drawing(browser, app_url):
+    """Clear empties the canvas but the run keeps the points it trains on; a drawing under
+    the upload's 10 points is refused with the upload's message, on the page."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1300})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
+        _pick(page, page.locator('[data-testid="stSidebar"] .st-key-cfg_target input'), "custom")
+        page.locator("canvas.gl-draw-canvas").wait_for()
+        _draw_ring(page)
+        main = page.locator('[data-testid="stMain"]')
+        n = _wait(page, lambda: page.evaluate(COUNT_JS) if page.evaluate(COUNT_JS) >= 100 else 0,
+                  30, "the ring's points")
+        _wait(page, lambda: f"Training on: drawn points, {n:,} points." in main.inner_text(), 60,
+              "the drawing in use")
+        page.get_by_role("button", name="Clear", exact=True).click()
+        _wait(page, lambda: page.evaluate(COUNT_JS) == 0, 10, "an empty canvas")
+        time.sleep(1)  # let a rerun land: the empty drawing must not come back or change the run
+        assert page.evaluate(COUNT_JS) == 0
+        assert f"Training on: drawn points, {n:,} points." in main.inner_text()
+        page.get_by_role("button", name="small", exact=True).click()
+        box = page.locator("canvas.gl-draw-canvas").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # one burst
+        _wait(page, lambda: "need at least 10" in main.inner_text(), 60, "the refusal")
+        assert "Cannot use this drawing" in main.inner_text()
+        assert 0 < page.evaluate(COUNT_JS) < 10
+        shot(page, "drawing_too_small")
     finally:
         context.close()

@@ -39,7 +39,7 @@ def test_manifold_layer_is_drawn_and_follows_the_feed(browser, app_url):
     page.set_default_timeout(60_000)
     try:
         page.goto(app_url, wait_until="domcontentloaded")
-        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
+        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
         page.get_by_role("button", name="Mode collapse on ring8").click()
         page.mouse.move(900, 5)
         _open_display_and_switch_on(page)

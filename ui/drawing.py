@@ -82,7 +82,11 @@ def apply_code() -> None:
     if len(cells):
         name = t("draw.points_name")
         C.handle_upload(P.to_csv(P.cell_points(cells)), name)
-        if not st.session_state.get("pg_csv_error"):
+        # Said here, next to the canvas: the sidebar's uploader drops its error when empty.
+        refused = st.session_state.pop("pg_csv_error", None)
+        if refused:
+            st.session_state[ERROR] = refused
+        else:
             st.session_state[IN_USE] = (code, name)
 
 
@@ -127,8 +131,6 @@ def _side(cells: np.ndarray) -> None:
     st.caption(t("draw.how"))
     if st.session_state.get(ERROR):
         st.error(t("draw.cannot", why=st.session_state[ERROR]))
-    elif len(cells) and st.session_state.get("pg_csv_error"):
-        st.error(t("draw.cannot", why=st.session_state["pg_csv_error"]))
     using = C.points_in_use()
     if using:
         st.caption(t("draw.using", what=using))
