@@ -167,6 +167,6 @@ def test_the_toggle_draws_the_layer_on_the_playground():
     app.toggle(key="pg_show_manifold").set_value(True).run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("Purple grid: G's manifold" in c.value for c in app.caption)
-    key, view = app.session_state["pg_manifold_cache"]
+    view = app.session_state["pg_manifold_cache"][3]  # ui.samples.aged's (ident, time, step, value)
     assert view["corners"].shape == (M.CELLS + 1, M.CELLS + 1, 2)
     _stop_all()

@@ -64,22 +64,21 @@ def note(run) -> str:
 
 def chart_traces(trainer, snap, probe, running: bool) -> list[dict] | None:
     """The layer's traces for a full frame of the samples chart, or None when it is off or
-    cannot be drawn for this run. Paused, the layer is computed for G as it is: the
-    snapshot's may be up to EVERY s older than its fakes."""
+    cannot be drawn for this run. Training, the snapshot's layer (the feed's hook made
+    it); else it is computed here, under the run's lock: paused, for G as it is (the
+    snapshot's may be up to EVERY s older than its fakes), and training without the
+    feed, at most once a second."""
     settings = feed_settings()
     if settings is None or note(trainer.run):
         return None
     extra = snap.extra if isinstance(snap.extra, dict) else {}
     view = extra.get("manifold") if running else None
     if view is None:
-        key = (id(trainer.run), trainer.run.step_count, settings["tear_factor"],
-               None if probe is None else tuple(float(v) for v in probe))
-        cached = st.session_state.get("pg_manifold_cache")
-        if cached is None or cached[0] != key:
-            view = trainer.with_models(lambda run: compute(run, probe, settings["tear_factor"]))
-            cached = (key, view)
-            st.session_state["pg_manifold_cache"] = cached
-        view = cached[1]
+        from ui.samples import aged  # torch: pages only, not the server's first import
+        tear = settings["tear_factor"]
+        ident = (id(trainer.run), tear, None if probe is None else tuple(float(v) for v in probe))
+        view = aged("pg_manifold_cache", ident, trainer.run.step_count, 4 * EVERY if running else None,
+                    lambda: trainer.with_models(lambda run: compute(run, probe, tear)))
     return PM.traces(view)
 
 
