@@ -10,7 +10,9 @@ Prints:
      moved probe marker.
 Targets (issue 5): >= 4 Hz, >= 70 %, p95 <= 150 ms.
 
-    .venv/bin/python benchmarks/ui_speed.py [--seconds 10] [--presses 20]
+    .venv/bin/python benchmarks/ui_speed.py [--seconds 10] [--presses 20] [--manifold]
+
+--manifold measures with the manifold layer on (G's warped latent grid, issue 19).
 """
 from __future__ import annotations
 
@@ -129,6 +131,17 @@ def measure_live(page, proc, seconds: float) -> float:
     return ui_rate
 
 
+def manifold_on(page) -> None:
+    """Switch the manifold layer on in the sidebar's Display options."""
+    exp = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text="Display")
+    exp.locator("summary").click()
+    exp.get_by_text("G's manifold").click()
+    page.get_by_text("Purple grid: G's manifold").first.wait_for()
+    page.wait_for_function("""() => { const p = document.querySelector('.st-key-pg_samples .js-plotly-plot');
+        return p && p.data && p.data.some(d => d.name === 'manifold grid'); }""")
+    print("manifold layer:           on")
+
+
 def measure_levers(page, presses: int) -> None:
     """Paused: lever key presses, timed to the browser's preview and to the server's frame."""
     page.get_by_role("button", name="Pause", exact=True).click()
@@ -161,6 +174,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--presses", type=int, default=20)
+    ap.add_argument("--manifold", action="store_true", help="with the manifold layer on")
     args = ap.parse_args()
     from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop_process
     from playwright.sync_api import sync_playwright
@@ -178,6 +192,8 @@ def main() -> int:
             page.set_default_timeout(90_000)
             page.goto(url)
             page.locator(".st-key-pg_samples .js-plotly-plot").wait_for()
+            if args.manifold:
+                manifold_on(page)
             ui_rate = measure_live(page, proc, args.seconds)
             measure_levers(page, args.presses)
             page.screenshot(path=str(ARTIFACTS / "ui_speed_final.png"), full_page=True)

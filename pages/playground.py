@@ -14,7 +14,7 @@ import torch
 
 from gan_core import plots, probes
 from ui import controls as C
-from ui import detector_panel, live_chart, live_feed
+from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer
 from ui import run_control as R
 from ui import run_files
 from ui import samples as V
@@ -168,7 +168,8 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
                              probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                              sweep_dims=dims, highlight=sel or None,
                              uirevision=f"samples-{static['cfg']}",
-                             title=live_feed.title(snap.step, language()), colorbar=False)
+                             title=live_feed.title(snap.step, language()), colorbar=False,
+                             manifold=manifold_layer.chart_traces(trainer, snap, z, running))
     st.session_state["pg_samples_trace"] = fig["layout"]["meta"]["fake_trace"]
     _draw_samples(fig, snap.step, extra.get("levers"), (z, dims, c) if running else None)
     if with_levers:
@@ -182,7 +183,8 @@ def _draw_samples(fig, step: int, levers, probe) -> None:
     fast, live = (), None
     if probe is not None:
         z, dims, c = probe
-        fast = ("generated", "selected", "probe G(z)", *(plots.sweep_name(d) for d in dims))
+        fast = ("generated", "selected", "probe G(z)", *(plots.sweep_name(d) for d in dims),
+                *manifold_layer.PM.NAMES)
         live = _feed(z, dims, c)
         if live is not None:
             live["step"] = step
@@ -209,6 +211,7 @@ def samples_notes(trainer) -> None:
     elif st.session_state.get("pg_show_field", True):
         st.caption(T.field_legend(trainer.run.variant.uses_labels,
                                   tr(probes.score_label(trainer.run))))
+    manifold_layer.legend(trainer.run)
 
 
 # --------------------------------------------------------------------------- latent space
@@ -270,6 +273,7 @@ def main() -> None:
     st.markdown(T.intro())
     R.first_visit()
     budget = sidebar_ui()
+    drawing.draw_panel()  # before the run is built: a drawing is its data
     trainer = R.sync_trainer()
     if trainer is None:
         return

@@ -167,7 +167,7 @@ def target_ui() -> str:
     two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
     name = st.selectbox(t("controls.target_a" if two else "controls.target"), names,
                         **bound("target"),
-                        format_func=lambda n: t("controls.custom") if n == CUSTOM else n,
+                        format_func=lambda n: t("draw.custom_option") if n == CUSTOM else n,
                         help=t("controls.target_a.help" if two else "controls.target.help"))
     if name in TARGETS:
         st.caption(("A: " if two else "") + t_data("target", name, TARGETS[name].description))

@@ -57,6 +57,7 @@ BUNDLES = {
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
+    "draw_points": ("spray.js", "draw_points.js"),
 }
 
 

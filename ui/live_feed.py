@@ -44,7 +44,8 @@ class Feed:
     def __init__(self, run_id: str, registry=None):
         self.run_id = run_id
         self._registry = registry
-        self.settings = {"z": None, "dims": (), "c": None, "highlight": ()}
+        self.settings = {"z": None, "dims": (), "c": None, "highlight": (), "manifold": None}
+        self._manifold_memo: dict = {}  # ui.manifold_layer.feed_view's throttle
 
     def trainer(self):
         reg = self._registry or run_registry.server()
@@ -56,12 +57,18 @@ class Feed:
             trainer.snapshot_extra = self._extra
 
     def _extra(self, run):
-        return probe_extra(self.settings, run)
+        out, settings = probe_extra(self.settings, run), self.settings
+        if settings["manifold"] is not None:  # the manifold layer (ui.manifold_layer)
+            from ui import manifold_layer
+            out = {**(out or {}), "manifold": manifold_layer.feed_view(
+                run, settings, self._manifold_memo)}
+        return out
 
-    def update(self, z, dims, c, highlight, lang: str = i18n.DEFAULT) -> None:
+    def update(self, z, dims, c, highlight, lang: str = i18n.DEFAULT, manifold=None) -> None:
         new = {"z": None if z is None else tuple(float(v) for v in z),
                "dims": tuple(int(d) for d in dims), "c": None if c is None else int(c),
-               "highlight": tuple(int(i) for i in highlight), "lang": lang}
+               "highlight": tuple(int(i) for i in highlight), "lang": lang,
+               "manifold": manifold}
         self.settings = new  # one assignment: the training thread sees old or new
         trainer = self.trainer()
         if trainer is not None:
@@ -147,6 +154,9 @@ def frame(feed: Feed, since: str = "") -> dict | None:
     highlight = [i for i in feed.settings["highlight"] if i < len(snap.fake)]
     moving = plots.moving_traces(snap.fake, probe=extra.get("probe"), sweeps=extra.get("sweeps"),
                                  sweep_dims=extra.get("dims"), highlight=highlight)
+    if "manifold" in extra:
+        from gan_core.plots import manifold as layer
+        moving.update(layer.moving(extra["manifold"]))
     return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step, feed.settings.get("lang", i18n.DEFAULT)),
             "z": extra.get("z"),
             "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()}}
@@ -200,7 +210,9 @@ def chart_live(run_id, z, dims, c, highlight, every: float) -> dict | None:
     if not live_mode() or run_id is None:
         return None
     token = st.session_state[TOKEN] = register(run_id, st.session_state.get(TOKEN))
-    update(token, z=z, dims=dims, c=c, highlight=highlight, lang=language())
+    from ui import manifold_layer
+    update(token, z=z, dims=dims, c=c, highlight=highlight, lang=language(),
+           manifold=manifold_layer.feed_settings())
     return {"url": url(token), "every": float(every)}
 
 

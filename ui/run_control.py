@@ -15,11 +15,9 @@ from gan_core.i18n import Msg
 from ui import controls as C
 from ui import model_source
 from ui import session as S
-from ui.samples import clear_selection
 from ui.i18n import t, tr
+from ui.samples import clear_selection
 from ui.sync import plan_sync
-
-NEEDS_CSV = "run_control.needs_csv"  # catalogue key
 
 
 def _points(cfg):
@@ -48,7 +46,7 @@ def sync_trainer():
         except ValueError as err:
             st.error(t("run_control.cannot_live", fields=", ".join(plan.live), error=err))
     if (plan.reset or plan.ask) and desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(t(NEEDS_CSV))
+        st.info(t("draw.needs_points"))
     elif plan.reset:
         _rebuild(trainer, desired)
     elif plan.ask:
@@ -67,7 +65,7 @@ def _rebuild(trainer, desired) -> None:
 
 def _first_trainer(desired):
     if desired.target == C.CUSTOM and _points(desired) is None:
-        st.info(t(NEEDS_CSV))
+        st.info(t("draw.needs_points"))
         return None
     freed = S.run_was_freed()
     try:

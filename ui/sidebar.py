@@ -8,6 +8,7 @@ import streamlit as st
 from gan_core.i18n import Msg
 
 from ui import controls as C
+from ui import manifold_layer
 from ui import run_control as R
 from ui import run_files
 from ui import session as S
@@ -32,6 +33,7 @@ def display_ui() -> None:
     with st.expander(t("sidebar.display"), expanded=False, key="pg_exp_display"):
         st.toggle(t("sidebar.show_field"), value=True, key="pg_show_field", **KEPT)
         st.toggle(t("sidebar.show_arrows"), value=False, key="pg_show_arrows", **KEPT)
+        manifold_layer.toggle_ui()
         st.toggle(t("sidebar.show_sweeps"), value=True, key="pg_show_sweeps", **KEPT)
         st.select_slider(t("sidebar.refresh"), [0.1, 0.2, 0.25, 0.5, 1.0], value=0.1,
                          key="pg_refresh", **KEPT)

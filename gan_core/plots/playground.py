@@ -28,7 +28,7 @@ def samples_figure(real, fake, fake_colours, bounds, **kw) -> go.Figure:
 def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples",
                  field=None, arrows=None, probe=None, sweeps=None, sweep_dims=None,
                  highlight=None, title: str = "", height: int = 480,
-                 colorbar: bool = True) -> dict:
+                 colorbar: bool = True, manifold=None) -> dict:
     """The samples figure as plain {"data", "layout"} dicts: the live view sends it
     several times a second, and a go.Figure deep-copies every array twice on the way.
 
@@ -36,12 +36,15 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     or None; arrows: (start (M, 2), vector (M, 2)) already scaled; probe (2,);
     sweeps (L, S, 2) with sweep_dims naming each lever's index (for its colour);
     highlight: indices into fake to ring (linked selection); colorbar: False leaves the
-    field's scale to a caption (a colorbar is redrawn, and measured, on every live frame)."""
+    field's scale to a caption (a colorbar is redrawn, and measured, on every live frame);
+    manifold: the manifold layer's traces (gan_core.plots.manifold.traces), drawn under
+    the samples."""
     moving = moving_traces(fake, probe=probe, sweeps=sweeps, sweep_dims=sweep_dims,
                            highlight=highlight)
     data = []
     if field is not None:
         data.append(_field_trace(field, colorbar))
+    data += manifold or []
     data.append(dict(type="scattergl", x=f32(real[:, 0]), y=f32(real[:, 1]), mode="markers",
                      name="real", hoverinfo="skip",
                      marker=dict(size=3, color=REAL_GREY)))
@@ -56,8 +59,10 @@ def samples_spec(real, fake, fake_colours, bounds, *, uirevision: str = "samples
     data += _sweep_traces(moving, sweep_dims)
     if probe is not None:
         data.append(_probe_trace(moving["probe G(z)"]))
-    return {"data": data, "layout": _samples_layout(bounds, uirevision, title, height,
-                                                    field is not None, colorbar)}
+    layout = _samples_layout(bounds, uirevision, title, height, field is not None, colorbar)
+    # read back by the page to map selections onto trace numbers
+    layout["meta"] = {"fake_trace": next(i for i, t in enumerate(data) if t.get("name") == "generated")}
+    return {"data": data, "layout": layout}
 
 
 def _sweep_traces(moving: dict, sweep_dims) -> list[dict]:
@@ -71,9 +76,6 @@ def _sweep_traces(moving: dict, sweep_dims) -> list[dict]:
 
 def _samples_layout(bounds, uirevision, title, height, has_field: bool, colorbar: bool) -> dict:
     layout = square_axes(bounds, uirevision, title, height)
-    # read back by the page to map selections onto trace numbers: a fake's index
-    # survives the shift when the field trace is present
-    layout["meta"] = {"fake_trace": 1 + has_field}
     if has_field and colorbar:
         layout["margin"] = dict(layout["margin"], b=layout["margin"]["b"] + COLORBAR_MARGIN)
     return layout

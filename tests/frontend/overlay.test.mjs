@@ -64,3 +64,18 @@ test('paintOverlay draws lines and markers in pixels, clipped to the plot area',
   assert.deepEqual(star[0].slice(1).map(Math.round), [60, 36]);  // the tip, 9 px up from (60, 45)
   assert.equal(names.at(-1), 'restore');
 });
+
+test('paintOverlay breaks a line at NaN, fills toself pieces, and skips a zero-width stroke', () => {
+  const ctx = recorder();
+  paintOverlay(ctx, [{mode: 'lines', fill: 'toself', fillcolor: 'purple', line: {width: 0},
+                      xs: [0, 1, 1, NaN, 5, 6, 6], ys: [0, 0, 1, NaN, 2, 2, 3]}], area);
+  const c = ctx.calls, names = c.map(x => x[0]);
+  assert.deepEqual(c.filter(x => x[0] === 'moveTo'), [['moveTo', 10, 70], ['moveTo', 60, 50]]);
+  assert.equal(c.filter(x => x[0] === 'lineTo').length, 4);  // none to or from the gap
+  assert.ok(c.some(x => x[0] === 'set fillStyle' && x[1] === 'purple'));
+  assert.ok(names.includes('fill'));
+  assert.ok(!names.includes('stroke'));  // width 0: the shading has no outline
+  const lined = recorder();
+  paintOverlay(lined, [{mode: 'lines', xs: [0, 1], ys: [0, 1]}], area);
+  assert.ok(lined.calls.some(x => x[0] === 'stroke') && !lined.calls.some(x => x[0] === 'fill'));
+});

@@ -174,6 +174,9 @@ async function pollFeed(div, key) {
   }
 }
 
+// The probe and the lever sweeps: what the lever preview draws while the sliders lead.
+function leverTrace(name) { return name === 'probe G(z)' || / sweep$/.test(name || ''); }
+
 // A live frame is drawn on the 2-D overlay, fakes included, and Plotly's WebGL copies of
 // the moving traces are hidden until the next full draw. Redrawing the WebGL canvas
 // instead made the browser read it back on every frame (software compositing, as in
@@ -184,16 +187,17 @@ function liveDraw(div, f, key) {
   // The sliders moved since the server last heard of them: the lever preview has drawn the
   // probe and sweeps for where they are now, so keep those.
   const stale = lv && f.z && sliderZ(lv.prefix, lv.z).some((v, i) => Math.abs(v - f.z[i]) > 1e-3);
-  const points = [], curves = [];
+  // In the figure's order (the manifold layer under the fakes); the levers' traces last.
+  const items = [], curves = [];
   drawnTraces(div).forEach((t) => {
     const tr = f.traces[t.name || ''];
     if (!tr) return;
     const item = Object.assign({}, t, {xs: column(tr.x), ys: column(tr.y)});
-    (t.type === 'scattergl' ? points : curves).push(item);
+    (leverTrace(t.name) ? curves : items).push(item);
   });
-  if (!hideGl(div, new Set(points.map(t => t.name)))) return;
-  div.__liveItems = points;
-  if (!drawOverlay(div, points.concat(stale && div.__preview ? div.__preview : curves))) return;
+  if (!hideGl(div, new Set(items.filter(t => t.type === 'scattergl').map(t => t.name)))) return;
+  div.__liveItems = items;
+  if (!drawOverlay(div, items.concat(stale && div.__preview ? div.__preview : curves))) return;
   setTitle(div, f.title);
   recordDraw({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
 }

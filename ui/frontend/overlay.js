@@ -42,13 +42,22 @@ export function paintOverlay(ctx, traces, area) {
   ctx.restore();
 }
 
+// A line breaks at a NaN (Plotly's gaps), and a trace with fill 'toself' fills each
+// piece (the manifold's cells), as Plotly draws them.
 function paintLine(ctx, t, area) {
   const xs = t.xs, ys = t.ys;
-  ctx.strokeStyle = (t.line && t.line.color) || '#333';
-  ctx.lineWidth = (t.line && t.line.width) || 2;
   ctx.beginPath();
-  for (let k = 0; k < xs.length; k++)
-    if (k === 0) ctx.moveTo(area.x(xs[k]), area.y(ys[k])); else ctx.lineTo(area.x(xs[k]), area.y(ys[k]));
+  let pen = false;
+  for (let k = 0; k < xs.length; k++) {
+    if (!Number.isFinite(xs[k]) || !Number.isFinite(ys[k])) { pen = false; continue; }
+    if (pen) ctx.lineTo(area.x(xs[k]), area.y(ys[k]));
+    else { ctx.moveTo(area.x(xs[k]), area.y(ys[k])); pen = true; }
+  }
+  if (t.fill === 'toself' && t.fillcolor) { ctx.fillStyle = t.fillcolor; ctx.fill(); }
+  const width = t.line && t.line.width !== undefined ? t.line.width : 2;
+  if (width <= 0) return;
+  ctx.strokeStyle = (t.line && t.line.color) || '#333';
+  ctx.lineWidth = width;
   ctx.stroke();
 }
 
