@@ -32,16 +32,15 @@ ALLOWED = {
     ("ui/controls.py", "B: "),
 }
 
-MIGRATED = ["app.py", "pages/playground.py", "ui/controls.py", "ui/detector_panel.py",
-            "ui/i18n.py", "ui/run_control.py", "ui/run_files.py", "ui/samples.py",
-            "ui/session.py", "ui/sidebar.py", "ui/sync.py", "ui/texts.py", "ui/widgets.py",
-            "ui/live_chart.py", "ui/live_feed.py", "ui/timeline_data.py",
-            "pages/levers.py", "ui/lever_state.py", "ui/model_source.py", "pages/timeline.py"]
 # Known gaps: pages (and the ui modules only they use) not moved to the catalogue yet.
 # Each must still fail the scan (strict xfail), so this list shrinks as they are migrated.
 NOT_YET = ["pages/mapping.py", "pages/discriminator.py",
            "pages/compare.py",
            "ui/compare_state.py", "ui/warmup.py"]
+# Every other page and ui module is scanned: a new file is held to the catalogue from the start.
+MIGRATED = sorted({"app.py", *(str(p.relative_to(ROOT)) for p in
+                                [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")])}
+                  - set(NOT_YET) - {"ui/__init__.py"})
 
 WORD = re.compile(r"[A-Za-z]{2,}")
 MARKUP = re.compile(r"<[^>]*>|:material/[a-z_]+:|&[a-z]+;")
