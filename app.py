@@ -27,6 +27,7 @@ if __name__ != "__main__":
     warmup.start()  # torch & co. load while the server starts, not in the first session
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
+    from ui.projector import projector_ui
     from ui.warmup import first_paint
 
     here = Path(__file__).parent
@@ -39,4 +40,5 @@ else:
              if (here / path).exists()]
     page = st.navigation(pages)  # the menu first: a fresh server would list pages/ files
     first_paint()  # waits (with a spinner) for the warm-up's imports
+    projector_ui()  # a sidebar toggle on every page, kept in the URL
     page.run()

@@ -6,6 +6,7 @@ import {followSliders, plans, recordDraw, sliderZ} from './page.js';
 import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onSelection,
         overlayHost, plotArea, plotlyLoaded, plotted, purge, react, setGlOpacities, setGlPositions,
         setTitle, showSvgTraces, whenPlotly} from './plotly_adapter.js';
+import {projectorLayout, projectorTrace} from './projector.js';
 
 // Lever preview on a 2-D samples chart: as the sliders move, the browser runs G on the
 // probe and the sweeps and moves those traces, before the server's rerun arrives.
@@ -83,6 +84,7 @@ function drawOverlay(div, traces) {
 function fastDraw(div, d) {
   const full = div.__full, fast = d.fast || [];
   if (!full || !fast.length || !plotlyLoaded()) return false;
+  if (!!d.projector !== full.projector) return false;  // projector mode restyles everything
   const objs = d.traces.map(d.obj), names = objs.map(o => o.name || '');
   if (names.join('\u0001') !== full.names.join('\u0001')) return false;
   if (layoutKey(JSON.parse(d.text(d.layout))) !== full.layoutKey) return false;
@@ -217,14 +219,17 @@ function cachedFrame(data, setStateValue) {
   if (missing) return null;
   const obj = (it) => { const e = cache.get(it.h); if (!e.o) e.o = JSON.parse(e.t); return e.o; };
   return {traces: data.traces, layout: data.layout, config: data.config, select: data.select,
-          key: data.key, obj: obj, fast: data.fast, live: data.live, text: (it) => cache.get(it.h).t};
+          key: data.key, obj: obj, fast: data.fast, live: data.live, projector: !!data.projector,
+          text: (it) => cache.get(it.h).t};
 }
 
 // A full draw with Plotly.react; then() once it is on screen. t0: when the frame's draw
 // began (the fast path's try included), for the timings.
 function fullDraw(div, d, t0, then) {
   div.__drawing = true;
-  const objs = d.traces.map(d.obj), layoutObj = d.obj(d.layout);
+  // Projector mode draws restyled copies: the cache keeps the frame as the server sent it.
+  const objs = d.traces.map(d.obj).map(o => (d.projector ? projectorTrace(o) : o));
+  const layoutObj = d.projector ? projectorLayout(d.obj(d.layout)) : d.obj(d.layout);
   const config = Object.assign({displaylogo: false, responsive: true}, d.config || {});
   div.style.height = (layoutObj.height || 450) + 'px';  // strict containment needs a size
   // Plotly's default 'hide past div' measures every tick label on every draw (a fifth
@@ -233,7 +238,8 @@ function fullDraw(div, d, t0, then) {
     if (/^[xy]axis\d*$/.test(k) && layoutObj[k].ticklabeloverflow === undefined)
       layoutObj[k].ticklabeloverflow = 'allow';
   const full = {names: objs.map(o => o.name || ''), hashes: d.traces.map(it => it.h),
-                layoutKey: layoutKey(JSON.parse(d.text(d.layout)))};  // as sent: Plotly edits layoutObj
+                layoutKey: layoutKey(JSON.parse(d.text(d.layout))),  // as sent: Plotly edits layoutObj
+                projector: d.projector};
   react(div, objs, layoutObj, config).then(() => {
     div.__drawing = false;
     div.__full = full;  // what the fast path may patch

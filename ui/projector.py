@@ -1,0 +1,67 @@
+"""Projector mode, for classrooms: larger text, thicker points and high-contrast colours on
+every page. A sidebar toggle drawn by app.py (so every page has it) under the session key
+`gl_projector`, kept in the URL as `projector=1` on whichever page is open (Streamlit clears
+the query string on a page switch, so each page writes it back).
+
+The page's own text is restyled by CSS (Streamlit sizes its text in rem, so a larger root
+font scales it all); the live charts are restyled in the browser
+(ui/frontend/projector.js), which reads the flag `ui.live_chart.live_plotly` sends. Charts
+drawn with plain `st.plotly_chart` get the CSS only: larger, black text, not thicker points.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.playground_link import PROJECTOR, flag
+from ui.i18n import t
+
+KEY = "gl_projector"
+READ_KEY = "gl_projector_read"
+SEEN_KEY = "gl_projector_seen"
+CSS = """<style>
+html { font-size: 20px !important; }
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] {
+  background: #ffffff !important; color: #000000 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .stMarkdown, .stMarkdown * {
+  color: #000000 !important; opacity: 1 !important; }
+[data-testid="stWidgetLabel"] p { font-weight: 600 !important; }
+[data-testid="stExpander"] details, [data-testid="stVerticalBlockBorderWrapper"] {
+  border-color: #000000 !important; }
+.js-plotly-plot .main-svg text { fill: #000000 !important; font-weight: 600 !important; }
+</style>"""
+
+
+def on() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def _read_url() -> None:
+    """The URL's `projector=` once per session, before the toggle draws. A value that is
+    not on/off is left for the Playground's link check to name, then dropped."""
+    ss = st.session_state
+    if ss.get(READ_KEY):
+        return
+    ss[READ_KEY] = True
+    raw = st.query_params.get(PROJECTOR)
+    value = flag(raw) if raw is not None else None
+    if value is not None:
+        ss[KEY] = value
+
+
+def _write_url() -> None:
+    params = st.query_params
+    if on():
+        if params.get(PROJECTOR) != "1":
+            params[PROJECTOR] = "1"
+    elif PROJECTOR in params and st.session_state.get(SEEN_KEY):
+        del params[PROJECTOR]
+    st.session_state[SEEN_KEY] = True  # a bad value survives one run, to be named
+
+
+def projector_ui() -> None:
+    """The toggle, the URL and the page's CSS: call once per run from app.py."""
+    _read_url()
+    st.sidebar.toggle(t("link.projector"), key=KEY, help=t("link.projector_help"))
+    _write_url()
+    if on():
+        st.html(CSS)
