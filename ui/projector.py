@@ -28,6 +28,13 @@ html { font-size: 20px !important; }
 [data-testid="stExpander"] details, [data-testid="stVerticalBlockBorderWrapper"] {
   border-color: #000000 !important; }
 .js-plotly-plot .main-svg text { fill: #000000 !important; font-weight: 600 !important; }
+/* the Playground's row of seven buttons must still read at 1280 px: 16 px labels that wrap */
+[data-testid="stMain"] [data-testid="stButton"] button,
+[data-testid="stMain"] [data-testid="stDownloadButton"] button { padding-left: 0.3rem; padding-right: 0.3rem; }
+[data-testid="stMain"] [data-testid="stButton"] button *,
+[data-testid="stMain"] [data-testid="stDownloadButton"] button * {
+  font-size: 16px !important; white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
 </style>"""
 
 

@@ -3,7 +3,7 @@
 import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
-import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onSelection,
+import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onRelayout, onSelection,
         overlayHost, plotArea, plotlyLoaded, plotted, purge, react, setGlOpacities, setGlPositions,
         setTitle, showSvgTraces, whenPlotly} from './plotly_adapter.js';
 import {projectorLayout, projectorTrace} from './projector.js';
@@ -200,6 +200,19 @@ function liveDraw(div, f, key) {
   recordDraw({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
 }
 
+// Projector mode, paused: Plotly draws WebGL points above SVG traces, and the thicker
+// points buried the probe star and the sweeps. They are painted on the overlay instead,
+// as while training, and again after each pan or zoom.
+const ON_TOP = /^probe G\(z\)$| sweep$/;
+
+function projectorOverlay(div) {
+  if (!div.__full || !div.__full.projector || div.__liveItems || div.__preview) return;
+  const col = (v) => column(v) || (ArrayBuffer.isView(v) ? v : null);
+  const top = drawnTraces(div).filter(t => t.type === 'scatter' && ON_TOP.test(t.name || ''))
+    .map(t => Object.assign({}, t, {xs: col(t.x), ys: col(t.y)})).filter(t => t.xs && t.ys);
+  if (top.length) drawOverlay(div, top);
+}
+
 // Traces and layout arrive as {h: hash, t: JSON text}, or as {h} alone when the last
 // frame already brought that text (the real points, an unchanged field): the server
 // sends only what changed. One whose hash is unchanged keeps its parsed object, so
@@ -254,6 +267,11 @@ function fullDraw(div, d, t0, then) {
       div.__bound = true;
       onSelection(div, (points) => div.__setState('selection', {points: points}));
     }
+    if (!div.__relayoutBound) {
+      div.__relayoutBound = true;
+      onRelayout(div, () => projectorOverlay(div));
+    }
+    if (!d.live) projectorOverlay(div);
     then();
   }, () => { div.__drawing = false; });
 }
