@@ -35,6 +35,10 @@ html { font-size: 20px !important; }
 [data-testid="stMain"] [data-testid="stDownloadButton"] button * {
   font-size: 16px !important; white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
+/* st.metric in narrow columns (the inspectors): values that fit, labels that wrap */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 28px !important; }
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
 </style>"""
 
 
