@@ -100,3 +100,12 @@ def test_a_class_this_generator_lacks_is_refused_next_to_the_levers():
     app2 = _open({"target": "ring8", "variant": "cgan", "lvc": "5"})
     assert app2.session_state["pg_lv_class"] == 5
     assert app2.query_params["lvc"] in ("5", ["5"])
+
+
+def test_levers_follow_into_the_url_and_out_of_range_values_are_said():
+    app = _open({"target": "spiral", "variant": "nsgan", "prior": "uniform", "lv": "2.5,0.5"})
+    assert "outside this generator's range [-1, 1]" in _warnings(app)
+    assert app.session_state["pg_lv_0"] == 1.0  # moved to the edge, not dropped
+    assert app.query_params["lv"] in ("1,0.5", ["1,0.5"])
+    app.slider(key="pg_lv_1").set_value(-0.25).run()
+    assert app.query_params["lv"] in ("1,-0.25", ["1,-0.25"])
