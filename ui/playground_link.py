@@ -98,18 +98,20 @@ def restore_ui() -> None:
     notes_ui()
 
 
-def _lever_notes(spec, values: list, lever_class) -> list[str]:
+def _lever_notes(spec, values: list, lever_class) -> list[tuple[str, dict]]:
+    """(message key, fields) for each way the link's levers do not fit this generator:
+    kept as keys, so a language switch translates them too."""
     notes = []
     if len(values) > spec.dim:
-        notes.append(t("link.lever_count", field=PL.LEVERS, n=len(values), dim=spec.dim))
+        notes.append(("link.lever_count", {"n": len(values), "dim": spec.dim}))
     outside = sum(1 for v in values[:spec.dim] if v is not None and not spec.lo <= v <= spec.hi)
     if outside:
-        notes.append(t("link.lever_clipped", field=PL.LEVERS, n=outside, lo=spec.lo, hi=spec.hi))
+        notes.append(("link.lever_clipped", {"n": outside, "lo": spec.lo, "hi": spec.hi}))
     if lever_class is not None and lever_class < spec.n_classes:
         st.session_state["pg_lv_class"] = lever_class
     elif lever_class is not None:
-        notes.append(t("link.class_range", field=PL.LEVER_CLASS, value=lever_class,
-                       n=spec.n_classes))
+        notes.append(("link.class_range", {"field": PL.LEVER_CLASS, "value": lever_class,
+                                           "n": spec.n_classes}))
     return notes
 
 
@@ -123,8 +125,8 @@ def check_levers(spec) -> None:
         ss[LEVER_NOTES_KEY] = _lever_notes(spec, *pending)
     if ss.get(NOTES_KEY) is None:
         ss.pop(LEVER_NOTES_KEY, None)
-    for note in ss.get(LEVER_NOTES_KEY) or []:
-        st.warning(note)
+    for key, fields in ss.get(LEVER_NOTES_KEY) or []:
+        st.warning(t(key, **{"field": PL.LEVERS, **fields}))
 
 
 # --------------------------------------------------------------------------- keeping the URL
