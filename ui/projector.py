@@ -28,6 +28,11 @@ html { font-size: 20px !important; }
 [data-testid="stExpander"] details, [data-testid="stVerticalBlockBorderWrapper"] {
   border-color: #000000 !important; }
 .js-plotly-plot .main-svg text { fill: #000000 !important; font-weight: 600 !important; }
+/* plain st.plotly_chart figures (the live charts are restyled in the browser instead):
+   a little larger, as far as Plotly's own layout, measured at the smaller size, allows */
+.stPlotlyChart .main-svg .xtick text, .stPlotlyChart .main-svg .ytick text,
+.stPlotlyChart .main-svg .gtitle, .stPlotlyChart .main-svg .xtitle,
+.stPlotlyChart .main-svg .ytitle { font-size: 15px !important; }
 /* the Playground's row of seven buttons must still read at 1280 px: 16 px labels that wrap */
 [data-testid="stMain"] [data-testid="stButton"] button,
 [data-testid="stMain"] [data-testid="stDownloadButton"] button { padding-left: 0.3rem; padding-right: 0.3rem; }
