@@ -91,6 +91,12 @@ def _set_up(page) -> None:
     page.locator(".st-key-pg_lv_1 input").focus()
     page.keyboard.press("End")
     _wait(page, lambda: (_lever(page, 0), _lever(page, 1)) == (0.2, 3.0), 30, "the levers moved")
+    # The server has them once the URL does: a click elsewhere before that (a slider sends
+    # its value after a short debounce) would redraw the lever where the server had it.
+    page.locator(".st-key-pg_lv_0 input").focus()  # a blur, as a click elsewhere would
+    lv = _wait(page, lambda: _params(page.url).get("lv") == "0.2,3" or None, 30,
+               f"the levers in the URL (server: {_params(page.url).get('lv')})")
+    assert lv
     page.locator('[data-testid="stSidebar"] .st-key-gl_projector label').click()
     _idle(page)
 
@@ -98,8 +104,13 @@ def _set_up(page) -> None:
 def _copy(page) -> str:
     """Copy link, once the URL holds the whole setup; what the clipboard got (or, if the
     browser refused it, the field the button fills)."""
-    _wait(page, lambda: all(_params(page.url).get(k) == v for k, v in WANT.items()), 60,
-          f"the URL to hold {WANT}")
+    def missing() -> dict:
+        have = _params(page.url)
+        return {k: (have.get(k), v) for k, v in WANT.items() if have.get(k) != v}
+    try:
+        _wait(page, lambda: not missing(), 60, f"the URL to hold {WANT}")
+    except BaseException as err:
+        raise AssertionError(f"the URL lacks {missing()} (have, want): {page.url} ({err})") from None
     page.locator(".gl-copy-link button").click()
     root = page.locator(".gl-copy-link")
     _wait(page, lambda: root.get_attribute("data-copied") in ("0", "1"), 20, "the copy to finish")

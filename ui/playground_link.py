@@ -16,6 +16,7 @@ import streamlit as st
 
 from gan_core import playground_link as PL
 from ui import controls as C
+from ui import projector
 from ui.i18n import t
 
 LESSON_KEY = "gl_lesson"
@@ -23,7 +24,9 @@ READ_KEY = "pg_link_read"  # the URL was read in this session (once: later it is
 NOTES_KEY = "pg_link_notes"  # (applied summary or None, [Problem]) until dismissed
 PENDING_KEY = "pg_link_levers"  # (values, class) of the link's levers, checked once the run exists
 LEVER_NOTES_KEY = "pg_link_lever_notes"  # what that check found, shown by the levers
-MANAGED = (*PL.CONFIG_FIELDS, PL.LEVERS, PL.LEVER_CLASS, PL.LESSON)
+# projector too: a fragment's rerun starts from the query string its request carried, which
+# can predate the toggle's write; its own write must not drop `projector=1` then.
+MANAGED = (*PL.CONFIG_FIELDS, PL.LEVERS, PL.LEVER_CLASS, PL.LESSON, PL.PROJECTOR)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -55,7 +58,7 @@ def _summary(cfg) -> str:
 def _drop_unknown() -> None:
     """Refused keys the sync would never rewrite leave the URL, so a copied link is clean."""
     for key in list(st.query_params):
-        if key not in MANAGED and key not in PL.NOT_OURS and key != PL.PROJECTOR:
+        if key not in MANAGED and key not in PL.NOT_OURS:
             del st.query_params[key]
 
 
@@ -142,22 +145,23 @@ def _levers(trainer) -> tuple[list, int | None]:
 
 
 def wanted(trainer) -> dict:
-    """The query parameters this session's setup needs (projector and language aside)."""
+    """The query parameters this session's setup needs (the language aside)."""
     z, c = _levers(trainer)
-    return PL.encode(C.session_config(), z, c, st.session_state.get(LESSON_KEY))
+    return PL.encode(C.session_config(), z, c, st.session_state.get(LESSON_KEY), projector.on())
 
 
 def sync_url(trainer) -> None:
-    """Bring the URL's Playground keys in line with the setup; only when they differ, so a
-    rerun that changed nothing sends nothing."""
+    """Bring the URL's Playground keys in line with the setup; only when the browser's
+    differ, so a rerun that changed nothing sends nothing."""
     want = wanted(trainer)
     params = st.query_params
-    have = {k: params.get(k) for k in params if k in MANAGED}
+    have = {k: v for k, v in projector.browser_query().items() if k in MANAGED}
     if have == want:
         return
-    for key in have.keys() - want.keys():
-        del params[key]
-    params.update({k: v for k, v in want.items() if have.get(k) != v})
+    for key in (have.keys() | set(params)) - want.keys():
+        if key in MANAGED and key in params:
+            del params[key]
+    params.update(want)  # sent even when the server's copy already holds it
 
 
 # --------------------------------------------------------------------------- copying it

@@ -64,12 +64,29 @@ def _read_url() -> None:
         ss[KEY] = value
 
 
+def browser_query() -> dict:
+    """The query parameters the browser's URL holds (last value per key), as far as this
+    run knows: the query string the browser sent with its request, or the one this run
+    sent since. `st.query_params` is the server's copy, which a write from a run cut short
+    by the next one can leave ahead of the browser's URL: comparing with it, that write
+    would never be sent again."""
+    from urllib.parse import parse_qs
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    qs = getattr(ctx, "query_string", None)
+    if not isinstance(qs, str):
+        return {k: st.query_params.get(k) for k in st.query_params}
+    return {k: v[-1] for k, v in parse_qs(qs, keep_blank_values=True).items()}
+
+
 def _write_url() -> None:
-    params = st.query_params
+    params, shown = st.query_params, browser_query().get(PROJECTOR)
     if on():
-        if params.get(PROJECTOR) != "1":
+        if shown != "1":
             params[PROJECTOR] = "1"
-    elif PROJECTOR in params and st.session_state.get(SEEN_KEY):
+    elif shown is not None and st.session_state.get(SEEN_KEY):
+        params[PROJECTOR] = "0"  # sends the query string even if the server's copy lacks it
         del params[PROJECTOR]
     st.session_state[SEEN_KEY] = True  # a bad value survives one run, to be named
 
