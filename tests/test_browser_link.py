@@ -75,8 +75,21 @@ def _lever(page, i: int) -> float:
     return round(float(page.locator(f".st-key-pg_lv_{i} input").input_value()), 4)
 
 
+def _levers(page) -> None:
+    page.locator(".st-key-pg_lv_0 input").focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")  # 4 steps of 0.05
+    page.locator(".st-key-pg_lv_1 input").focus()
+    page.keyboard.press("End")
+    page.locator(".st-key-pg_lv_0 input").focus()  # a blur, as a click elsewhere would
+    _wait(page, lambda: (_lever(page, 0), _lever(page, 1)) == (0.2, 3.0), 30, "the levers moved")
+    _idle(page)
+
+
 def _set_up(page) -> None:
-    """The setup of WANT, made with the page's own widgets."""
+    """The setup of WANT, made with the page's own widgets: the levers first (they keep
+    their values through the new runs the settings below build)."""
+    _levers(page)
     _choose(page, "cfg_target", "ring8")
     _choose(page, "cfg_variant", "wgan_gp")
     _number(page, "cfg_k_g", "2")
@@ -85,18 +98,6 @@ def _set_up(page) -> None:
     _expand(page, "Remedies")
     page.locator(".st-key-cfg_spectral_norm label").click()
     _idle(page)
-    page.locator(".st-key-pg_lv_0 input").focus()
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")  # 4 steps of 0.05
-    page.locator(".st-key-pg_lv_1 input").focus()
-    page.keyboard.press("End")
-    _wait(page, lambda: (_lever(page, 0), _lever(page, 1)) == (0.2, 3.0), 30, "the levers moved")
-    # The server has them once the URL does: a click elsewhere before that (a slider sends
-    # its value after a short debounce) would redraw the lever where the server had it.
-    page.locator(".st-key-pg_lv_0 input").focus()  # a blur, as a click elsewhere would
-    lv = _wait(page, lambda: _params(page.url).get("lv") == "0.2,3" or None, 30,
-               f"the levers in the URL (server: {_params(page.url).get('lv')})")
-    assert lv
     page.locator('[data-testid="stSidebar"] .st-key-gl_projector label').click()
     _idle(page)
 
