@@ -27,6 +27,12 @@ def _idle(page) -> None:
     page.wait_for_function(IDLE, timeout=120_000)
 
 
+def _url(page) -> str:
+    """The address bar as the page has it now (Playwright's page.url can lag behind a
+    history.replaceState, which is how Streamlit writes the query string)."""
+    return page.evaluate("() => window.location.href")
+
+
 def _params(url: str) -> dict:
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
 
@@ -106,12 +112,12 @@ def _copy(page) -> str:
     """Copy link, once the URL holds the whole setup; what the clipboard got (or, if the
     browser refused it, the field the button fills)."""
     def missing() -> dict:
-        have = _params(page.url)
+        have = _params(_url(page))
         return {k: (have.get(k), v) for k, v in WANT.items() if have.get(k) != v}
     try:
         _wait(page, lambda: not missing(), 60, f"the URL to hold {WANT}")
     except BaseException as err:
-        raise AssertionError(f"the URL lacks {missing()} (have, want): {page.url} ({err})") from None
+        raise AssertionError(f"the URL lacks {missing()} (have, want): {_url(page)} ({err})") from None
     page.locator(".gl-copy-link button").click()
     root = page.locator(".gl-copy-link")
     _wait(page, lambda: root.get_attribute("data-copied") in ("0", "1"), 20, "the copy to finish")
@@ -164,7 +170,7 @@ def test_a_copied_link_restores_the_setup_in_a_new_context(browser, app_url):
         _idle(page)
         shot(page, "link_restored_projector_1280x720")
         _check(page)
-        assert _params(page.url) == WANT  # and the URL still says so
+        assert _params(_url(page)) == WANT  # and the URL still says so
         page.locator(".st-key-pg_samples").scroll_into_view_if_needed()
         shot(page, "link_restored_chart_projector_1280x720")
     finally:
