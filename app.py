@@ -29,6 +29,7 @@ if __name__ != "__main__":
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
     from ui.i18n import language_ui, read_language, t, write_language
+    from ui.projector import projector_ui
     from ui.warmup import first_paint
 
     here = Path(__file__).parent
@@ -46,4 +47,5 @@ else:
     with st.sidebar:
         language_ui()  # on every page, under the menu
     first_paint()  # waits (with a spinner) for the warm-up's imports
+    projector_ui()  # a sidebar toggle on every page, kept in the URL
     page.run()

@@ -15,6 +15,7 @@ import torch
 from gan_core import plots, probes
 from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer
+from ui import playground_link as link
 from ui import run_control as R
 from ui import run_files
 from ui import samples as V
@@ -130,6 +131,7 @@ def levers_panel(trainer) -> None:
                      key="pg_lv_class", **C.KEPT)
     dims = lever_dims(spec)
     z = levers_ui(spec, dims)
+    link.sync_url(trainer)
     if _running(trainer):  # the chart's feed draws the probe while training
         _feed(z, dims, V.probe_class(spec))
     with st.expander(t("playground.levers.more")):
@@ -159,6 +161,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
     live_feed.fall_back_once()
     static, sel, running = V.static(trainer), V.selection_sync(), _running(trainer)
     spec = static["spec"]
+    link.check_levers(spec)  # a shared link's levers, against this generator's
     dims = V.shown_dims(spec) if spec is not None else []
     z, c = (V.probe_z(spec) if spec is not None else None), V.probe_class(spec)
     sweeps = dims if st.session_state.get("pg_show_sweeps", True) else []
@@ -271,6 +274,7 @@ def latent_column(trainer, refresh: float) -> None:
 def main() -> None:
     st.title(t("playground.title"))
     st.markdown(T.intro())
+    link.restore_ui()  # a shared link's setup, before the first visit opens a model
     R.first_visit()
     budget = sidebar_ui()
     drawing.draw_panel()  # before the run is built: a drawing is its data
@@ -279,6 +283,8 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
+    link.share_ui()
+    link.sync_url(trainer)
     mark_playground(trainer)  # the inspector pages then open on this run
     R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))

@@ -26,6 +26,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.io.json import to_json_plotly
 
+from ui import projector
+
 # The components' JavaScript and CSS: real files in ui/frontend, linted and unit-tested there.
 FRONTEND = Path(__file__).with_name("frontend")
 # An import of a sibling file, on one line or several (named imports only: eslint's rule).
@@ -53,11 +55,13 @@ def frontend_css(name: str) -> str:
 
 # Each component's files, in the order `frontend_js` joins them.
 BUNDLES = {
-    "live_plotly": ("plan.js", "overlay.js", "page.js", "plotly_adapter.js", "live_plotly.js"),
+    "live_plotly": ("plan.js", "overlay.js", "page.js", "plotly_adapter.js", "projector.js",
+                    "live_plotly.js"),
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
     "draw_points": ("spray.js", "draw_points.js"),
+    "copy_link": ("copy_link.js",),
 }
 
 
@@ -110,7 +114,8 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     items = only_changes(_sent(key), [to_json_plotly(t) for t in spec.get("data", [])]
                          + [to_json_plotly(spec.get("layout", {}))])
     data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
-            "config": config or {}, "key": key, "fast": list(fast), "live": live}
+            "config": config or {}, "key": key, "fast": list(fast), "live": live,
+            "projector": projector.on()}
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
     result = _component()(data=data, key=key, **_callbacks(key, select, on_select,

@@ -3,9 +3,10 @@
 import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
-import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onSelection,
+import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onRelayout, onSelection,
         overlayHost, plotArea, plotlyLoaded, plotted, purge, react, setGlOpacities, setGlPositions,
         setTitle, showSvgTraces, whenPlotly} from './plotly_adapter.js';
+import {projectorLayout, projectorTrace} from './projector.js';
 
 // Lever preview on a 2-D samples chart: as the sliders move, the browser runs G on the
 // probe and the sweeps and moves those traces, before the server's rerun arrives.
@@ -83,6 +84,7 @@ function drawOverlay(div, traces) {
 function fastDraw(div, d) {
   const full = div.__full, fast = d.fast || [];
   if (!full || !fast.length || !plotlyLoaded()) return false;
+  if (!!d.projector !== full.projector) return false;  // projector mode restyles everything
   const objs = d.traces.map(d.obj), names = objs.map(o => o.name || '');
   if (names.join('\u0001') !== full.names.join('\u0001')) return false;
   if (layoutKey(JSON.parse(d.text(d.layout))) !== full.layoutKey) return false;
@@ -202,6 +204,19 @@ function liveDraw(div, f, key) {
   recordDraw({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
 }
 
+// Projector mode, paused: Plotly draws WebGL points above SVG traces, and the thicker
+// points buried the probe star and the sweeps. They are painted on the overlay instead,
+// as while training, and again after each pan or zoom.
+const ON_TOP = /^probe G\(z\)$| sweep$/;
+
+function projectorOverlay(div) {
+  if (!div.__full || !div.__full.projector || div.__liveItems || div.__preview) return;
+  const col = (v) => column(v) || (ArrayBuffer.isView(v) ? v : null);
+  const top = drawnTraces(div).filter(t => t.type === 'scatter' && ON_TOP.test(t.name || ''))
+    .map(t => Object.assign({}, t, {xs: col(t.x), ys: col(t.y)})).filter(t => t.xs && t.ys);
+  if (top.length) drawOverlay(div, top);
+}
+
 // Traces and layout arrive as {h: hash, t: JSON text}, or as {h} alone when the last
 // frame already brought that text (the real points, an unchanged field): the server
 // sends only what changed. One whose hash is unchanged keeps its parsed object, so
@@ -221,14 +236,17 @@ function cachedFrame(data, setStateValue) {
   if (missing) return null;
   const obj = (it) => { const e = cache.get(it.h); if (!e.o) e.o = JSON.parse(e.t); return e.o; };
   return {traces: data.traces, layout: data.layout, config: data.config, select: data.select,
-          key: data.key, obj: obj, fast: data.fast, live: data.live, text: (it) => cache.get(it.h).t};
+          key: data.key, obj: obj, fast: data.fast, live: data.live, projector: !!data.projector,
+          text: (it) => cache.get(it.h).t};
 }
 
 // A full draw with Plotly.react; then() once it is on screen. t0: when the frame's draw
 // began (the fast path's try included), for the timings.
 function fullDraw(div, d, t0, then) {
   div.__drawing = true;
-  const objs = d.traces.map(d.obj), layoutObj = d.obj(d.layout);
+  // Projector mode draws restyled copies: the cache keeps the frame as the server sent it.
+  const objs = d.traces.map(d.obj).map(o => (d.projector ? projectorTrace(o) : o));
+  const layoutObj = d.projector ? projectorLayout(d.obj(d.layout)) : d.obj(d.layout);
   const config = Object.assign({displaylogo: false, responsive: true}, d.config || {});
   div.style.height = (layoutObj.height || 450) + 'px';  // strict containment needs a size
   // Plotly's default 'hide past div' measures every tick label on every draw (a fifth
@@ -237,7 +255,8 @@ function fullDraw(div, d, t0, then) {
     if (/^[xy]axis\d*$/.test(k) && layoutObj[k].ticklabeloverflow === undefined)
       layoutObj[k].ticklabeloverflow = 'allow';
   const full = {names: objs.map(o => o.name || ''), hashes: d.traces.map(it => it.h),
-                layoutKey: layoutKey(JSON.parse(d.text(d.layout)))};  // as sent: Plotly edits layoutObj
+                layoutKey: layoutKey(JSON.parse(d.text(d.layout))),  // as sent: Plotly edits layoutObj
+                projector: d.projector};
   react(div, objs, layoutObj, config).then(() => {
     div.__drawing = false;
     div.__full = full;  // what the fast path may patch
@@ -252,6 +271,11 @@ function fullDraw(div, d, t0, then) {
       div.__bound = true;
       onSelection(div, (points) => div.__setState('selection', {points: points}));
     }
+    if (!div.__relayoutBound) {
+      div.__relayoutBound = true;
+      onRelayout(div, () => projectorOverlay(div));
+    }
+    if (!d.live) projectorOverlay(div);
     then();
   }, () => { div.__drawing = false; });
 }

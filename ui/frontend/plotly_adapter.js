@@ -35,6 +35,9 @@ export function onSelection(div, send) {
   div.on('plotly_deselect', () => send([]));
 }
 
+// fn() after each pan or zoom (the overlay follows the axes).
+export function onRelayout(div, fn) { div.on('plotly_relayout', fn); }
+
 // The plot's size, its axes' box and the data -> pixel maps, or null before a draw.
 export function plotArea(div) {
   const fl = div._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
