@@ -27,6 +27,7 @@ import streamlit as st
 
 from gan_core import plots
 from gan_core import registry as run_registry
+from ui import overview_feed
 
 PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
 MAX_FEEDS = 512  # one per open session; dead ones are pruned before this bites
@@ -44,6 +45,7 @@ class Feed:
         self.run_id = run_id
         self._registry = registry
         self.settings = {"z": None, "dims": (), "c": None, "highlight": ()}
+        self.overview = False  # the session shows the overview graph (ui.overview_feed)
 
     def trainer(self):
         reg = self._registry or run_registry.server()
@@ -55,7 +57,10 @@ class Feed:
             trainer.snapshot_extra = self._extra
 
     def _extra(self, run):
-        return probe_extra(self.settings, run)
+        out = probe_extra(self.settings, run)
+        if self.overview:
+            out = {**(out or {}), **overview_feed.extra(run)}
+        return out
 
     def update(self, z, dims, c, highlight) -> None:
         new = {"z": None if z is None else tuple(float(v) for v in z),
@@ -91,6 +96,12 @@ def update(token: str, **settings) -> None:
     feed = _FEEDS.get(token)
     if feed is not None:
         feed.update(**settings)
+
+
+def show_overview(token: str, on: bool) -> None:
+    feed = _FEEDS.get(token)
+    if feed is not None:
+        feed.overview = bool(on)
 
 
 def drop(token: str | None) -> None:
@@ -146,7 +157,8 @@ def frame(feed: Feed, since: str = "") -> dict | None:
                                  sweep_dims=extra.get("dims"), highlight=highlight)
     return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step),
             "z": extra.get("z"),
-            "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()}}
+            "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()},
+            **overview_feed.frame_part(snap, trainer, extra, highlight, _f4)}
 
 
 WAIT = 2.0  # s a request waits for a new snapshot before answering 204 (long poll)
