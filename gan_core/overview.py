@@ -24,10 +24,14 @@ def quantise(values: np.ndarray, probability: bool) -> dict:
     scale (fake), 255 its top (real). Probabilities keep their own [0, 1] scale, as on the
     samples view; a critic's values are scaled by their range, like that view's heat map."""
     v = np.asarray(values, np.float64)
-    lo, hi = (0.0, 1.0) if probability else (float(np.nanmin(v)), float(np.nanmax(v)))
-    if not (math.isfinite(lo) and math.isfinite(hi)):  # all NaN: nothing to scale by
+    finite = v[np.isfinite(v)]
+    if probability:
+        lo, hi = 0.0, 1.0
+    elif not finite.size:  # all NaN: nothing to scale by
         lo, hi = -1.0, 1.0
-    elif hi <= lo:  # a flat critic: its one value sits mid-scale
+    else:
+        lo, hi = float(finite.min()), float(finite.max())
+    if hi <= lo:  # a flat critic: its one value sits mid-scale
         lo, hi = lo - 1.0, hi + 1.0
     t = np.clip((np.nan_to_num(v, nan=(lo + hi) / 2) - lo) / (hi - lo), 0.0, 1.0)
     q = np.rint(t * 255).astype(np.uint8)
