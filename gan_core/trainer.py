@@ -213,6 +213,7 @@ class Trainer:
         with self.lock:
             if speed != self.speed:
                 self.speed, self._due, self._last_g = speed, 0.0, None
+                self._rate = 0.0  # the old speed's rate would take many steps to decay
                 self._wake.notify_all()
 
     def set_budget(self, max_steps: int) -> None:

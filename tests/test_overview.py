@@ -120,3 +120,32 @@ def test_with_the_overview_on_the_training_thread_makes_d_s_map(feed_run):
     out = live_feed.frame(live_feed._FEEDS[token])
     assert out["dmap"]["n"] == O.MAP_SIZE and out["speed"] == 20.0
     assert out["phase"] in ("d", "g", "")
+
+
+# --------------------------------------------------------------------------- the page
+def test_the_playground_shows_the_overview_and_its_speed_control_slows_the_trainer():
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui import session
+    session.registry().clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                           default_timeout=120)
+    try:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        trainer = next(t for _, t in session.registry().items() if t.state != "stopped")
+        assert at.toggle(key="pg_show_overview").value is True
+        assert trainer.speed == 0
+        at.select_slider(key="pg_speed").set_value(2).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert trainer.speed == 2.0
+        at.select_slider(key="pg_speed").set_value(0).run()
+        assert trainer.speed == 0.0
+        at.toggle(key="pg_show_overview").set_value(False).run()
+        assert not at.exception, [e.value for e in at.exception]
+    finally:
+        session.registry().clear()

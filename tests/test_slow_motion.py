@@ -142,3 +142,17 @@ def test_timeline_frames_do_not_keep_the_before_copy():
         assert all(f.before is None for f in tr.timeline.frames)
     finally:
         tr.stop()
+
+
+def test_the_rate_shown_follows_a_switch_to_slow_motion_at_once():
+    tr = _trainer()
+    try:
+        tr.start()
+        assert tr.wait_steps(200, timeout=30) >= 200
+        assert tr.status()["steps_per_s"] > 50  # full speed on a tiny model
+        tr.set_speed(10)
+        snaps = _phases(tr, 6)
+        assert [s.phase for s in snaps].count("g") >= 2
+        assert 0 < tr.status()["steps_per_s"] <= 12  # late on a busy machine, never fast
+    finally:
+        tr.stop()

@@ -3,13 +3,12 @@
 // positions to the new, so a class can follow each generator update.
 import {column} from './overlay.js';
 
-export const MAX_GLIDE_MS = 700;
-
-// How long a frame's glide lasts: most of its phase (half a slow step), at most
-// MAX_GLIDE_MS; 0 (no glide) at full speed or without the old positions.
+// How long a frame's glide lasts: 80% of its phase (half a slow step, 500 / speed ms), so
+// the points rest a moment before the next update; 0 (no glide) at full speed or without
+// the old positions.
 export function glideMs(frame) {
   if (!frame || !frame.before || !(frame.speed > 0)) return 0;
-  return Math.min(MAX_GLIDE_MS, 0.8 * 500 / frame.speed);
+  return 0.8 * 500 / frame.speed;
 }
 
 // Smooth start and stop: t in [0, 1] -> [0, 1].

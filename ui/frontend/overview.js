@@ -156,12 +156,18 @@ function drawStatic(root, d) {
   drawPoints(root, 'real', column(d.real.x), column(d.real.y), d.bounds, '#555555');
 }
 
-// Paused: wait on the feed (a long poll) for the snapshot a Step D / Step G publishes.
+// Paused: wait on the feed (a long poll) for the snapshot a Step D / Step G publishes. Only
+// for a while after the page last drew this (a click on Step D reruns it): an idle tab
+// then costs the server nothing.
+const POLL_FOR_MS = 15000;
+
 async function pollFeed(root) {
+  root.__pollUntil = performance.now() + POLL_FOR_MS;
   if (root.__polling) return;
   root.__polling = true;
   const sleep = (ms) => new Promise(r => setTimeout(r, ms));
-  while (root.isConnected && root.__data && !root.__data.running && root.__data.url) {
+  while (root.isConnected && root.__data && !root.__data.running && root.__data.url &&
+         performance.now() < root.__pollUntil) {
     try {
       const u = new URL(root.__data.url, window.location.origin);
       u.searchParams.set('since', root.__tag || '');
