@@ -18,7 +18,7 @@ export const NODES = [
   {id: 'G', x: 112, y: 137, w: 58, h: 50, net: true},
   {id: 'fake', x: 192, y: 120, w: THUMB, h: THUMB, layer: 'fake'},
   {id: 'real', x: 192, y: 18, w: THUMB, h: THUMB, layer: 'real'},
-  {id: 'D', x: 318, y: 56, w: 100, h: 100, net: true, layer: 'field'},
+  {id: 'D', x: 318, y: 56, w: 100, h: 100, net: true, layer: 'field', below: true},
   {id: 'dloss', x: 460, y: 24, w: 172, h: 64},
   {id: 'gloss', x: 460, y: 130, w: 172, h: 64},
 ];
@@ -32,7 +32,7 @@ export const EDGES = [
   {id: 'fake-D', path: 'M276,162 C298,162 298,126 318,126', d: true, g: true},
   {id: 'D-dloss', path: 'M418,92 C440,92 438,56 460,56', d: true},
   {id: 'D-gloss', path: 'M418,122 C440,122 438,162 460,162', g: true},
-  {id: 'grad-D', path: 'M546,24 L546,8 L368,8 L368,56', d: true, grad: true},
+  {id: 'grad-D', path: 'M486,24 L486,8 L368,8 L368,56', d: true, grad: true},
   {id: 'grad-G', path: 'M546,194 L546,240 L141,240 L141,187', g: true, grad: true},
 ];
 
@@ -72,7 +72,8 @@ function nodeMarkup(n, labels) {
     `<title>${e(n.id + '_tip')}</title>` +
     `<rect class="ov-box" x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="6"/>` +
     image + body + loss +
-    `<text class="ov-label" x="${n.x + n.w / 2}" y="${n.y - 5}">${e(n.id + '_label')}</text></g>`;
+    `<text class="ov-label" x="${n.x + n.w / 2}" y="${n.below ? n.y + n.h + 16 : n.y - 5}">` +
+    `${e(n.id + '_label')}</text></g>`;
 }
 
 // The whole diagram as one SVG element's markup; `labels` holds its texts (already in
@@ -85,7 +86,7 @@ export function svgMarkup(labels) {
     `aria-label="${escapeText(labels.title || '')}" xmlns="http://www.w3.org/2000/svg">` +
     `<defs>${marker('ov-arrow', '#9a9a9a')}${marker('ov-arrow-d', D_COLOUR)}${marker('ov-arrow-g', G_COLOUR)}</defs>` +
     edges.join('') +
-    `<text class="ov-grad-label" x="376" y="21">${escapeText(labels.grad_d || '')}</text>` +
+    `<text class="ov-grad-label" x="378" y="21">${escapeText(labels.grad_d || '')}</text>` +
     `<text class="ov-grad-label" x="300" y="234">${escapeText(labels.grad_g || '')}</text>` +
     NODES.map(n => nodeMarkup(n, labels)).join('') + '</svg>';
 }
