@@ -121,5 +121,7 @@ def panel_ui(trainer, every: float | None) -> None:
     if not shown:
         return
     running = trainer.status()["state"] == "running"
-    rate = every if not live_feed.live_mode() else (max(2.0, every) if every else None)
+    # With the live feed the browser draws every frame, so a rerun only brings what the
+    # feed lacks; without it (a proxy that forwards only Streamlit's paths) reruns are all.
+    rate = None if not every else 2.0 if live_feed.live_mode() else max(0.5, every)
     st.fragment(run_every=rate)(overview_graph)(trainer, running)
