@@ -8,6 +8,10 @@ import {EDGES, NODES, THUMB, freshLosses, heatPixels, litEdges, movingNets, newe
         sparkPoints, svgMarkup} from './overview_graph.js';
 
 const HISTORY = 120;  // loss values kept for each sparkline
+// At full speed the graph is redrawn at most every FULL_SPEED_GAP_MS: its small views gain
+// nothing from the feed's 10 frames a second, and the page's main thread is shared with
+// the samples view. Single updates (slow motion, Step D/G) are each drawn at once.
+const FULL_SPEED_GAP_MS = 250;
 const PX = 2;  // canvas pixels per SVG unit in the small views
 
 function viewCanvas(root, id) {
@@ -100,6 +104,26 @@ function applyState(root, s) {
   if (root.__emph) refreshEmphasis(root);
 }
 
+// A frame from the feed: drawn now, or (training at full speed) at the next free moment,
+// the newest one then.
+function offerFrame(root, f) {
+  if (!newerTag(f.tag, root.__tag)) return;
+  root.__pending = f;
+  if (root.__timer) return;
+  const gap = f.phase === 'both' ? root.__drawnAt + FULL_SPEED_GAP_MS - performance.now() : 0;
+  const draw = () => {
+    root.__timer = null;
+    const g = root.__pending;
+    root.__pending = null;
+    if (g && root.__data && newerTag(g.tag, root.__tag)) {
+      applyState(root, g);
+      root.__drawnAt = performance.now();
+    }
+  };
+  if (!(gap > 0)) { draw(); return; }
+  root.__timer = setTimeout(draw, gap);
+}
+
 function chartDiv(root) {
   return document.querySelector(`.st-key-${root.__data.chart} div.gl-live`);
 }
@@ -174,8 +198,7 @@ async function pollFeed(root) {
       const r = await fetch(u, {cache: 'no-store'});
       if (r.status === 404 || r.status === 410) break;
       if (r.status === 200) {
-        const f = await r.json();
-        if (newerTag(f.tag, root.__tag)) applyState(root, f);
+        offerFrame(root, await r.json());
       } else if (r.status !== 204) await sleep(1000);
     } catch {
       await sleep(1000);
@@ -194,7 +217,7 @@ export default function (component) {
   if (!root.__onFrame) {
     root.__onFrame = (ev) => {
       const f = ev.detail && ev.detail.frame;
-      if (ev.detail.key === root.__data.chart && f && newerTag(f.tag, root.__tag)) applyState(root, f);
+      if (root.__data && ev.detail.key === root.__data.chart && f) offerFrame(root, f);
     };
     window.addEventListener('gl-live-frame', root.__onFrame);
   }
