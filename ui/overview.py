@@ -111,8 +111,8 @@ def overview_graph(trainer, running: bool) -> None:
 
 
 def panel_ui(trainer, every: float | None) -> None:
-    """The toggle, the speed control and the graph (its own fragment: `every` s while
-    training, for when the live feed is not in use; with it, the browser updates it)."""
+    """The toggle, the speed control and the graph (its own fragment, rerun every `every`
+    s while training when the live feed is not in use; with it, the browser updates it)."""
     c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
     shown = c1.toggle(t("overview.show"), value=st.session_state.get(SHOW, True), key=SHOW,
                       help=t("overview.show_help"))
@@ -121,7 +121,8 @@ def panel_ui(trainer, every: float | None) -> None:
     if not shown:
         return
     running = trainer.status()["state"] == "running"
-    # With the live feed the browser draws every frame, so a rerun only brings what the
-    # feed lacks; without it (a proxy that forwards only Streamlit's paths) reruns are all.
-    rate = None if not every else 2.0 if live_feed.live_mode() else max(0.5, every)
+    # With the live feed the browser draws every frame (the feed carries all the graph
+    # shows), so no timed rerun: one would only grey the graph while it runs. Without the
+    # feed (a proxy that forwards only Streamlit's paths) reruns are all it gets.
+    rate = None if not every or live_feed.live_mode() else max(0.5, every)
     st.fragment(run_every=rate)(overview_graph)(trainer, running)
