@@ -91,6 +91,18 @@ def _shot_region(page, name: str):
                                           "height": box["h"]})
 
 
+def _shot_overview(page, name: str):
+    """The overview alone. A clip of the page, not an element shot: a rerun can replace the
+    element while Playwright waits for it to hold still."""
+    box = wait_until(page, lambda: page.evaluate("""() => {
+        const e = document.querySelector('.st-key-pg_overview'), r = e && e.getBoundingClientRect();
+        return r && r.width > 0 ? {x: r.left, y: Math.max(0, r.top), width: r.width,
+                                   height: Math.min(window.innerHeight, r.bottom) - Math.max(0, r.top)} : null; }"""),
+                     30, "the overview on screen", shot_name="overview_failure")
+    path = shot(page, name)
+    page.screenshot(path=str(path), clip=box)
+
+
 def _scroll_to_overview(page):
     page.evaluate("() => document.querySelector('.st-key-pg_overview').scrollIntoView({block: 'center'})")
 
@@ -119,11 +131,11 @@ def test_step_d_and_step_g_light_their_own_paths(page, app_url):
     page.get_by_role("button", name="Step D").click()
     d = _wait_phase(page, "d")
     assert "grad-D" in d["lit"] and "grad-G" not in d["lit"] and "real-D" in d["lit"]
-    page.locator(".st-key-pg_overview").screenshot(path=str(shot(page, "overview_step_d")))
+    _shot_overview(page, "overview_step_d")
     page.get_by_role("button", name="Step G").click()
     g = _wait_phase(page, "g")
     assert "grad-G" in g["lit"] and "grad-D" not in g["lit"] and "real-D" not in g["lit"]
-    page.locator(".st-key-pg_overview").screenshot(path=str(shot(page, "overview_step_g")))
+    _shot_overview(page, "overview_step_g")
 
 
 def test_slow_motion_shows_d_then_g_and_the_fakes_glide(page, app_url):
