@@ -64,6 +64,11 @@ class Snapshot:
     alerts: list = field(default_factory=list)
     metrics: dict = field(default_factory=dict)
     extra: object = None  # what `Trainer.snapshot_extra(run)` returned at this step
+    # The update this snapshot shows: "d", "g", "both" (a whole step, or training at full
+    # speed) or "" (none: a new, loaded or paused run). `before` holds the fakes as they
+    # were before a single update (slow motion, Step D/G), so a view can animate it.
+    phase: str = ""
+    before: np.ndarray | None = None  # (N, 2) float32, like `fake`
 
 
 @dataclass

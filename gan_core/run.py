@@ -127,14 +127,16 @@ class Run:
             self._eval_latent = self.sample_latent(self.cfg.eval_size, self.cfg.seed + 1)
         return self._eval_latent
 
-    def step(self, mode: str = "both") -> dict:
+    def step(self, mode: str = "both", count: bool = True) -> dict:
+        """One training step (mode 'both', 'd' or 'g'). count=False: the first half of a
+        step whose other half follows (slow motion's D phase), so the pair counts once."""
         if not self.nets.training:  # walking every module costs ~3% of a step
             self.nets.train()
         if self.cfg.lr_decay_steps:  # before the step: a run restored at step n goes on at n's rate
             self._apply_lr()
         out = train_step(self.nets, self.opts, self._draw_train, self.variant, self.cfg,
                          self.gen, mode)
-        self.step_count += 1
+        self.step_count += int(count)
         if self.average is not None and mode != "d":
             self.average.update(self.step_count)
         return out

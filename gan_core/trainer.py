@@ -11,6 +11,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -21,6 +22,8 @@ from .device import configure_threads
 from .history import DecimatedHistory, Snapshot, Timeline, cpu_state
 from .run import Run
 
+
+MAX_SLOW = 50  # steps/s: past this slow motion is too fast to follow anyway
 
 # Every Trainer not yet collected: stopped at interpreter exit (and by the tests' fixture),
 # since a daemon thread still inside a torch op while the interpreter tears down aborts
@@ -49,9 +52,12 @@ def _loop(ref: weakref.ref, wake: threading.Condition) -> None:
             if not idle:
                 trainer._chunk()
             pause = 0.0005 if trainer._readers else 0
+            # Slow motion waits here for its next phase: wait() releases the lock and a
+            # control (pause, a new speed, a step) wakes it early, so nothing spins.
+            timeout = trainer._idle_wait() if idle else 0.0
             del trainer
             if idle:
-                wake.wait(0.5)
+                wake.wait(timeout)
                 continue
         # A released lock is usually re-taken by this same thread before a waiting
         # reader wakes up; stepping aside briefly keeps lever probes responsive.
@@ -90,6 +96,10 @@ class Trainer:
         # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
         self.snapshot_extra = None
         self._detect_later, self._deferred = False, None  # see load_checkpoint(detect=False)
+        self.speed = 0.0  # steps/s in slow motion; 0: full speed
+        self._half = "d"  # slow motion's next phase
+        self._due = 0.0  # time.monotonic() when slow motion's next phase may run
+        self._last_g = None  # when slow motion's last G phase ended (its rate)
         self._build(self._new_run(cfg))
         _LIVE.add(self)
         weakref.finalize(self, _wake_up, self._wake)  # the thread then sees it is gone
@@ -193,6 +203,19 @@ class Trainer:
         with self.lock:
             self.run.set_live(**changes)
 
+    def set_speed(self, steps_per_s: float) -> None:
+        """0: full speed. Otherwise slow motion: `steps_per_s` steps a second (1 to
+        MAX_SLOW), each one D update then one G update, each published on its own
+        (`Snapshot.phase`, `Snapshot.before`) so that a view can show it."""
+        speed = float(steps_per_s)
+        if not (speed == 0 or 1 <= speed <= MAX_SLOW):
+            raise ValueError(f"speed must be 0 (full) or 1 to {MAX_SLOW} steps/s")
+        with self.lock:
+            if speed != self.speed:
+                self.speed, self._due, self._last_g = speed, 0.0, None
+                self._rate = 0.0  # the old speed's rate would take many steps to decay
+                self._wake.notify_all()
+
     def set_budget(self, max_steps: int) -> None:
         with self.lock:
             self.max_steps = max(0, int(max_steps))
@@ -243,8 +266,10 @@ class Trainer:
 
     def _idle(self) -> bool:
         """Nothing to do (not running, no queued step); records where a pause left off."""
-        if self.state == "running" or self._pending:
+        if self._pending:
             return False
+        if self.state == "running":
+            return bool(self.speed) and time.monotonic() < self._due
         if self.snapshots and self.snapshots[-1].step != self.run.step_count:
             self._publish()
         return True
@@ -258,28 +283,64 @@ class Trainer:
         finally:
             self._readers -= 1
 
+    def _idle_wait(self) -> float:
+        """Seconds the idle loop may sleep: until slow motion's next phase, or 0.5."""
+        if self.state == "running" and self.speed:
+            return min(0.5, max(0.0, self._due - time.monotonic()))
+        return 0.5
+
     def _chunk(self) -> None:
-        """A few steps (at most ~chunk_seconds) with the lock held, then a snapshot if due."""
+        """A queued single step, slow motion's next phase, or a few steps at full speed."""
+        if self._pending:
+            self._one_update(self._pending.pop(0))
+        elif self.speed:
+            self._slow_phase()
+        else:
+            self._full_speed()
+        if self.max_steps and self.run.step_count >= self.max_steps and self.state == "running":
+            self.state = "paused"
+
+    def _one_update(self, mode: str, count: bool = True) -> bool:
+        """One update, published on its own with the fakes from before it."""
+        before = self.snapshots[-1].fake if self.snapshots else None
+        if not self._guarded_step(mode, count):
+            return False
+        self._publish(phase=mode, before=before)
+        return True
+
+    def _slow_phase(self) -> None:
+        """Half of a slow-motion step: D's update, or G's (which counts the step)."""
+        mode = self._half
+        if not self._one_update(mode, count=mode == "g"):
+            return
+        now = time.monotonic()
+        self._half = "g" if mode == "d" else "d"
+        self._due = now + 0.5 / self.speed
+        if mode == "g":
+            if self._last_g is not None:
+                self._update_rate(1, now - self._last_g)
+            self._last_g = now
+
+    def _full_speed(self) -> None:
+        """Steps for at most ~chunk_seconds with the lock held, then a snapshot if due."""
         end = time.perf_counter() + self.chunk_seconds
         t_start, n0 = time.perf_counter(), self.run.step_count
         while True:
-            mode = self._pending.pop(0) if self._pending else "both"
-            if not self._guarded_step(mode):
+            if not self._guarded_step("both"):
                 return
             if self._pending or self.state != "running" or time.perf_counter() >= end:
                 break
             if self.max_steps and self.run.step_count >= self.max_steps:
                 break
-        if self.max_steps and self.run.step_count >= self.max_steps and self.state == "running":
-            self.state = "paused"
         self._update_rate(self.run.step_count - n0, time.perf_counter() - t_start)
+        self._half = "d"  # slow motion, switched on later, starts a whole step
         due = time.perf_counter() - self._last_publish >= self.snapshot_interval
         if due or self.state != "running":
-            self._publish()
+            self._publish(phase="both")
 
-    def _guarded_step(self, mode: str) -> bool:
+    def _guarded_step(self, mode: str, count: bool = True) -> bool:
         try:
-            out = self.run.step(mode)
+            out = self.run.step(mode, count)
         except Exception as err:  # a bad combination must not kill the thread silently
             self._fail(f"training step failed: {type(err).__name__}: {err}")
             return False
@@ -322,7 +383,7 @@ class Trainer:
             rate = steps / seconds
             self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
 
-    def _publish(self) -> None:
+    def _publish(self, phase: str = "", before=None) -> None:
         latent = self.run.eval_latent()
         fake = self.run.generate(latent)
         if self.state != "error":
@@ -342,12 +403,13 @@ class Trainer:
         snap = Snapshot(self.run.step_count, time.perf_counter() - self._t0, fake,
                         {k: v for k, v in self._last.items() if k.endswith("loss")},
                         {k[0]: v for k, v in self._last.items() if k.endswith("grad")},
-                        self._rate, list(self.alerts), extra=self._extra())
+                        self._rate, list(self.alerts), extra=self._extra(), phase=phase,
+                        before=before)
         self._maybe_detect(snap)
         self.snapshots.append(snap)
         # No keyframe in the error state: the weights are an earlier step's, restored.
         weights = None if self.state == "error" else (lambda: cpu_state(self.run.nets))
-        self.timeline.offer(snap, weights)
+        self.timeline.offer(snap if before is None else replace(snap, before=None), weights)
         self._last_publish = time.perf_counter()
 
     def _maybe_detect(self, snap: Snapshot) -> None:

@@ -14,7 +14,7 @@ import torch
 
 from gan_core import plots, probes
 from ui import controls as C
-from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer
+from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
 from ui import playground_link as link
 from ui import run_control as R
 from ui import run_files
@@ -252,6 +252,7 @@ def samples_column(trainer, refresh: float) -> None:
     explain(*T.VIEWS["samples"])
     samples_notes(trainer)
     C.watch_ui(trainer)
+    overview.panel_ui(trainer, _every(trainer, refresh))  # the model overview graph, slow motion
     running = _running(trainer)
     # With the live feed the fragment only brings D's field (and the rest) each second.
     every = max(refresh, V.FIELD_EVERY) if live_feed.live_mode() else refresh

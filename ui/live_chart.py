@@ -56,12 +56,14 @@ def frontend_css(name: str) -> str:
 # Each component's files, in the order `frontend_js` joins them.
 BUNDLES = {
     "live_plotly": ("plan.js", "overlay.js", "page.js", "plotly_adapter.js", "projector.js",
-                    "live_plotly.js"),
+                    "glide.js", "live_plotly.js"),
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
     "draw_points": ("spray.js", "draw_points.js"),
     "copy_link": ("copy_link.js",),
+    "overview": ("plan.js", "overlay.js", "plotly_adapter.js", "overview_graph.js", "emphasis.js",
+                 "overview.js"),
 }
 
 

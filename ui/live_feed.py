@@ -28,6 +28,7 @@ import streamlit as st
 from gan_core import i18n, plots
 from gan_core import registry as run_registry
 from ui.i18n import language
+from ui import overview_feed
 
 PATH = "/gl-live/{token}"  # under server.baseUrlPath, like Streamlit's own routes
 MAX_FEEDS = 512  # one per open session; dead ones are pruned before this bites
@@ -46,6 +47,7 @@ class Feed:
         self._registry = registry
         self.settings = {"z": None, "dims": (), "c": None, "highlight": (), "manifold": None}
         self._manifold_memo: dict = {}  # ui.manifold_layer.feed_view's throttle
+        self.overview = False  # the session shows the overview graph (ui.overview_feed)
 
     def trainer(self):
         reg = self._registry or run_registry.server()
@@ -62,6 +64,8 @@ class Feed:
             from ui import manifold_layer
             out = {**(out or {}), "manifold": manifold_layer.feed_view(
                 run, settings, self._manifold_memo)}
+        if self.overview:
+            out = {**(out or {}), **overview_feed.extra(run)}
         return out
 
     def update(self, z, dims, c, highlight, lang: str = i18n.DEFAULT, manifold=None) -> None:
@@ -101,6 +105,12 @@ def update(token: str, **settings) -> None:
     feed = _FEEDS.get(token)
     if feed is not None:
         feed.update(**settings)
+
+
+def show_overview(token: str, on: bool) -> None:
+    feed = _FEEDS.get(token)
+    if feed is not None:
+        feed.overview = bool(on)
 
 
 def drop(token: str | None) -> None:
@@ -159,7 +169,8 @@ def frame(feed: Feed, since: str = "") -> dict | None:
         moving.update(layer.moving(extra["manifold"]))
     return {"tag": _tag(snap), "step": int(snap.step), "title": title(snap.step, feed.settings.get("lang", i18n.DEFAULT)),
             "z": extra.get("z"),
-            "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()}}
+            "traces": {name: {"x": _f4(v["x"]), "y": _f4(v["y"])} for name, v in moving.items()},
+            **overview_feed.frame_part(snap, trainer, extra, highlight, _f4)}
 
 
 WAIT = 2.0  # s a request waits for a new snapshot before answering 204 (long poll)

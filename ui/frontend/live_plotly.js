@@ -3,6 +3,7 @@
 import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
+import {startGlide} from './glide.js';
 import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onRelayout, onSelection,
         overlayHost, plotArea, plotlyLoaded, plotted, purge, react, setGlOpacities, setGlPositions,
         setTitle, showSvgTraces, whenPlotly} from './plotly_adapter.js';
@@ -166,6 +167,8 @@ async function pollFeed(div, key) {
         const f = await r.json();
         if (!div.__live) break;  // paused meanwhile: Streamlit's frame is the truth
         tag = f.tag; div.__liveFrame = f;
+        // The model overview graph (overview.js) draws from the same frames.
+        window.dispatchEvent(new CustomEvent('gl-live-frame', {detail: {key: key, frame: f}}));
         requestAnimationFrame(() => liveDraw(div, f, key));
       } else if (r.status !== 204) await sleep(1000);
     } catch {  // the server restarts, the network drops: retry
@@ -199,7 +202,10 @@ function liveDraw(div, f, key) {
   });
   if (!hideGl(div, new Set(items.filter(t => t.type === 'scattergl').map(t => t.name)))) return;
   div.__liveItems = items;
-  if (!drawOverlay(div, items.concat(stale && div.__preview ? div.__preview : curves))) return;
+  const paint = (its) => drawOverlay(div, its.concat(stale && div.__preview ? div.__preview : curves));
+  // Slow motion: the fakes glide from where they were before this update.
+  const now = () => div.__liveFrame === f && div.__liveItems === items && div.isConnected;
+  if (!paint(startGlide(f, items, paint, now))) return;
   setTitle(div, f.title);
   recordDraw({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
 }
