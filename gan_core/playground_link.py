@@ -25,6 +25,7 @@ from .config import Config, ConfigError, check_basic
 
 FIXED = ("target", "variant")  # always in a link, so it never depends on today's defaults
 LEVERS, LEVER_CLASS, LESSON, PROJECTOR = "lv", "lvc", "lesson", "projector"
+POINTS = "pts"  # a drawn custom target, as a gan_core.pointcode code
 NOT_OURS = ("lang", "embed", "embed_options")  # the i18n switch's and Streamlit's own
 MAX_VALUE_CHARS = 64  # longer than any value a link of ours holds
 MAX_LEVER_VALUES = 128  # Config's latent_dim ceiling
@@ -59,6 +60,7 @@ class Link:
     lever_class: int | None = None
     lesson: str | None = None
     projector: bool | None = None
+    points: str | None = None  # a valid pointcode: the drawn points of a custom target
     problems: list = field(default_factory=list)
 
 
@@ -91,8 +93,10 @@ def lever_text(values) -> str:
     return ",".join(_lever(v) for v in values)
 
 
-def encode(cfg: Config, levers=(), lever_class=None, lesson=None, projector=False) -> dict:
-    """The query parameters for this setup (values are strings, keys in a stable order)."""
+def encode(cfg: Config, levers=(), lever_class=None, lesson=None, projector=False,
+           points=None) -> dict:
+    """The query parameters for this setup (values are strings, keys in a stable order).
+    `points` is the drawing's code when a custom target trains on a drawing."""
     base = variant_defaults(cfg.variant)
     out = {"target": cfg.target, "variant": cfg.variant}
     for name in sorted(CONFIG_FIELDS):
@@ -106,6 +110,8 @@ def encode(cfg: Config, levers=(), lever_class=None, lesson=None, projector=Fals
         out[LESSON] = str(lesson)
     if projector:
         out[PROJECTOR] = "1"
+    if points and cfg.target == "custom":
+        out[POINTS] = str(points)
     return out
 
 
@@ -170,6 +176,8 @@ def _choose(params: dict, name: str, options, problems: list) -> str | None:
         return None
     if raw in options:
         return raw
+    if name == "target" and raw == "custom" and _points(params, []) is not None:
+        return raw  # drawn points travel in the link (pts=)
     custom = name == "target" and raw == "custom"  # its points were an upload: not in a link
     problems.append(Problem(name, "link.custom_target" if custom else "link.unknown_choice",
                             {"value": shown(raw)}))
@@ -261,6 +269,22 @@ def _lesson(raw: str, problems: list) -> str | None:
     return None
 
 
+def _points(params: dict, problems: list) -> str | None:
+    """The link's drawing, when its code decodes within pointcode's bounds."""
+    from . import pointcode
+    raw = params.get(POINTS)
+    if raw is None:
+        return None
+    try:
+        if len(pointcode.decode(raw)):
+            return raw
+        error = "no points"
+    except pointcode.PointCodeError as err:
+        error = str(err)
+    problems.append(Problem(POINTS, "link.bad_points", {"error": error}))
+    return None
+
+
 def _projector(raw: str, problems: list) -> bool | None:
     value = flag(raw)
     if value is None:
@@ -269,7 +293,7 @@ def _projector(raw: str, problems: list) -> bool | None:
 
 
 def _unknown(params: dict, problems: list) -> None:
-    known = {*CONFIG_FIELDS, LEVERS, LEVER_CLASS, LESSON, PROJECTOR, *NOT_OURS}
+    known = {*CONFIG_FIELDS, LEVERS, LEVER_CLASS, LESSON, PROJECTOR, POINTS, *NOT_OURS}
     unknown = [k for k in params if k not in known]
     for key in unknown[:MAX_NAMED_UNKNOWN]:
         problems.append(Problem(shown(key), "link.unknown_key"))
@@ -294,6 +318,7 @@ def decode(params: Mapping) -> Link:
     for key, read, attr in readers:
         if key in flat:
             setattr(link, attr, read(flat[key], problems))
+    link.points = _points(flat, problems)
     _unknown(flat, problems)
     link.problems = problems
     return link

@@ -17,7 +17,7 @@ from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
 from ui import playground_link as link
 from ui import run_control as R
-from ui import run_files
+from ui import run_buttons
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
@@ -25,64 +25,6 @@ from ui.i18n import language, t, tr
 from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
-
-
-def _running(trainer) -> bool:
-    return trainer is not None and trainer.status()["state"] == "running"
-
-
-def _every(trainer, seconds: float):
-    return seconds if _running(trainer) else None
-
-
-# --------------------------------------------------------------------------- controls
-def _toggle(trainer, action: str) -> None:
-    """The action the button showed, not a flip of the current state: with fragments
-    rerunning several times a second, Streamlit can deliver one click twice, and a flip
-    would undo it (Pause, then Train again)."""
-    if action == "pause":
-        trainer.pause()
-    else:
-        trainer.start()
-
-
-def controls_ui(trainer) -> None:
-    running = _running(trainer)
-    cols = st.columns([1.3, 1, 1, 1.1, 1, 1.3, 3.3], vertical_alignment="center")
-    cols[0].button(t("playground.pause") if running else t("playground.train"), key="pg_train",
-                   type="primary",
-                   icon=":material/pause:" if running else ":material/play_arrow:",
-                   on_click=_toggle, args=(trainer, "pause" if running else "start"),
-                   width="stretch")
-    cols[1].button(t("playground.step_d"), key="pg_step_d", on_click=trainer.single_step,
-                   args=("d",), help=t("playground.step_d.help"), width="stretch")
-    cols[2].button(t("playground.step_g"), key="pg_step_g", on_click=trainer.single_step,
-                   args=("g",), help=t("playground.step_g.help"), width="stretch")
-    cols[3].button(t("playground.step_both"), key="pg_step_both", on_click=trainer.single_step,
-                   args=("both",), help=t("playground.step_both.help"), width="stretch")
-    cols[4].button(t("playground.reset"), key="pg_reset", on_click=run_files.reset,
-                   args=(trainer,), help=t("playground.reset.help"), width="stretch")
-    with cols[5]:
-        run_files.save_button(trainer)
-    st.session_state["pg_drawn_state"] = trainer.status()["state"]
-    with cols[6]:
-        st.fragment(run_every=_every(trainer, 1.0))(status_panel)(trainer)
-    run_files.confirm_ui(trainer)
-
-
-def status_panel(trainer) -> None:
-    s = trainer.status()
-    if s["state"] != st.session_state.get("pg_drawn_state"):
-        st.rerun()  # paused by the budget, or failed: redraw the buttons
-    rate = t("playground.rate", rate=s["steps_per_s"]) if s["steps_per_s"] else "—"
-    st.markdown(t("playground.status", step=s["step"], rate=rate,
-                  state=t(f"playground.state.{s['state']}")),
-                help=t("playground.status.help"))
-    if s["max_steps"]:
-        st.progress(min(1.0, s["step"] / s["max_steps"]),
-                    text=t("playground.budget", step=s["step"], max=s["max_steps"]))
-    if s["state"] == "error":
-        st.error(s["error"])
 
 
 # --------------------------------------------------------------------------- levers
@@ -132,7 +74,7 @@ def levers_panel(trainer) -> None:
     dims = lever_dims(spec)
     z = levers_ui(spec, dims)
     link.sync_url(trainer)
-    if _running(trainer):  # the chart's feed draws the probe while training
+    if run_buttons.running(trainer):  # the chart's feed draws the probe while training
         _feed(z, dims, V.probe_class(spec))
     with st.expander(t("playground.levers.more")):
         st.markdown(T.VIEWS["levers"][1])
@@ -159,7 +101,7 @@ def samples_panel(trainer, with_levers: bool = True) -> None:
         st.info(t("playground.building"))
         return
     live_feed.fall_back_once()
-    static, sel, running = V.static(trainer), V.selection_sync(), _running(trainer)
+    static, sel, running = V.static(trainer), V.selection_sync(), run_buttons.running(trainer)
     spec = static["spec"]
     link.check_levers(spec)  # a shared link's levers, against this generator's
     dims = V.shown_dims(spec) if spec is not None else []
@@ -252,11 +194,11 @@ def samples_column(trainer, refresh: float) -> None:
     explain(*T.VIEWS["samples"])
     samples_notes(trainer)
     C.watch_ui(trainer)
-    overview.panel_ui(trainer, _every(trainer, refresh))  # the model overview graph, slow motion
-    running = _running(trainer)
+    overview.panel_ui(trainer, run_buttons.every(trainer, refresh))  # the model overview graph, slow motion
+    running = run_buttons.running(trainer)
     # With the live feed the fragment only brings D's field (and the rest) each second.
     every = max(refresh, V.FIELD_EVERY) if live_feed.live_mode() else refresh
-    st.fragment(run_every=_every(trainer, every))(samples_panel)(trainer, not running)
+    st.fragment(run_every=run_buttons.every(trainer, every))(samples_panel)(trainer, not running)
     if running:  # a lever moved while training reruns only its own fragment
         st.fragment(levers_panel)(trainer)
 
@@ -268,7 +210,7 @@ def latent_column(trainer, refresh: float) -> None:
     # The latents only move for a learnable prior (DeLiGAN); otherwise this view changes
     # with the selection, which reruns the page anyway.
     moving = isinstance(trainer.run.nets.prior, torch.nn.Module)
-    st.fragment(run_every=_every(trainer, max(refresh, 0.5)) if moving else None)(
+    st.fragment(run_every=run_buttons.every(trainer, max(refresh, 0.5)) if moving else None)(
         latent_panel)(trainer)
 
 
@@ -283,7 +225,7 @@ def main() -> None:
     if trainer is None:
         return
     trainer.set_budget(budget)
-    controls_ui(trainer)
+    run_buttons.controls_ui(trainer)
     link.share_ui()
     link.sync_url(trainer)
     mark_playground(trainer)  # the inspector pages then open on this run
@@ -294,7 +236,7 @@ def main() -> None:
         samples_column(trainer, refresh)
     with right:
         latent_column(trainer, refresh)
-    detector_panel.charts_ui(trainer, _every(trainer, 2.0))
+    detector_panel.charts_ui(trainer, run_buttons.every(trainer, 2.0))
 
 
 from ui.session import through_app  # noqa: E402

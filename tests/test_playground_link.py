@@ -183,3 +183,18 @@ def test_decode_undoes_encode(setup):
     assert link.config == cfg
     assert link.levers == pytest.approx(levers, abs=1e-9)
     assert (link.lever_class, link.lesson, bool(link.projector)) == (lever_class, lesson, projector)
+
+
+def test_a_drawn_custom_target_travels_in_the_link_and_a_bad_drawing_is_refused_alone():
+    import numpy as np
+
+    from gan_core import pointcode
+    code = pointcode.encode(np.array([[1, 2], [3, 4], [200, 100]], np.uint8))
+    cfg = config_for("nsgan", target="custom", seed=3)
+    link = PL.decode(PL.encode(cfg, points=code))
+    assert link.config.target == "custom" and link.points == code and not link.problems
+    assert link.config.seed == 3
+    bad = PL.decode({**PL.encode(cfg, points=code), "pts": "zzz"})
+    assert bad.points is None and bad.config.seed == 3  # the rest of the link still applies
+    assert {p.field for p in bad.problems} == {"pts", "target"}
+    assert "pts" not in PL.encode(cfg.replace(target="ring8"), points=code)  # only for custom

@@ -16,7 +16,7 @@ import streamlit as st
 
 from gan_core import playground_link as PL
 from ui import controls as C
-from ui import projector
+from ui import drawing, projector
 from ui.i18n import t
 
 LESSON_KEY = "gl_lesson"
@@ -26,7 +26,7 @@ PENDING_KEY = "pg_link_levers"  # (values, class) of the link's levers, checked 
 LEVER_NOTES_KEY = "pg_link_lever_notes"  # what that check found, shown by the levers
 # projector too: a fragment's rerun starts from the query string its request carried, which
 # can predate the toggle's write; its own write must not drop `projector=1` then.
-MANAGED = (*PL.CONFIG_FIELDS, PL.LEVERS, PL.LEVER_CLASS, PL.LESSON, PL.PROJECTOR)
+MANAGED = (*PL.CONFIG_FIELDS, PL.LEVERS, PL.LEVER_CLASS, PL.LESSON, PL.PROJECTOR, PL.POINTS)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -76,6 +76,8 @@ def restore() -> None:
     _apply_levers(link)
     if link.lesson is not None:
         ss[LESSON_KEY] = link.lesson
+    if link.points is not None:  # ui.drawing hands it to the custom target
+        ss[drawing.CODE_KEY] = link.points
     if link.config is not None or link.problems:
         ss[NOTES_KEY] = (link.config, link.problems)
     _drop_unknown()
@@ -147,7 +149,8 @@ def _levers(trainer) -> tuple[list, int | None]:
 def wanted(trainer) -> dict:
     """The query parameters this session's setup needs (the language aside)."""
     z, c = _levers(trainer)
-    return PL.encode(C.session_config(), z, c, st.session_state.get(LESSON_KEY), projector.on())
+    return PL.encode(C.session_config(), z, c, st.session_state.get(LESSON_KEY), projector.on(),
+                     drawing.link_code())
 
 
 def sync_url(trainer) -> None:
