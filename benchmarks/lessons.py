@@ -1,0 +1,78 @@
+"""Every lesson's claims on 5 seeds, headless: held / missed per seed and each claim's hold
+rate. A claim must hold on at least 4 of 5 seeds before its lesson ships as tuned.
+
+    nice -n 10 python benchmarks/lessons.py                 # every lesson, seeds 0-4
+    python benchmarks/lessons.py --lesson collapse --seeds 3
+
+One torch thread, CPU, the lesson's own preset trained to its last deadline, measured
+every 250 steps with the detector and the lesson's probes (gan_core/lesson_probes.py); a
+paired lesson also trains its baseline on the same seed.
+
+Last full run: see the report of branch `lessons` (figures are pasted below once taken).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gan_core import lessons as LS  # noqa: E402
+from gan_core.lesson_probes import train_lesson  # noqa: E402
+
+MIN_HELD = 4
+
+
+def run_seed(lesson: LS.Lesson, seed: int) -> list[LS.Outcome]:
+    rows = train_lesson(lesson, seed)
+    last = int(rows[-1]["step"]) if rows else 0
+    base = train_lesson(lesson, seed, baseline=True) if lesson.baseline else None
+    return LS.outcomes(lesson, rows, last, base, last)
+
+
+def _word(o: LS.Outcome) -> str:
+    if o.state == LS.HELD:
+        return f"held@{o.step}"
+    got = ", ".join(f"{k}={v:.3g}" for k, v in o.last.items() if v is not None)
+    return f"{o.state} ({got})"
+
+
+def bench_lesson(lesson: LS.Lesson, seeds: list[int]) -> dict[str, int]:
+    held = {c.id: 0 for c in lesson.claims}
+    for seed in seeds:
+        t0 = time.perf_counter()
+        outs = run_seed(lesson, seed)
+        words = []
+        for claim, o in zip(lesson.claims, outs):
+            held[claim.id] += o.state == LS.HELD
+            words.append(f"{claim.id}: {_word(o)}")
+        print(f"  {lesson.id} seed {seed} ({time.perf_counter() - t0:.0f} s): " + "; ".join(words),
+              flush=True)
+    return held
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lesson", action="append", choices=sorted(LS.LESSONS),
+                    help="only this lesson (repeatable)")
+    ap.add_argument("--seeds", type=int, default=5)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    seeds = list(range(args.seeds))
+    summary = []
+    for lid in args.lesson or list(LS.LESSONS):
+        held = bench_lesson(LS.LESSONS[lid], seeds)
+        summary += [(lid, cid, n) for cid, n in held.items()]
+    print("\nhold rates")
+    need = MIN_HELD * len(seeds) / 5
+    for lid, cid, n in summary:
+        mark = "ok" if n >= need else "BELOW 4/5"
+        print(f"  {lid:14s} {cid:12s} {n}/{len(seeds)}  {mark}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
