@@ -15,7 +15,8 @@ PAGES = [("pages/playground.py", "Playground", ":material/sports_esports:"),
          ("pages/mapping.py", "Mapping inspector", ":material/grid_on:"),
          ("pages/discriminator.py", "Discriminator inspector", ":material/troubleshoot:"),
          ("pages/timeline.py", "Training timeline", ":material/movie:"),
-         ("pages/compare.py", "Compare seeds", ":material/stacked_bar_chart:")]
+         ("pages/compare.py", "Compare seeds", ":material/stacked_bar_chart:"),
+         ("pages/lessons.py", "Lessons", ":material/school:")]
 
 if __name__ != "__main__":
     from gan_core import registry

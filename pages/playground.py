@@ -15,6 +15,7 @@ import torch
 from gan_core import plots, probes
 from ui import controls as C
 from ui import detector_panel, live_chart, live_feed
+from ui import lessons as lessons_ui
 from ui import run_control as R
 from ui import run_files
 from ui import samples as V
@@ -272,6 +273,7 @@ def main() -> None:
         return
     trainer.set_budget(budget)
     controls_ui(trainer)
+    lessons_ui.lesson_panel(trainer, _every(trainer, 2.0))
     mark_playground(trainer)  # the inspector pages then open on this run
     R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))
