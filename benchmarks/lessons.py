@@ -26,10 +26,22 @@ from gan_core.lesson_probes import train_lesson  # noqa: E402
 MIN_HELD = 4
 
 
+def _settled(lesson: LS.Lesson, rows: list[dict], base=None) -> bool:
+    """Every claim this run can settle has held (a paired claim needs the baseline)."""
+    step = int(rows[-1]["step"])
+    outs = LS.outcomes(lesson, rows if base is None else base, step,
+                       None if base is None else rows, step)
+    if base is None:
+        return not lesson.baseline and all(o.state == LS.HELD for o in outs)
+    return all(o is not None and o.state == LS.HELD for o in outs)
+
+
 def run_seed(lesson: LS.Lesson, seed: int) -> list[LS.Outcome]:
-    rows = train_lesson(lesson, seed)
-    last = int(rows[-1]["step"]) if rows else 0
-    base = train_lesson(lesson, seed, baseline=True) if lesson.baseline else None
+    rows = train_lesson(lesson, seed, done=lambda r: _settled(lesson, r))
+    last = max(c.by_step for c in lesson.claims)
+    base = None
+    if lesson.baseline:
+        base = train_lesson(lesson, seed, baseline=True, done=lambda b: _settled(lesson, b, rows))
     return LS.outcomes(lesson, rows, last, base, last)
 
 

@@ -112,16 +112,19 @@ def lesson_row(lesson, run, det_row: dict, alerts=None, probes: bool = True) -> 
     return row
 
 
-def train_lesson(lesson, seed: int, baseline: bool = False, every: int = 250) -> list[dict]:
+def train_lesson(lesson, seed: int, baseline: bool = False, every: int = 250,
+                 done=None) -> list[dict]:
     """Train the lesson's preset (or its baseline) on CPU to its last deadline, measuring
-    every `every` steps as the Playground's detector would; returns the rows."""
+    every `every` steps as the Playground's detector would; returns the rows. `done(rows)`
+    True stops early (the benchmark stops once every claim is settled: a held claim
+    cannot change)."""
     from .run import Run
     cfg = lesson.baseline_config(seed=seed) if baseline else lesson.config(seed=seed)
     run = Run(cfg, device=torch.device("cpu"))
     det = Detector.for_run(run)
     last = max(c.by_step for c in lesson.claims)
     rows = []
-    while run.step_count < last:
+    while run.step_count < last and not (done and rows and done(rows)):
         for _ in range(every):
             run.step()
         alerts = det.evaluate(run.step_count, run.generate(run.eval_latent()), {}, {},

@@ -39,8 +39,10 @@ def main() -> None:
     chosen = UL.current()
     if chosen is not None:
         st.info(t("lessons.page.current", title=t(chosen.key("title"))))
-    for lesson in LS.LESSONS.values():
-        lesson_card(lesson)
+    cols = st.columns(2)
+    for i, lesson in enumerate(LS.LESSONS.values()):
+        with cols[i % 2]:
+            lesson_card(lesson)
 
 
 through_app()

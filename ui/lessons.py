@@ -127,14 +127,14 @@ def claims_panel(trainer, lesson: LS.Lesson) -> None:
 
 def _buttons(lesson: LS.Lesson, seed: int) -> None:
     role = st.session_state.get(ROLE_KEY, MAIN)
-    cols = st.columns(3)
+    shown = []
     if lesson.baseline and role == MAIN:
-        cols[0].button(t("lessons.panel.train_baseline"), key="gl_lesson_base",
-                       on_click=start, args=(lesson.id, BASE, seed))
+        shown.append((t("lessons.panel.train_baseline"), "gl_lesson_base", start, (lesson.id, BASE, seed)))
     elif lesson.baseline:
-        cols[0].button(t("lessons.panel.back"), key="gl_lesson_back",
-                       on_click=start, args=(lesson.id, MAIN, seed))
-    cols[1].button(t("lessons.panel.leave"), key="gl_lesson_leave", on_click=leave)
+        shown.append((t("lessons.panel.back"), "gl_lesson_back", start, (lesson.id, MAIN, seed)))
+    shown.append((t("lessons.panel.leave"), "gl_lesson_leave", leave, ()))
+    for col, (label, key, fn, args) in zip(st.columns([1, 1, 2]), shown):
+        col.button(label, key=key, on_click=fn, args=args, width="stretch")
 
 
 def _notes(trainer, lesson: LS.Lesson) -> None:
