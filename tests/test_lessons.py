@@ -147,3 +147,27 @@ def test_codes_probe_is_low_when_g_ignores_the_code():
 def test_true_map_probe_compares_with_the_true_map():
     got = LP.true_map(_tiny_run("mappings", steps=1), {"tear_score": 0.1, "fold_share": 0.3})
     assert got["true_fold_share"] == 0.0 and got["fold_excess"] == pytest.approx(0.3)
+
+
+def test_the_panel_judges_each_role_on_its_own_rows():
+    from ui import lessons as UL
+    lesson = LS.LESSONS["relativistic"]
+    main = _rows([7] * 16, every=250)  # RSGAN kept 7 modes to step 4,000
+    base = _rows([3] * 8, every=250)  # NS-GAN, shown now, at step 2,000 so far
+    outs = UL.role_outcomes(lesson, {UL.MAIN: main, UL.BASE: base}, 2000, UL.BASE)
+    assert outs[0].state == LS.HELD and outs[0].step == 1000
+    same = UL.role_outcomes(lesson, {UL.MAIN: main, UL.BASE: _rows([7] * 8, every=250)}, 2000,
+                            UL.BASE)
+    assert same[0].state == LS.PENDING  # the baseline has not reached the deadline yet
+    assert UL.role_outcomes(lesson, {UL.MAIN: main}, 4000, UL.MAIN) == [None]
+
+
+def test_claim_lines_say_held_pending_missed_and_what_to_try():
+    from ui import lessons as UL
+    lesson = LS.LESSONS["collapse"]
+    claim = lesson.claims[0]
+    held = UL.claim_line(lesson, claim, LS.Outcome(LS.HELD, 1250, {}))
+    assert "seen at step 1,250: " + i18n.text(lesson.key("fewer")) in held
+    missed = UL.claim_line(lesson, claim, LS.Outcome(LS.MISSED, 3000, {}))
+    assert "not seen by step 3,000" in missed and i18n.text(lesson.key("fewer.try")) in missed
+    assert "watching for" in UL.claim_line(lesson, claim, LS.Outcome(LS.PENDING, 3000, {}))

@@ -110,10 +110,12 @@ def claim_line(lesson: LS.Lesson, claim: LS.Claim, out: LS.Outcome | None) -> st
     return f"{ICONS[out.state]} " + t("lessons.pending", step=step, what=what)
 
 
-def _outcomes(lesson: LS.Lesson, rows_by_role: dict, step: int) -> list:
+def role_outcomes(lesson: LS.Lesson, rows_by_role: dict, step: int, role: str) -> list:
+    """Each claim's outcome, the run in the Playground being `role` at `step`: the other
+    role's rows are what it left when it was last shown (its last row's step)."""
     main, base = rows_by_role.get(MAIN, []), rows_by_role.get(BASE, [])
-    on_base = st.session_state.get(ROLE_KEY) == BASE
-    main_step = main[-1]["step"] if on_base and main else step
+    on_base = role == BASE
+    main_step = (main[-1]["step"] if main else 0) if on_base else step
     base_step = step if on_base else (base[-1]["step"] if base else 0)
     return LS.outcomes(lesson, main, main_step, base or None, base_step)
 
@@ -121,7 +123,8 @@ def _outcomes(lesson: LS.Lesson, rows_by_role: dict, step: int) -> list:
 def claims_panel(trainer, lesson: LS.Lesson) -> None:
     rows_by_role = collect(trainer, lesson)
     step = trainer.status()["step"]
-    for claim, out in zip(lesson.claims, _outcomes(lesson, rows_by_role, step)):
+    role = st.session_state.get(ROLE_KEY, MAIN)
+    for claim, out in zip(lesson.claims, role_outcomes(lesson, rows_by_role, step, role)):
         st.markdown(claim_line(lesson, claim, out))
 
 
@@ -158,5 +161,6 @@ def lesson_panel(trainer, every: float | None) -> None:
         st.markdown(f"**{t('lessons.panel.heading', title=t(lesson.key('title')))}**")
         st.caption(t("lessons.panel.watch", watch=t(lesson.key("watch"))))
         _notes(trainer, lesson)
-        st.fragment(run_every=every)(claims_panel)(trainer, lesson)
+        # the probes read G under the trainer's lock: every 3 s costs training a few %
+        st.fragment(run_every=every and max(every, 3.0))(claims_panel)(trainer, lesson)
         _buttons(lesson, trainer.cfg.seed)
