@@ -71,9 +71,10 @@ def main(argv=None) -> int:
     ap.add_argument("--lesson", action="append", choices=sorted(LS.LESSONS),
                     help="only this lesson (repeatable)")
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    seeds = list(range(args.seeds))
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     summary = []
     for lid in args.lesson or list(LS.LESSONS):
         held = bench_lesson(LS.LESSONS[lid], seeds)

@@ -73,3 +73,22 @@ def test_a_lesson_from_the_link_is_selected_and_a_bad_one_refused():
     bad.run()
     assert "gl_lesson" not in bad.session_state
     assert any("<script>" in w.value for w in bad.warning)
+
+
+def test_a_linked_lesson_on_another_run_asks_to_start_and_then_watches_its_claims():
+    from ui import session
+    session.registry().clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lesson"] = "collapse"
+    at.run()  # a first visit: the Playground opens the pretrained spiral
+    try:
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["gl_lesson"] == "collapse"
+        assert i18n.text("lessons.panel.other_run") in [w.value for w in at.warning]
+        assert "watching for" not in _text(at)
+        at.button(key="gl_lesson_restart").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["pg_config"] == LS.LESSONS["collapse"].config(seed=0)
+        assert _text(at).count("watching for") == 2  # the run is the lesson's: both claims, pending
+    finally:
+        session.registry().clear()

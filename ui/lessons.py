@@ -140,14 +140,24 @@ def _buttons(lesson: LS.Lesson, seed: int) -> None:
         col.button(label, key=key, on_click=fn, args=args, width="stretch")
 
 
-def _notes(trainer, lesson: LS.Lesson) -> None:
+def _notes(trainer, lesson: LS.Lesson) -> bool:
+    """The run's relation to the lesson in a caption; False when it is another experiment
+    (another target or variant: a shared link, a preset picked since), whose rows would
+    say nothing about the lesson's claims."""
     on_base = st.session_state.get(ROLE_KEY) == BASE
     if on_base:
         st.caption(t("lessons.panel.on_baseline", baseline=t(lesson.key("baseline"))))
     seed = trainer.cfg.seed
     want = lesson.baseline_config(seed=seed) if on_base else lesson.config(seed=seed)
-    if trainer.cfg != want:
-        st.caption(t("lessons.panel.changed"))
+    if trainer.cfg == want:
+        return True
+    if (trainer.cfg.target, trainer.cfg.variant) != (want.target, want.variant):
+        st.warning(t("lessons.panel.other_run"))
+        st.button(t("lessons.page.start"), key="gl_lesson_restart", type="primary",
+                  on_click=start, args=(lesson.id, BASE if on_base else MAIN, seed))
+        return False
+    st.caption(t("lessons.panel.changed"))
+    return True
 
 
 def lesson_panel(trainer, every: float | None) -> None:
@@ -160,7 +170,7 @@ def lesson_panel(trainer, every: float | None) -> None:
     with st.container(border=True, key="gl_lesson_panel"):
         st.markdown(f"**{t('lessons.panel.heading', title=t(lesson.key('title')))}**")
         st.caption(t("lessons.panel.watch", watch=t(lesson.key("watch"))))
-        _notes(trainer, lesson)
-        # the probes read G under the trainer's lock: every 3 s costs training a few %
-        st.fragment(run_every=every and max(every, 3.0))(claims_panel)(trainer, lesson)
+        if _notes(trainer, lesson):
+            # the probes read G under the trainer's lock: every 3 s costs training a few %
+            st.fragment(run_every=every and max(every, 3.0))(claims_panel)(trainer, lesson)
         _buttons(lesson, trainer.cfg.seed)
