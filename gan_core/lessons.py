@@ -167,9 +167,10 @@ TURING = _preset(
 
 LESSONS: dict[str, Lesson] = {x.id: x for x in [
     # The issue asked for "tear score above the true map's" and "width ratio < 1". On this
-    # preset (3 seeds x 4,000 steps) and on the "Lazarou spiral" preset (3 seeds x 8,000)
-    # G's tear score stayed 0.000, like the true map's, and its band was 1.9-3.6x wider
-    # than the arm: the claims would only teach a miss. A spiral arm is one connected band,
+    # preset and its uniform-latent twin (seed 0, 4,000 steps each) and on the "Lazarou
+    # spiral" preset (seeds 0-1, 8,000 steps, also at a tear factor of 5 instead of 10),
+    # G's tear score stayed 0.000, like the true map's, and its band was 1.85-3.6x wider
+    # than the arm at every check: the claims would only teach a miss. A spiral arm is one connected band,
     # so G need not tear; its inefficiency is the knots, folds of the latent plane (the
     # sign of det dG/dz flips), which the true map has none of (gan_core/presets.py notes
     # the same). So the claim is on folds: the share of G's folded plane above the true
