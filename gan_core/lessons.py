@@ -44,7 +44,9 @@ class Lesson:
     claims: tuple[Claim, ...]
     probes: tuple[str, ...] = ()  # lesson_probes.PROBES names, measured beside the detector
     baseline: dict | None = None  # settings the paired run changes (same seed)
-    tuned: bool = True  # False: a claim held on fewer than 4 of 5 seeds in the benchmark
+    # False: a claim held on fewer than 4 of 5 seeds in the benchmark; None: not yet
+    # measured on all 5 seeds (the page says which)
+    tuned: bool | None = True
 
     def key(self, part: str) -> str:
         return f"lessons.{self.id}.{part}"

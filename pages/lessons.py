@@ -21,7 +21,9 @@ def lesson_card(lesson: LS.Lesson) -> None:
             for c in lesson.claims))
         if lesson.baseline:
             st.caption(t("lessons.page.paired", baseline=t(lesson.key("baseline"))))
-        if not lesson.tuned:
+        if lesson.tuned is None:
+            st.info(t("lessons.page.unmeasured"))
+        elif not lesson.tuned:
             st.warning(t("lessons.page.untuned"))
         if st.button(t("lessons.page.start"), key=f"gl_start_{lesson.id}", type="primary",
                      icon=":material/play_arrow:"):

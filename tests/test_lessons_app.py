@@ -92,3 +92,15 @@ def test_a_linked_lesson_on_another_run_asks_to_start_and_then_watches_its_claim
         assert _text(at).count("watching for") == 2  # the run is the lesson's: both claims, pending
     finally:
         session.registry().clear()
+
+
+def test_a_lesson_not_tuned_or_not_measured_says_so(monkeypatch):
+    import dataclasses
+    lessons = dict(LS.LESSONS)
+    lessons["collapse"] = dataclasses.replace(lessons["collapse"], tuned=False)
+    lessons["fix"] = dataclasses.replace(lessons["fix"], tuned=None)
+    monkeypatch.setattr(LS, "LESSONS", lessons)
+    at = _page()
+    at.run()
+    assert [w.value for w in at.warning] == [i18n.text("lessons.page.untuned")]
+    assert i18n.text("lessons.page.unmeasured") in [i.value for i in at.info]
