@@ -8,7 +8,22 @@ One torch thread, CPU, the lesson's own preset trained to its last deadline, mea
 every 250 steps with the detector and the lesson's probes (gan_core/lesson_probes.py); a
 paired lesson also trains its baseline on the same seed.
 
-Last full run: see the report of branch `lessons` (figures are pasted below once taken).
+Results (2026-12-03, seeds 0-4, a busy 2-core machine; "held@N": first seen at step N):
+| lesson | claim | held (of seeds measured) | per seed (step it was first seen) |
+|---|---|---|---|
+| mappings | folds | 5/5 | 0: 1500, 1: 3250, 2: 1000, 3: 1000, 4: 1000 |
+| collapse | alert | 5/5 | 0: 750, 1: 750, 2: 750, 3: 1250, 4: 750 |
+| collapse | fewer | 5/5 | 0: 1250, 1: 1250, 2: 1250, 3: 1250, 4: 1250 |
+| fix | all_modes | 5/5 | 0: 1250, 1: 1000, 2: 750, 3: 1250, 4: 1250 |
+| features | centroid | 5/5 | 0: 250, 1: 500, 2: 250, 3: 250, 4: 250 |
+| conditional | picks | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
+| conditional | within | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
+| infogan | aligned | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
+| deligan | more_modes | 3/5 | 0: 1750, 1: missed (gain_captured=-1), 2: missed (gain_captured=-1), 3: 1250, 4: 1500 |
+| relativistic | more_modes | 4/5 | 0: 1000, 1: 2250, 2: 1250, 3: 1750, 4: missed (gain_captured=0) |
+| turing | more_modes | 4/4 | 0: 1500, 1: 1500, 2: 1250, 3: 1000 |
+DeLiGAN: seed 4 not run (the lesson could no longer reach 4 of 5); T-GAN: seeds 3-4 did not
+finish before the deadline. The README's Lessons section has the same table.
 """
 from __future__ import annotations
 

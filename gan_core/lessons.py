@@ -197,16 +197,19 @@ LESSONS: dict[str, Lesson] = {x.id: x for x in [
     Lesson("infogan", INFOGAN, (
         Claim("aligned", (Check("code_alignment", ">=", 0.8),), by_step=5000, after=500),),
         probes=("codes",)),
+    # Not tuned: the mixture prior beat the plain normal one on seeds 0 and 3 only (on 1
+    # and 2 it had one mode fewer at the deadline); no time was left to retune it.
     Lesson("deligan", DELIGAN, (
         Claim("more_modes", (Check("gain_captured", ">=", 1.0),), by_step=5000, after=1000,
               paired=True),),
-        baseline={"variant": "nsgan", "prior": "normal"}),
+        baseline={"variant": "nsgan", "prior": "normal"}, tuned=False),
     Lesson("relativistic", RELATIVISTIC, (
         Claim("more_modes", (Check("gain_captured", ">=", 1.0),), by_step=4000, after=1000,
               paired=True),),
         baseline={"variant": "nsgan"}),
+    # Measured on seeds 0-2 only (held on each); seeds 3-4 did not finish in time.
     Lesson("turing", TURING, (
         Claim("more_modes", (Check("gain_captured", ">=", 1.0),), by_step=4000, after=1000,
               paired=True),),
-        baseline={"variant": "nsgan"}),
+        baseline={"variant": "nsgan"}, tuned=None),
 ]}
