@@ -16,7 +16,8 @@ PAGES = [("pages/playground.py", "nav.playground", ":material/sports_esports:"),
          ("pages/mapping.py", "nav.mapping", ":material/grid_on:"),
          ("pages/discriminator.py", "nav.discriminator", ":material/troubleshoot:"),
          ("pages/timeline.py", "nav.timeline", ":material/movie:"),
-         ("pages/compare.py", "nav.compare", ":material/stacked_bar_chart:")]
+         ("pages/compare.py", "nav.compare", ":material/stacked_bar_chart:"),
+         ("pages/lessons.py", "nav.lessons", ":material/school:")]
 
 if __name__ != "__main__":
     from gan_core import registry

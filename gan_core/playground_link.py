@@ -263,7 +263,8 @@ def _lever_class(raw: str, problems: list) -> int | None:
 
 
 def _lesson(raw: str, problems: list) -> str | None:
-    if LESSON_ID.fullmatch(raw):
+    from .lessons import LESSONS
+    if LESSON_ID.fullmatch(raw) and raw in LESSONS:
         return raw
     problems.append(Problem(LESSON, "link.bad_lesson", {"value": shown(raw)}))
     return None

@@ -15,6 +15,7 @@ import torch
 from gan_core import plots, probes
 from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
+from ui import lessons as lessons_ui
 from ui import playground_link as link
 from ui import run_control as R
 from ui import run_buttons
@@ -228,6 +229,7 @@ def main() -> None:
     run_buttons.controls_ui(trainer)
     link.share_ui()
     link.sync_url(trainer)
+    lessons_ui.lesson_panel(trainer, run_buttons.every(trainer, 2.0))
     mark_playground(trainer)  # the inspector pages then open on this run
     R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))

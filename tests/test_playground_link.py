@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from gan_core import playground_link as PL
 from gan_core.config import Config, check_basic
 from gan_core.distributions import TARGETS
+from gan_core.lessons import LESSONS
 from gan_core.variants import VARIANTS, config_for
 
 
@@ -27,10 +28,10 @@ def test_a_variants_defaults_encode_to_target_and_variant_only():
 
 def test_only_fields_that_differ_from_the_variants_defaults_are_encoded():
     cfg = config_for("pacgan", target="ring8", lr_g=5e-4, spectral_norm=True, seed=7)
-    params = PL.encode(cfg, [0.5, -1.25, 0.0], 3, "mode-collapse", projector=True)
+    params = PL.encode(cfg, [0.5, -1.25, 0.0], 3, "collapse", projector=True)
     assert params == {"target": "ring8", "variant": "pacgan", "lr_g": "0.0005", "seed": "7",
                       "spectral_norm": "1", "lv": "0.5,-1.25,0", "lvc": "3",
-                      "lesson": "mode-collapse", "projector": "1"}
+                      "lesson": "collapse", "projector": "1"}
 
 
 def test_decode_undoes_encode_for_every_variant():
@@ -166,7 +167,7 @@ def setups(draw):
     cfg = config_for(draw(st.sampled_from(sorted(VARIANTS))), target=draw(st.sampled_from(sorted(TARGETS))),
                      **changes)
     levers = [k * 0.05 for k in draw(st.lists(st.integers(-60, 60), max_size=12))]
-    lesson = draw(st.one_of(st.none(), st.from_regex(PL.LESSON_ID, fullmatch=True)))
+    lesson = draw(st.one_of(st.none(), st.sampled_from(sorted(LESSONS))))
     return cfg, levers, draw(st.one_of(st.none(), st.integers(0, 999))), lesson, draw(st.booleans())
 
 
