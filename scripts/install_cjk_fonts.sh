@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install Debian's Noto CJK fonts, so Chinese text renders in the browser tests (and in a
+# Install Debian's Noto CJK fonts (and fontconfig, whose fc-list the Makefile asks), so Chinese text renders in the browser tests (and in a
 # screenshot) instead of empty boxes: the app itself ships no font.
 set -euo pipefail
 SUDO=""
@@ -11,5 +11,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk >/dev/null
 fc-list :lang=zh family | head -n 1
