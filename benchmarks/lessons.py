@@ -19,10 +19,11 @@ Results (2026-12-03, seeds 0-4, a busy 2-core machine; "held@N": first seen at s
 | conditional | picks | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
 | conditional | within | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
 | infogan | aligned | 5/5 | 0: 500, 1: 500, 2: 500, 3: 500, 4: 500 |
-| deligan | more_modes | 3/5 | 0: 1750, 1: missed (gain_captured=-1), 2: missed (gain_captured=-1), 3: 1250, 4: 1500 |
+| deligan | more_modes | 5/5 | 0: 1500, 1: 2000, 2: 1250, 3: 2000, 4: 1250 |
 | relativistic | more_modes | 4/5 | 0: 1000, 1: 2250, 2: 1250, 3: 1750, 4: missed (gain_captured=0) |
 | turing | more_modes | 5/5 | 0: 1500, 1: 1500, 2: 1250, 3: 1000, 4: 2500 |
-DeLiGAN: 3 of 5, below the bar (marked not tuned); T-GAN: 5 of 5. The README's Lessons section has the same table.
+DeLiGAN re-measured 2026-12-03 on its new preset (16-wide G, two checks in a row; the old one
+held 3 of 5); T-GAN: 5 of 5. The README's Lessons section has the same table.
 """
 from __future__ import annotations
 

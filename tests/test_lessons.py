@@ -171,3 +171,13 @@ def test_claim_lines_say_held_pending_missed_and_what_to_try():
     missed = UL.claim_line(lesson, claim, LS.Outcome(LS.MISSED, 3000, {}))
     assert "not seen by step 3,000" in missed and i18n.text(lesson.key("fewer.try")) in missed
     assert "watching for" in UL.claim_line(lesson, claim, LS.Outcome(LS.PENDING, 3000, {}))
+
+
+def test_deligan_needs_two_checks_in_a_row_ahead_of_the_normal_prior():
+    lesson = LS.LESSONS["deligan"]
+    base = _rows([4] * 20, every=250)
+    lucky = _rows([4, 4, 4, 4, 5] + [4] * 15, every=250)  # ahead at step 1,250 only
+    assert LS.outcomes(lesson, lucky, 5000, base, 5000)[0].state == LS.MISSED
+    ahead = _rows([4, 4, 4, 4, 5, 6] + [4] * 14, every=250)  # at 1,250 and 1,500
+    out = LS.outcomes(lesson, ahead, 5000, base, 5000)[0]
+    assert (out.state, out.step) == (LS.HELD, 1500)

@@ -102,6 +102,6 @@ def test_a_lesson_not_tuned_or_not_measured_says_so(monkeypatch):
     monkeypatch.setattr(LS, "LESSONS", lessons)
     at = _page()
     at.run()
-    untuned = sum(lesson.tuned is False for lesson in lessons.values())  # DeLiGAN ships so
+    untuned = sum(lesson.tuned is False for lesson in lessons.values())  # any shipped so too
     assert [w.value for w in at.warning] == [i18n.text("lessons.page.untuned")] * untuned
     assert i18n.text("lessons.page.unmeasured") in [i.value for i in at.info]
