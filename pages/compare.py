@@ -10,7 +10,7 @@ from gan_core.compare import MAX_SEEDS
 from gan_core.distributions import TARGETS
 from gan_core.plots import compare as PC
 from ui import compare_state as CS
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.session import through_app
 
 through_app()
@@ -66,7 +66,7 @@ def grid_ui(view: dict, job) -> None:
 
 
 def rates_ui(view: dict, job) -> None:
-    st.plotly_chart(PC.rates_figure(view["summary"]), key="cmp_rates",
+    st.plotly_chart(PC.rates_figure(view["summary"], language()), key="cmp_rates",
                     config={"displayModeBar": False})
     st.caption(t("compare.rates_caption"))
     if not any(s["checked"] for s in view["summary"]):

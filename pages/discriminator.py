@@ -11,7 +11,7 @@ from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.inspector import status_line
 from ui.model_source import memo, model_source_ui
 from ui.widgets import KEPT, explain
@@ -80,7 +80,8 @@ def feature_section(source) -> None:
     with c2:
         if ba is None:
             st.plotly_chart(PD.feature_space_figure(now.real, now.fake,
-                                                    title=t("discriminator.features_at", step=now.step)),
+                                                    title=t("discriminator.features_at", step=now.step),
+                                                    lang=language()),
                             key="disc_features")
         else:
             before_after(ba)
@@ -88,7 +89,7 @@ def feature_section(source) -> None:
     pairs = (ba["before"].pairs, ba["after"].pairs) if ba is not None else (now.pairs,)
     if pairs[0] is not None:
         st.subheader(t("discriminator.pairs_heading"))
-        st.plotly_chart(PD.pair_view_figure(*pairs), key="disc_pairs")
+        st.plotly_chart(PD.pair_view_figure(*pairs, lang=language()), key="disc_pairs")
         explain(*_text("pairs"))
 
 
@@ -110,7 +111,8 @@ def before_after(ba: dict) -> None:
     b, a = ba["before"], ba["after"]
     st.plotly_chart(PD.feature_space_figure(
         b.real, b.fake, a.real, a.fake,
-        title=t("discriminator.before_after", before=b.step, k=ba["k"], after=a.step)),
+        title=t("discriminator.before_after", before=b.step, k=ba["k"], after=a.step),
+        lang=language()),
         key="disc_features")
     s = ba["shift"]
     m1, m2, m3, m4 = st.columns(4)
@@ -136,7 +138,8 @@ def mixture_section(source) -> None:
     trail[source.step()] = mu
     steps = sorted(trail)[-200:]
     st.plotly_chart(PD.mixture_figure(mu, sig, latents=z, latent_colours=cols,
-                                      trails=[trail[s] for s in steps]), key="disc_mixture")
+                                      trails=[trail[s] for s in steps], lang=language()),
+                    key="disc_mixture")
     explain(*_text("mixture"))
 
 

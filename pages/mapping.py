@@ -11,7 +11,7 @@ from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core.latent import latent_name
 from gan_core.plots import mapping as PM
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.inspector import status_line, term_line
 from ui.model_source import memo, model_source_ui, probe_values, warp_metrics
 from ui.widgets import KEPT, explain
@@ -58,13 +58,13 @@ def warp_section(source, opts, probe, bounds, real) -> None:
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, bounds, real=real,
                                             tear_score=w.tear_score,
-                                            title=t("mapping.grid_title", n=w.n)),
+                                            title=t("mapping.grid_title", n=w.n), lang=language()),
                         key="map_warp")
         explain(*_text("warp"))
     with c2:
         warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
-                                           title=t("mapping.tear_map")),
+                                           title=t("mapping.tear_map"), lang=language()),
                         key="map_tearmap")
         st.caption(term_line("tear_threshold"))
         explain(*_text("tearmap"))
@@ -77,14 +77,16 @@ def morph_section(source, opts, probe, bounds) -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.plotly_chart(PM.morph_figure(learned.start, learned.end, learned.colours, bounds,
-                                        title=t("mapping.morph_learned"), key="morph_learned"),
+                                        title=t("mapping.morph_learned"), key="morph_learned",
+                                        lang=language()),
                         key="map_morph")
     with c2:
         if true is None:
             st.info(t("mapping.no_true_morph"))
         else:
             st.plotly_chart(PM.morph_figure(true.start, true.end, true.colours, bounds,
-                                            title=t("mapping.morph_true"), key="morph_true"),
+                                            title=t("mapping.morph_true"), key="morph_true",
+                                            lang=language()),
                             key="map_morph_true")
     explain(*_text("morph"))
 
@@ -107,7 +109,7 @@ def compare_section(source, bounds) -> None:
     with c3:
         if comp.alignment is not None:
             st.plotly_chart(PM.alignment_figure(comp.alignment, comp.lever_names,
-                                                comp.factor_names),
+                                                comp.factor_names, lang=language()),
                             key="map_align")
             st.caption(term_line("alignment"))
         else:
