@@ -5,6 +5,8 @@ Widgets and layout only: the maths is gan_core.inspect / probes, the figures gan
 """
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from gan_core import glossary as GL
@@ -34,7 +36,10 @@ def heatmap_section(source, arrows: bool) -> None:
     d = memo(source, "heatmap", (arrows,), compute)
     if d["why"]:
         st.info(t("discriminator.no_heatmap", why=tr(d["why"])))
-    fig = plots.samples_figure(d["real"], d["fake"], d["colours"], d["bounds"], field=d["field"],
+    field = d["field"]
+    if field is not None:  # its scale named in the page language
+        field = dataclasses.replace(field, label=tr(field.label))
+    fig = plots.samples_figure(d["real"], d["fake"], d["colours"], d["bounds"], field=field,
                                arrows=d["arrows"], uirevision="disc_heat",
                                title=t("discriminator.heatmap_title")
                                + (t("discriminator.heatmap_arrows") if d["arrows"] else ""))

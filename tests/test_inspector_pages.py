@@ -140,6 +140,8 @@ def test_discriminator_before_after_in_chinese(ckpt_bytes, monkeypatch):
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
               for c in at.get("plotly_chart")]
     assert any(t.startswith("之前（第 150 步）与 G 更新 1 步之后") for t in titles), titles  # 50 D steps first
+    heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert heat["type"] == "heatmap" and CJK.search(heat["colorbar"]["title"]["text"]), heat["colorbar"]
 
 
 def test_timeline_exports_on_a_checkpoint(ckpt_bytes):
