@@ -138,6 +138,18 @@ def test_inspector_pages_in_chinese(page, app_url):
     main = _page_in_chinese(page, app_url + "/discriminator?lang=zh", "判别器检查器", 1)
     assert len(CJK.findall(main)) > 100 and "平面上的 D" in main, main[:500]
     shot(page, "i18n_discriminator_zh")
+    sidebar = page.locator('[data-testid="stSidebar"]')  # the tutorial model: D's 2-D features
+    sidebar.get_by_text("教程模型").click()
+    sidebar.get_by_role("button", name="训练它").click()
+    step = page.get_by_role("button", name="执行 G 更新并显示前后对比")
+    step.wait_for(timeout=300_000)
+    _idle(page)
+    step.click()
+    main = page.locator('[data-testid="stMain"]')
+    _wait(page, lambda: "真实质心的移动" in main.inner_text(), 120, "the before/after metrics")
+    _idle(page)
+    assert "Real centroid" not in main.inner_text()
+    shot(page, "i18n_discriminator_steps_zh")
 
 
 def test_compare_page_in_chinese_trains(page, app_url):
