@@ -17,6 +17,7 @@ from torch import nn
 
 from . import metrics as M
 from .checkpoints import from_run
+from .i18n import Msg
 from .latent import latent_name, make_prior
 from .run import Run
 from .variants.base import Batch, Latent
@@ -24,14 +25,14 @@ from .variants.base import Batch, Latent
 
 # --------------------------------------------------------------------------- what applies
 def mapping_support(run) -> str:
-    """'' when G is a plain latent -> plane map the grid views can probe, else why not."""
+    """'' when G is a plain latent -> plane map the grid views can probe, else why not (a
+    Msg: English, or any language through ui.i18n.tr)."""
     if getattr(run.out_target, "dim", 2) != 2:
-        return "this target is not a 2-D plane, so there is no sheet to warp"
+        return Msg("mapping.why.not_2d")
     if not run.variant.uses_latent:
-        return "CycleGAN maps points of one target to another, not a latent to samples"
+        return Msg("mapping.why.cyclegan")
     if run.nets.g_cond:
-        return ("this conditional G also eats a class; its grid warp differs per class "
-                "and is not drawn")
+        return Msg("mapping.why.conditional")
     return ""
 
 
@@ -195,13 +196,12 @@ def compare(run, n: int = 2000, align_n: int = 3000) -> Comparison:
 def feature_support(run) -> str:
     """'' when D (or T-GAN's encoder E) has a 2-unit feature layer we can plot."""
     if getattr(run.out_target, "dim", 2) != 2 or not run.variant.uses_latent:
-        return "this variant's discriminator does not judge plain 2-D samples"
+        return Msg("discriminator.why.not_2d")
     if run.nets.pack > 1:
-        return "PacGAN's D sees packs of samples, so its features are per pack, not per point"
+        return Msg("discriminator.why.packs")
     fd = getattr(run.nets.D, "feature_dim", 0)
     if fd != 2:
-        return (f"D's last feature layer has {fd} units; set d_feature_dim = 2 (the "
-                "tutorial's 2-unit layer) to plot it")
+        return Msg("discriminator.why.feature_dim", fd=fd)
     return ""
 
 

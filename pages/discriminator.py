@@ -5,56 +5,22 @@ Widgets and layout only: the maths is gan_core.inspect / probes, the figures gan
 """
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
+from ui.i18n import language, t, tr
+from ui.inspector import status_line
 from ui.model_source import memo, model_source_ui
 from ui.widgets import KEPT, explain
 
-TEXT = {
-    "heatmap": (
-        "D's verdict on every place in the plane (green: looks real, purple: looks fake), with "
-        "the real points in grey and G's points in their latent colours.",
-        "The background is D evaluated on a grid over the plane: for losses with labels it is "
-        "D's probability that a point is real; for Wasserstein-style critics it is the raw "
-        "critic value (only differences matter). G's points sit where D currently thinks they "
-        "look fake, and the training step moves them uphill on D's landscape. The optional "
-        "**arrows** show exactly that: for each fake, the direction of −∇ₓ(G's loss), i.e. "
-        "where G's next update would push that sample. Arrows converging on one mode foretell "
-        "mode collapse; arrows that vanish mean D has saturated and G gets no signal."),
-    "features": (
-        "D's last hidden layer has 2 units, so every sample becomes a point in this plane: "
-        "blue for real, orange for fake, light before and dark after a generator step.",
-        "From the quadratic-curve GAN tutorial: D's body maps each sample to 2 features, and "
-        "its final layer is just a line through this plane that separates real from fake. A "
-        "generator step cannot move the real features (D's weights are fixed during G's "
-        "step, and real data does not depend on G), so the light and dark blue clouds "
-        "coincide exactly. The fake features move: G changes its samples so that D encodes "
-        "them more like real ones, and the fake centroid (◆) steps towards the real centroid "
-        "(×). The black arrow is that step.\n\n"
-        "Precisely, a G step moves the fakes along the direction D's last layer scores as "
-        "'more real'. That closes the gap when D is currently separating real from fake, "
-        "which is why D first takes a few steps of its own (as in the tutorial, which "
-        "alternates them). Near equilibrium D barely separates them and one step is tiny or "
-        "noisy: that is also a lesson."),
-    "pairs": (
-        "The Turing critic judges pairs: this is what it sees, E(x_r) − E(x_f) for (real, "
-        "fake) pairs, before and after a generator step.",
-        "In T-GAN the critic T(x_r, x_f) = H(E(x_r) − E(x_f)) compares a real and a fake "
-        "sample through an encoder E. When E has a 2-unit output, each pair is a point in this "
-        "plane. If G were perfect, real and fake would be encoded alike and the pairs would "
-        "gather symmetrically around 0 (the cross). A G step pulls the mean difference towards 0."),
-    "mixture": (
-        "DeLiGAN's learnable latent: each dot is a component's mean μ, each ellipse its 1σ "
-        "spread, on top of latent samples in their colours.",
-        "DeLiGAN replaces the single Gaussian latent with a mixture of N Gaussians whose means "
-        "and spreads G learns (z = μᵢ + σᵢ·ε). Components drift to latent regions that G "
-        "maps onto the data, and a penalty keeps σ from shrinking to zero. On a live run the "
-        "grey trails show how each μ has moved since you opened this page."),
-}
+def _text(view: str) -> tuple[str, str]:
+    """A view's one-line caption and its longer explanation."""
+    return t(f"discriminator.{view}.short"), t(f"discriminator.{view}.more")
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -69,12 +35,16 @@ def heatmap_section(source, arrows: bool) -> None:
                     field=field, arrows=arr)
     d = memo(source, "heatmap", (arrows,), compute)
     if d["why"]:
-        st.info(f"No heatmap: {d['why']}. Real and generated points are shown without it.")
-    fig = plots.samples_figure(d["real"], d["fake"], d["colours"], d["bounds"], field=d["field"],
+        st.info(t("discriminator.no_heatmap", why=tr(d["why"])))
+    field = d["field"]
+    if field is not None:  # its scale named in the page language
+        field = dataclasses.replace(field, label=tr(field.label))
+    fig = plots.samples_figure(d["real"], d["fake"], d["colours"], d["bounds"], field=field,
                                arrows=d["arrows"], uirevision="disc_heat",
-                               title="D over the plane" + (" · arrows: −∇ G-loss" if d["arrows"] else ""))
+                               title=t("discriminator.heatmap_title")
+                               + (t("discriminator.heatmap_arrows") if d["arrows"] else ""))
     st.plotly_chart(fig, key="disc_heatmap")
-    explain(*TEXT["heatmap"])
+    explain(*_text("heatmap"))
 
 
 # --------------------------------------------------------------------------- G step before/after
@@ -96,18 +66,17 @@ def take_g_steps(source, k: int, d_first: int = 0) -> dict:
 def feature_section(source) -> None:
     why = source.call(I.feature_support)
     if why:
-        st.info(f"No feature-space view: {why}. Pick **Tutorial model** in the sidebar for a "
-                "model built with the tutorial's 2-unit feature layer.")
+        st.info(t("discriminator.no_features", why=tr(why)))
         return
     c1, c2 = st.columns([1, 3])
     with c1:
         k, d_first, clicked = step_controls(source)
     if clicked:
         try:
-            with st.spinner("Taking the generator step…"):
+            with st.spinner(t("discriminator.stepping")):
                 st.session_state["disc_ba"] = take_g_steps(source, k, d_first)
         except Exception as err:
-            st.error(f"Could not take the step: {err}")
+            st.error(t("discriminator.step_failed", error=err))
     ba = st.session_state.get("disc_ba")
     if ba is not None and ba["model"] != source.model_id:
         ba = None
@@ -116,31 +85,30 @@ def feature_section(source) -> None:
     with c2:
         if ba is None:
             st.plotly_chart(PD.feature_space_figure(now.real, now.fake,
-                                                    title=f"D's feature space at step {now.step:,}"),
+                                                    title=t("discriminator.features_at", step=now.step),
+                                                    lang=language()),
                             key="disc_features")
         else:
             before_after(ba)
-    explain(*TEXT["features"])
+    explain(*_text("features"))
     pairs = (ba["before"].pairs, ba["after"].pairs) if ba is not None else (now.pairs,)
     if pairs[0] is not None:
-        st.subheader("T-GAN: the critic's view of pairs")
-        st.plotly_chart(PD.pair_view_figure(*pairs), key="disc_pairs")
-        explain(*TEXT["pairs"])
+        st.subheader(t("discriminator.pairs_heading"))
+        st.plotly_chart(PD.pair_view_figure(*pairs, lang=language()), key="disc_pairs")
+        explain(*_text("pairs"))
 
 
 def step_controls(source) -> tuple[int, int, bool]:
     """(G steps, D steps first, whether the button to take them was clicked)."""
-    k = st.number_input("G steps", 1, 200, 1, key="disc_k", **KEPT,
-                        help="How many generator updates to take between before and after.")
-    d_first = st.number_input("D steps first", 0, 200, 50, key="disc_dfirst", **KEPT,
-                              help="Let D catch up with G before 'before' is captured, as the "
-                                   "tutorial alternates D and G: then D separates real from "
-                                   "fake and G's step visibly closes the gap.")
+    k = st.number_input(t("discriminator.g_steps"), 1, 200, 1, key="disc_k", **KEPT,
+                        help=t("discriminator.g_steps.help"))
+    d_first = st.number_input(t("discriminator.d_first"), 0, 200, 50, key="disc_dfirst", **KEPT,
+                              help=t("discriminator.d_first.help"))
     if source.live and source.running():
-        st.caption("The live run will be paused first.")
+        st.caption(t("discriminator.will_pause"))
     if not source.live:
-        st.caption("Steps are taken on a private copy; the original model is unchanged.")
-    clicked = st.button("Take G step(s) and show before/after", key="disc_gstep", type="primary")
+        st.caption(t("discriminator.private_copy"))
+    clicked = st.button(t("discriminator.take_step"), key="disc_gstep", type="primary")
     return int(k), int(d_first), clicked
 
 
@@ -148,16 +116,17 @@ def before_after(ba: dict) -> None:
     b, a = ba["before"], ba["after"]
     st.plotly_chart(PD.feature_space_figure(
         b.real, b.fake, a.real, a.fake,
-        title=f"before (step {b.step:,}) and after {ba['k']} G step(s) (step {a.step:,})"),
+        title=t("discriminator.before_after", before=b.step, k=ba["k"], after=a.step),
+        lang=language()),
         key="disc_features")
     s = ba["shift"]
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(GL.label("real_moved"), f"{s['real_moved']:.3g}", help=GL.help_text("real_moved"))
-    m2.metric(GL.label("fake_moved"), f"{s['fake_moved']:.3g}", help=GL.help_text("fake_moved"))
-    m3.metric(GL.label("gap"), f"{s['gap_after']:.3g}", help=GL.help_text("gap"),
+    m1.metric(tr(GL.label("real_moved")), f"{s['real_moved']:.3g}", help=tr(GL.help_text("real_moved")))
+    m2.metric(tr(GL.label("fake_moved")), f"{s['fake_moved']:.3g}", help=tr(GL.help_text("fake_moved")))
+    m3.metric(tr(GL.label("gap")), f"{s['gap_after']:.3g}", help=tr(GL.help_text("gap")),
               delta=f"{s['gap_after'] - s['gap_before']:+.3g}", delta_color="inverse")
     if "along_after" in s:
-        m4.metric(GL.label("gap_along"), f"{s['along_after']:.3g}", help=GL.help_text("gap_along"),
+        m4.metric(tr(GL.label("gap_along")), f"{s['along_after']:.3g}", help=tr(GL.help_text("gap_along")),
                   delta=f"{s['along_after'] - s['along_before']:+.3g}", delta_color="inverse")
 
 
@@ -174,33 +143,33 @@ def mixture_section(source) -> None:
     trail[source.step()] = mu
     steps = sorted(trail)[-200:]
     st.plotly_chart(PD.mixture_figure(mu, sig, latents=z, latent_colours=cols,
-                                      trails=[trail[s] for s in steps]), key="disc_mixture")
-    explain(*TEXT["mixture"])
+                                      trails=[trail[s] for s in steps], lang=language()),
+                    key="disc_mixture")
+    explain(*_text("mixture"))
 
 
 def main() -> None:
-    st.title("Discriminator inspector")
-    st.caption("What the discriminator believes, how it encodes samples, and how one generator "
-               "step changes that.")
+    st.title(t("discriminator.title"))
+    st.caption(t("discriminator.intro"))
     source = model_source_ui()
     if source is None:
         return
     with st.sidebar:
-        arrows = st.toggle("Arrows: where G's loss pushes each fake", True, key="disc_arrows",
+        arrows = st.toggle(t("discriminator.arrows"), True, key="disc_arrows",
                            **KEPT)
-        auto = source.live and st.toggle("Follow training (refresh every 2 s)", False,
+        auto = source.live and st.toggle(t("discriminator.follow"), False,
                                          key="disc_follow")
 
     @st.fragment(run_every=2.0 if auto else None)
     def live_views():
-        st.caption(f"step {source.step():,} · {source.state()}")
-        st.subheader("D over the plane")
+        st.caption(status_line(source))
+        st.subheader(t("discriminator.heatmap_heading"))
         heatmap_section(source, arrows)
         if source.call(I.has_mixture):
-            st.subheader("DeLiGAN mixture components")
+            st.subheader(t("discriminator.mixture_heading"))
             mixture_section(source)
     live_views()
-    st.subheader("D's feature space, before and after a G step")
+    st.subheader(t("discriminator.features_heading"))
     feature_section(source)
 
 

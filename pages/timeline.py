@@ -20,7 +20,7 @@ from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
 from ui import texts as T
 from ui import timeline_data as D
-from ui.i18n import t, tr
+from ui.i18n import language, t, tr
 from ui.model_source import model_source_ui, probe_values, warp_metrics
 from ui.widgets import KEPT, explain
 
@@ -53,7 +53,8 @@ def views_at(data: dict, i: int) -> None:
         n = min(1000, len(z2))
         start = I.latent_in_frame(data["target"], z2[:n])
         st.plotly_chart(PM.morph_figure(start, fake[:n], cols[:n], data["bounds"],
-                                        title=t("timeline.morph_at", step=frame.step), key="tl_morph"),
+                                        title=t("timeline.morph_at", step=frame.step), key="tl_morph",
+                                        lang=language()),
                         key="tl_morph")
         explain(*TEXT["morph"])
     for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
@@ -130,12 +131,13 @@ def warp_views(w, data: dict, at: str) -> None:
     with c1:
         st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
                                             real=data["real"], tear_score=w.tear_score,
-                                            title=t("timeline.grid_title", n=w.n, at=at)),
+                                            title=t("timeline.grid_title", n=w.n, at=at), lang=language()),
                         key="tl_warp")
     with c2:
         warp_metrics(w)
         st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
-                                           title=t("timeline.tear_map", at=at)), key="tl_tearmap")
+                                           title=t("timeline.tear_map", at=at), lang=language()),
+                        key="tl_tearmap")
         st.caption(t("timeline.term", label=tr(GL.label("tear_threshold")),
                      text=tr(GL.help_text("tear_threshold"))))
     explain(*TEXT["warp"])
@@ -155,7 +157,7 @@ def heatmap_view(v, data: dict, at: str) -> None:
 def features_view(v, data: dict, at: str) -> None:
     if v.features is not None:
         st.plotly_chart(PD.feature_space_figure(v.features.real, v.features.fake,
-                                                title=t("timeline.features", at=at)),
+                                                title=t("timeline.features", at=at), lang=language()),
                         key="tl_features")
         explain(*TEXT["features"])
     else:
@@ -164,7 +166,8 @@ def features_view(v, data: dict, at: str) -> None:
         trail = I.mixture_trail([k for k in data["keyframes"] if k.step <= v.step])
         st.plotly_chart(PD.mixture_figure(*v.mixture, latents=v.z2,
                                           latent_colours=plots.hex_colours(v.colours),
-                                          trails=trail or None, title=f"DeLiGAN mixture{at}"),
+                                          trails=trail or None, title=f"DeLiGAN mixture{at}",
+                                          lang=language()),
                         key="tl_mixture")
 
 

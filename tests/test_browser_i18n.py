@@ -2,8 +2,11 @@
 render (a real font, not empty boxes: `make fonts` installs fonts-noto-cjk), and the
 switch in the sidebar changes the language and the URL but keeps the run.
 
+The Mapping and Discriminator inspectors and the Compare page (a tiny ensemble trained)
+open in Chinese too.
+
 Screenshots: test-artifacts/i18n_playground_zh.png, i18n_playground_en.png,
-i18n_levers_zh.png."""
+i18n_levers_zh.png, i18n_mapping_zh.png, i18n_discriminator_zh.png, i18n_compare_zh.png."""
 from __future__ import annotations
 
 import re
@@ -105,3 +108,66 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     _wait(page, lambda: "lang=zh" in page.url, 60, "lang=zh in the Levers page's URL")
     assert "实验场" in page.locator('[data-testid="stSidebarNav"]').inner_text()
     shot(page, "i18n_levers_zh")
+
+
+PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
+  const d = p._fullData || p.data || [];
+  return d.reduce((n, t) => n + (t.x ? t.x.length : (t.z ? t.z.length : 0)), 0);
+})"""
+
+
+def _page_in_chinese(page, url: str, heading: str, plots: int) -> str:
+    """Open `url` with ?lang=zh, wait for its Chinese heading, `plots` charts holding data and
+    an idle app; check the glyphs render; the main area's text."""
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.goto(url, wait_until="domcontentloaded")
+    _wait(page, lambda: _heading(page) == heading, 120, f"the heading {heading}")
+    _wait(page, lambda: sum(n > 0 for n in page.evaluate(PLOTS_JS)) >= plots, 180,
+          f"{plots} charts with data")
+    _idle(page)
+    glyphs = page.evaluate(GLYPHS_JS)
+    assert glyphs["ink"] > 50 and not glyphs["sameAsOther"] and not glyphs["sameAsMissing"], glyphs
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_inspector_pages_in_chinese(page, app_url):
+    main = _page_in_chinese(page, app_url + "/mapping?lang=zh", "映射检查器", 7)
+    assert len(CJK.findall(main)) > 150 and "撕裂分数" in main, main[:500]
+    assert "Mapping inspector" not in main and "Latent-grid warp" not in main
+    shot(page, "i18n_mapping_zh")
+    main = _page_in_chinese(page, app_url + "/discriminator?lang=zh", "判别器检查器", 1)
+    assert len(CJK.findall(main)) > 100 and "平面上的 D" in main, main[:500]
+    shot(page, "i18n_discriminator_zh")
+    sidebar = page.locator('[data-testid="stSidebar"]')  # the tutorial model: D's 2-D features
+    sidebar.get_by_text("教程模型").click()
+    sidebar.get_by_role("button", name="训练它").click()
+    step = page.get_by_role("button", name="执行 G 更新并显示前后对比")
+    step.wait_for(timeout=300_000)
+    _idle(page)
+    step.click()
+    main = page.locator('[data-testid="stMain"]')
+    _wait(page, lambda: "真实质心的移动" in main.inner_text(), 120, "the before/after metrics")
+    _idle(page)
+    assert "Real centroid" not in main.inner_text()
+    shot(page, "i18n_discriminator_steps_zh")
+
+
+def test_compare_page_in_chinese_trains(page, app_url):
+    _page_in_chinese(page, app_url + "/compare?lang=zh", "比较随机种子", 0)
+    seeds = page.locator(".st-key-cmp_seeds input")
+    seeds.focus()
+    for _ in range(7):
+        seeds.press("ArrowLeft")
+    page.get_by_text("2 个成员 × 3,000 步").wait_for()  # nsgan + wgan_gp, one seed each
+    steps = page.locator(".st-key-cmp_steps input")
+    steps.fill("20")
+    steps.press("Enter")
+    page.get_by_text("2 个成员 × 20 步").wait_for()
+    _idle(page)
+    page.get_by_role("button", name="全部训练").click()
+    page.get_by_text("完成：20 步").wait_for(timeout=180_000)
+    _wait(page, lambda: sum(n > 0 for n in page.evaluate(PLOTS_JS)) >= 2, 60, "the two charts")
+    _idle(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "点击一行" in main and "Train all" not in main, main[:800]
+    shot(page, "i18n_compare_zh")

@@ -28,8 +28,9 @@ def _run_until_done(at: AppTest, timeout: float = 240) -> None:
     raise AssertionError("the comparison did not finish in time")
 
 
-def _trained_page() -> AppTest:
+def _trained_page(lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages/compare.py"), default_timeout=120)
+    at.session_state["gl_lang"] = lang
     at.run()
     _ok(at)
     at.multiselect(key="cmp_variants").set_value(["nsgan"])
@@ -51,6 +52,17 @@ def test_compare_page_trains_a_tiny_ensemble_and_shows_its_results():
     assert (table["step"] == 20).all()
     assert any("nsgan**: 0 of 2 collapsed" in m.value for m in at.markdown)
     assert len(at.get("download_button")) == 2  # the CSV and the ensemble file
+
+
+def test_compare_page_in_chinese():
+    at = _trained_page("zh")  # the same widget keys drive it in either language
+    assert at.title[0].value == "比较随机种子"
+    assert "完成：20 步" in at.get("progress")[0].proto.text
+    table = at.dataframe[0].value
+    assert list(table["种子"]) == [0, 1] and set(table["变体"]) == {"nsgan"}
+    assert not any(v.isascii() for v in table["结论"]), list(table["结论"])  # the detector's words
+    assert any("nsgan**：2 个中有 0 个崩溃" in m.value for m in at.markdown)
+    assert at.button(key="cmp_train").label == "全部训练"
 
 
 def test_a_member_opens_as_the_playground_run():

@@ -30,13 +30,13 @@ ALLOWED = {
     ("ui/sidebar.py", "diag-threads={}"),  # read by the browser tests, not by people
     ("ui/controls.py", "A: "),  # the names of targets A and B, as on their boxes
     ("ui/controls.py", "B: "),
+    # the server's log (_LOG.info), read by whoever runs the server, not shown on a page
+    ("ui/warmup.py", "warm-up imports: first phase %.1f s, the rest %.1f s (slowest: %s)%s"),
 }
 
 # Known gaps: pages (and the ui modules only they use) not moved to the catalogue yet.
 # Each must still fail the scan (strict xfail), so this list shrinks as they are migrated.
-NOT_YET = ["pages/mapping.py", "pages/discriminator.py",
-           "pages/compare.py",
-           "ui/compare_state.py", "ui/warmup.py"]
+NOT_YET: list[str] = []
 # Every other page and ui module is scanned: a new file is held to the catalogue from the start.
 MIGRATED = sorted({"app.py", *(str(p.relative_to(ROOT)) for p in
                                 [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")])}

@@ -347,3 +347,57 @@ def test_feature_space_names_before_and_after_only_when_both_are_shown():
     assert not any("before" in (t.name or "") for t in one.data)
     two = PD.feature_space_figure(a, b, a + 1, b + 1)
     assert any(t.name == "fake (after)" for t in two.data)
+
+
+# --------------------------------------------------------------------------- figure words in Chinese
+CJK_RE = __import__("re").compile(r"[\u4e00-\u9fff]")
+
+
+def _words(fig) -> list[str]:
+    """Every text a figure shows as words: trace names, title, axis and colourbar titles,
+    annotation and animation button labels."""
+    d = fig.to_dict()
+    lay = d["layout"]
+    out = [t.get("name") or "" for t in d["data"]]
+    out += [(lay.get("title") or {}).get("text") or ""]
+    out += [(lay.get(k) or {}).get("title", {}).get("text") or "" for k in lay if k.startswith(("xaxis", "yaxis"))]
+    out += [(t.get("colorbar") or {}).get("title", {}).get("text") or "" for t in d["data"]]
+    out += [a.get("text", "") for a in lay.get("annotations", [])]
+    out += [b["label"] for m in lay.get("updatemenus", []) for b in m["buttons"]]
+    return [w for w in out if w]
+
+
+def _no_english_words(words: list[str]) -> bool:
+    """No run of 3+ Latin letters apart from the field's symbols (HQ, log, DeLiGAN, z0...)."""
+    import re
+    left = [re.sub(r"\b(HQ|DeLiGAN|ΔE|z\d|x_r|x_f)\b|log(?=₁₀)", "", w) for w in words]
+    return not any(re.search(r"[A-Za-z]{3,}", w) for w in left)
+
+
+def test_inspector_figures_speak_chinese(spiral):
+    from gan_core.plots import compare as PC
+    w = I.grid_warp(spiral, n=10, tear_factor=1.5)
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(30, 2)).astype(np.float32)
+    figs = [PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, (-4, 4, -4, 4), real=pts,
+                                tear_score=w.tear_score, title="网格", lang="zh"),
+            PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z0", "z1"], title="撕裂图",
+                               lang="zh"),
+            PM.morph_figure(pts, pts + 1, np.full((30, 3), 0.5), (-4, 4, -4, 4), lang="zh"),
+            PM.alignment_figure(np.eye(2), ["z0", "z1"], ["角度", "半径"], lang="zh"),
+            PD.feature_space_figure(pts, pts + 1, pts, pts + 0.5, lang="zh"),
+            PD.pair_view_figure(pts, pts * 0.5, lang="zh"),
+            PD.mixture_figure(pts[:3], np.ones((3, 2)) * 0.2, latents=pts, trails=[pts[:3], pts[:3] + 0.1],
+                              lang="zh"),
+            PC.rates_figure([{"variant": "nsgan", "rate": 0.5, "rate_lo": 0.1, "rate_hi": 0.9,
+                              "modes_mean": 6.0, "modes_sd": 1.0, "hq_pct_mean": 80.0,
+                              "hq_pct_sd": 5.0}], lang="zh")]
+    for fig in figs:
+        words = _words(valid(fig))
+        assert words and any(CJK_RE.search(w) for w in words), words
+        assert _no_english_words(words), words
+    english = _words(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, ["z0", "z1"],
+                                        title="tear map"))
+    assert "log₁₀ stretch" in english and any("threshold σ₁" in x for x in english), english
+    play = [b["label"] for b in figs[2].to_dict()["layout"]["updatemenus"][0]["buttons"]]
+    assert play == ["播放", "暂停"]

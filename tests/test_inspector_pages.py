@@ -7,13 +7,14 @@ uploader's cache keeps it."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core import checkpoints
+from gan_core import checkpoints, i18n
 from ui.model_source import open_checkpoint, train_tutorial, upload_label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,46 @@ def test_discriminator_before_after_on_a_copy(ckpt_bytes):
     # the uploaded model itself was not stepped: a copy was
     run = at.session_state["insp_uploads"]["small"][0]
     assert run.step_count == 100
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _page_text(at: AppTest) -> str:
+    return " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption),
+                     *(h.value for h in at.subheader), *(b.label for b in at.button),
+                     *(x.label for x in at.expander), *(t.value for t in at.title)])
+
+
+@pytest.mark.parametrize("path,area", [("pages/mapping.py", "mapping"),
+                                       ("pages/discriminator.py", "discriminator")])
+def test_inspector_pages_in_chinese(ckpt_bytes, path, area):
+    at = _page(path, "Upload", ckpt_bytes)
+    at.session_state["gl_lang"] = "zh"
+    at.run()
+    _ok(at)
+    assert at.title[0].value == i18n.text(f"{area}.title", "zh")
+    text = _page_text(at)
+    assert len(CJK.findall(text)) > 150, text  # the page reads in Chinese, not one label
+    assert i18n.text(f"{area}.intro", "en") not in text
+
+
+def test_discriminator_before_after_in_chinese(ckpt_bytes, monkeypatch):
+    # AppTest calls a radio's format_func outside the script run, where session state (and so
+    # the session's language) is out of reach: the source radio would be looked up in English.
+    monkeypatch.setattr("ui.i18n.language", lambda: "zh")
+    at = _page("pages/discriminator.py", "Upload", ckpt_bytes)
+    at.session_state["gl_lang"] = "zh"
+    at.run()
+    at.button(key="disc_gstep").click().run()  # the same widget key in either language
+    _ok(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[i18n.text("glossary.real_moved.label", "zh")] == "0"
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+              for c in at.get("plotly_chart")]
+    assert any(t.startswith("之前（第 150 步）与 G 更新 1 步之后") for t in titles), titles  # 50 D steps first
+    heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert heat["type"] == "heatmap" and CJK.search(heat["colorbar"]["title"]["text"]), heat["colorbar"]
 
 
 def test_timeline_exports_on_a_checkpoint(ckpt_bytes):

@@ -13,7 +13,9 @@ from gan_core.compare import CompareJob, Comparison, member_configs
 from gan_core.compare_cli import TABLE_COLUMNS, table_csv
 from gan_core.config import ConfigError
 from gan_core.ensemble import refusal
+from gan_core.i18n import Msg
 from gan_core.variants import VARIANTS, config_for
+from ui.i18n import t, tr
 
 JOB_KEY = "cmp_job"
 IDLE_SECONDS = 120.0  # a job nobody has looked at for this long stops (its results stay)
@@ -36,12 +38,12 @@ def current_job() -> CompareJob | None:
 def start(target: str, variants: list[str], seeds: int, steps: int, **overrides) -> str:
     """Build and start a comparison; '' on success, else the message to show."""
     if not 1 <= len(variants) <= 4:
-        return "Pick 1 to 4 variants."
+        return t("compare.pick_variants")
     try:
-        with st.spinner(f"Building {len(variants) * seeds} members…"):
+        with st.spinner(t("compare.building", k=len(variants) * seeds)):
             comp = Comparison(member_configs(target, variants, seeds, **overrides), steps)
     except (ConfigError, ValueError) as err:
-        return f"Cannot train this ensemble: {err}"
+        return t("compare.cannot_train", error=tr(err.args[0]) if err.args else err)
     _adopt(comp)
     return ""
 
@@ -85,8 +87,10 @@ def _evict() -> None:
 
 
 def table_frame(table: list[dict]) -> pd.DataFrame:
+    """The members' table with its headers and verdicts in the session's language."""
     df = pd.DataFrame(table, columns=[*TABLE_COLUMNS])
-    return df.rename(columns={"hq_pct": "HQ %", "coverage": "coverage"})
+    df["verdict"] = [tr(r.get("verdict", "")) for r in table]  # pandas keeps a Msg as a plain str
+    return df.rename(columns={c: t(f"compare.col.{c}") for c in TABLE_COLUMNS})
 
 
 def csv_bytes(table: list[dict]) -> bytes:
@@ -107,9 +111,10 @@ def open_on_playground(job: CompareJob, i: int) -> str:
     except S.RunLimitReached as err:
         return S.limit_message(err)
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
-        return f"Could not open member {i + 1}: {err}"
+        return t("compare.cannot_open_member", n=i + 1, error=err)
     C.set_config(ckpt.config)
     cfg = ckpt.config
-    st.session_state["pg_opened"] = (f"member {i + 1} of a comparison ({cfg.variant}, seed "
-                                     f"{cfg.seed}, {cfg.target})", ckpt.step, "", "", "Opened")
+    st.session_state["pg_opened"] = (Msg("compare.opened_label", n=i + 1, variant=cfg.variant,
+                                         seed=cfg.seed, target=cfg.target),
+                                     ckpt.step, "", "", Msg("run_files.opened"))
     return ""

@@ -26,6 +26,8 @@ import time
 import streamlit as st
 from streamlit.logger import get_logger
 
+from ui.i18n import t
+
 FIRST = ("torch", "torch._dynamo", "plotly.graph_objects",
          "gan_core.run", "gan_core.trainer", "gan_core.detector", "gan_core.probes",
          "gan_core.plots", "gan_core.presets", "gan_core.zoo", "gan_core.checkpoints",
@@ -91,5 +93,5 @@ def first_paint() -> None:
     """Per session, before the page runs: wait for the warm-up's first phase with a
     spinner (at once when it is done or was never started)."""
     if _thread is not None and not _first_done.is_set():
-        with st.spinner("Starting the server: loading PyTorch…"):
+        with st.spinner(t("warmup.loading")):
             wait_first()

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .. import i18n
 from .common import FONT, figure, hex_colours
 
 PANEL_PX = 120
@@ -77,8 +78,9 @@ def _panel_title(text: str, axis: str, flagged: bool) -> dict:
             "yanchor": "bottom", "font": {"size": 10, "color": "#c62828" if flagged else "#444"}}
 
 
-def rates_figure(summary: list[dict]) -> object:
-    """Per variant: collapse rate with its 95% Wilson interval, modes and HQ % (mean ± sd)."""
+def rates_figure(summary: list[dict], lang: str = i18n.DEFAULT) -> object:
+    """Per variant: collapse rate with its 95% Wilson interval, modes and HQ % (mean ± sd);
+    the panel titles in `lang`."""
     names = [s["variant"] for s in summary]
     rate = np.array([s["rate"] for s in summary])
     lo, hi = np.array([s["rate_lo"] for s in summary]), np.array([s["rate_hi"] for s in summary])
@@ -87,7 +89,7 @@ def rates_figure(summary: list[dict]) -> object:
                  [s["modes_sd"] for s in summary], None, "#1565c0"),
             _bar(names, [s["hq_pct_mean"] for s in summary], "x3", "y3",
                  [s["hq_pct_sd"] for s in summary], None, "#2e7d32")]
-    titles = ["collapse rate", "modes captured", "HQ %"]
+    titles = [i18n.text(f"compare.plot.{k}", lang) for k in ("rate", "modes", "hq")]
     layout = {"height": 280, "margin": dict(l=40, r=10, t=40, b=30), "showlegend": False,
               "font": FONT, "uirevision": "cmp_rates", "annotations": [],
               "plot_bgcolor": "white", "paper_bgcolor": "white"}
