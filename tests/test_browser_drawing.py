@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from browser_helpers import ARTIFACTS, shot, wait_until
+from playwright.sync_api import Error as PlaywrightError
 from gan_core.distributions import parse_points_csv
 from test_browser_manifold import _open_display_and_switch_on
 from test_browser_playground import _step
@@ -30,6 +31,14 @@ FAKES_JS = """() => {
 COUNT_JS = """() => { const c = document.querySelector('canvas.gl-draw-canvas');
                       return c ? parseInt(c.dataset.count || '0', 10) : -1; }"""
 
+
+def _chart_shot(page, name: str) -> None:
+    """The samples chart for the closing note; a rerun can replace the element while it is
+    taken (Element is not attached), and a screenshot is not what the test checks."""
+    try:
+        page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    except PlaywrightError:
+        shot(page, name)
 
 def _wait(page, cond, timeout, what, poll=0.3):
     return wait_until(page, cond, timeout, what, poll, "drawing_failure")
@@ -106,7 +115,7 @@ def test_draw_a_ring_and_train_onto_it(browser, app_url):
               f"after {_step(page):,} steps")
         assert after < 0.5 * before and after < 0.08, (before, after)
         shot(page, "drawing_trained")
-        page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / "drawing_trained_chart.png"))
+        _chart_shot(page, "drawing_trained_chart")
         assert page.evaluate(COUNT_JS) == n  # the reruns while training left the drawing alone
         page.get_by_role("link", name="Levers").click()
         page.get_by_role("heading", name="Levers").first.wait_for()
@@ -114,7 +123,7 @@ def test_draw_a_ring_and_train_onto_it(browser, app_url):
         _wait(page, lambda: page.evaluate(COUNT_JS) == n, 60, "the drawing after a page switch")
         # G's manifold over the ring it learned (GAN Lab's view): for the closing note
         _open_display_and_switch_on(page)
-        page.locator(".st-key-pg_samples").screenshot(path=str(ARTIFACTS / "drawing_manifold_chart.png"))
+        _chart_shot(page, "drawing_manifold_chart")
     finally:
         context.close()
 
