@@ -332,6 +332,10 @@ class Trainer:
                 break
             if self.max_steps and self.run.step_count >= self.max_steps:
                 break
+        # paused here, before the publish check: the budget's last step is then published
+        # within this chunk, so a reader who saw the steps also sees their snapshot
+        if self.max_steps and self.run.step_count >= self.max_steps and self.state == "running":
+            self.state = "paused"
         self._update_rate(self.run.step_count - n0, time.perf_counter() - t_start)
         self._half = "d"  # slow motion, switched on later, starts a whole step
         due = time.perf_counter() - self._last_publish >= self.snapshot_interval

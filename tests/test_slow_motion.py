@@ -114,6 +114,9 @@ def test_back_to_full_speed_publishes_whole_steps():
         while tr.run.step_count < n + 50 and time.time() < end:
             time.sleep(0.01)
         assert tr.run.step_count >= n + 50
+        # a full-speed snapshot is published every snapshot_interval: wait for the next one
+        while tr.latest().phase != "both" and time.time() < end:
+            time.sleep(0.01)
         assert tr.latest().phase == "both" and tr.latest().before is None
     finally:
         tr.stop()
