@@ -86,16 +86,20 @@ def _train_about_20_s(page) -> None:
           "the run to pause")
 
 
+def _open_custom_and_draw_a_ring(page, app_url) -> None:
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
+    _pick(page, page.locator('[data-testid="stSidebar"] .st-key-cfg_target input'), "custom")
+    page.locator("canvas.gl-draw-canvas").wait_for()
+    _draw_ring(page)
+
+
 def test_draw_a_ring_and_train_onto_it(browser, app_url):
     context = browser.new_context(viewport={"width": 1500, "height": 1300}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        page.goto(app_url, wait_until="domcontentloaded")
-        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
-        _pick(page, page.locator('[data-testid="stSidebar"] .st-key-cfg_target input'), "custom")
-        page.locator("canvas.gl-draw-canvas").wait_for()
-        _draw_ring(page)
+        _open_custom_and_draw_a_ring(page, app_url)
         n = _wait(page, lambda: page.evaluate(COUNT_JS) if page.evaluate(COUNT_JS) >= 100 else 0,
                   30, "the ring's points on the canvas")
         main = page.locator('[data-testid="stMain"]')
@@ -135,11 +139,7 @@ def test_clear_and_a_too_small_drawing(browser, app_url):
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        page.goto(app_url, wait_until="domcontentloaded")
-        page.locator(".st-key-pg_samples .js-plotly-plot").wait_for(timeout=180_000)  # a busy machine
-        _pick(page, page.locator('[data-testid="stSidebar"] .st-key-cfg_target input'), "custom")
-        page.locator("canvas.gl-draw-canvas").wait_for()
-        _draw_ring(page)
+        _open_custom_and_draw_a_ring(page, app_url)
         main = page.locator('[data-testid="stMain"]')
         n = _wait(page, lambda: page.evaluate(COUNT_JS) if page.evaluate(COUNT_JS) >= 100 else 0,
                   30, "the ring's points")
