@@ -12,7 +12,8 @@ Targets (issue 5): >= 4 Hz, >= 70 %, p95 <= 150 ms.
 
     .venv/bin/python benchmarks/ui_speed.py [--seconds 10] [--presses 20] [--manifold]
 
---manifold measures with the manifold layer on (G's warped latent grid, issue 19).
+--manifold measures with the manifold layer on (G's warped latent grid, issue 19). The model
+overview graph is on by default; its live frames are counted over the same window.
 """
 from __future__ import annotations
 
@@ -109,6 +110,10 @@ PREVIEW_JS = """() => { const d = (window.__ganLeversDraws || []).find(
   return d ? d.start + d.ms - window.__t0 : -1; }"""
 
 
+OVERVIEW_FRAMES_JS = """() => { const r = document.querySelector('div.ov-root');
+  return r ? Number(r.dataset.frames || 0) : null; }"""
+
+
 def measure_live(page, proc, seconds: float) -> float:
     """Prints the refresh rate, how frames were drawn and where the CPU went while the
     page trains; returns the training steps/s meanwhile."""
@@ -117,11 +122,17 @@ def measure_live(page, proc, seconds: float) -> float:
     page.get_by_role("button", name="Train", exact=True).click()
     time.sleep(3)
     s0, t0, c0 = steps(page), time.perf_counter(), cpu_ticks(proc.pid)
+    ov0 = page.evaluate(OVERVIEW_FRAMES_JS)
     changes = page.evaluate(COUNT_JS, seconds * 1000)
+    ov1 = page.evaluate(OVERVIEW_FRAMES_JS)
     elapsed, c1 = time.perf_counter() - t0, cpu_ticks(proc.pid)
     ui_rate = (steps(page) - s0) / elapsed
     print(f"live refresh (samples):   {changes / seconds:8.2f} Hz with {n_fake} generated points"
           "   (target >= 4)")
+    if ov0 is None or ov1 is None:
+        print("overview graph:           not on the page")
+    else:
+        print(f"overview graph:           {(ov1 - ov0) / seconds:8.2f} frames/s drawn meanwhile")
     kinds = page.evaluate(KINDS_JS, seconds * 1000)
     print("  frames drawn:           " + ", ".join(
         f"{k} {n / seconds:.1f}/s ({ms / n:.0f} ms each)" for k, (n, ms) in sorted(kinds.items())))
