@@ -18,7 +18,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
         if kind == "bool":
             parser.add_argument(flag, dest=f.name, default=None,
                                 action=argparse.BooleanOptionalAction,
-                                help=f"(default: {default})")
+                                help=f"(default: variant default, else {default})")
         else:
             conv = {"int": int, "float": float}.get(kind, str)
             parser.add_argument(flag, dest=f.name, type=conv, default=None,

@@ -1,10 +1,13 @@
-"""A whole comparison as one file: every member's weights (with G's moving average), the
-members' configs, the step and the results table. safetensors with a JSON header, as
-checkpoints are (gan_core/checkpoints.py), so opening one never runs code; sizes and
-nesting are bounded and the weights checked before anything is built.
+"""A whole comparison as one file: every member's weights (with G's moving average), its
+training state (the optimisers' moments, the RNGs: gan_core/resume.py), the members'
+configs, the step and the results table. safetensors with a JSON header, as checkpoints
+are (gan_core/checkpoints.py), so opening one never runs code; sizes and nesting are
+bounded and the weights checked before anything is built.
 
-Not kept: the optimisers' moments and the detectors' histories. An opened comparison
-shows its table as saved; it is not trained further.
+Not kept: the detectors' histories. An opened comparison shows its table as saved; a
+member opened from it on the Playground trains on with its own optimiser state, as it
+would have in the ensemble. Files written before the training state was kept still open
+(their members restart Adam's moments).
 """
 from __future__ import annotations
 
@@ -22,16 +25,22 @@ from .run import Run
 
 FORMAT = "gan-levers-ensemble"
 VERSION = 1
+TRAIN = "train."  # m<i>.train.<name>: member i's training state (resume.capture's tensors)
 
 
 def to_bytes(comp: Comparison) -> bytes:
-    tensors = {}
+    tensors, train_meta = {}, []
     for i in range(len(comp.configs)):
-        for key, value in comp.ensemble.member_run(i).state().items():
+        run = comp.ensemble.member_run(i)
+        for key, value in run.state().items():
             tensors[f"m{i}.{key}"] = value.detach().cpu().contiguous()
+        train = run.train_state()
+        for key, value in train["tensors"].items():
+            tensors[f"m{i}.{TRAIN}{key}"] = value
+        train_meta.append(train["meta"])
     meta = {"format": FORMAT, "version": str(VERSION), "step": str(comp.step_count),
             "configs": json.dumps([json.loads(c.to_json()) for c in comp.configs]),
-            "results": json.dumps(comp.results_state())}
+            "results": json.dumps(comp.results_state()), "train": json.dumps(train_meta)}
     return st_save(tensors, metadata=meta)
 
 
@@ -51,7 +60,8 @@ def from_bytes(data: bytes, name: str = "ensemble file") -> Comparison:
         tensors = st_load(data)
     except Exception as err:  # safetensors raises its own error type for corrupt data
         raise C.CheckpointError(f"{name} is damaged: {err}") from None
-    runs = [_member(tensors, i, cfg, step, name) for i, cfg in enumerate(configs)]
+    train = _train_meta(meta, len(configs), name)
+    runs = [_member(tensors, i, cfg, step, train[i], name) for i, cfg in enumerate(configs)]
     try:
         comp = Comparison(configs, step, runs=runs)
         comp.restore(C._json_field(meta, "results", name))
@@ -80,9 +90,22 @@ def _step(meta: dict, name: str) -> int:
     return step
 
 
-def _member(tensors: dict, i: int, cfg: Config, step: int, name: str) -> Run:
-    prefix = f"m{i}."
-    state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+def _train_meta(meta: dict, n: int, name: str) -> list[dict]:
+    """Each member's training-state header; empty ones for a file written without them."""
+    if "train" not in meta:
+        return [{}] * n
+    raw = C._json_field(meta, "train", name)
+    if not isinstance(raw, list) or len(raw) != n or not all(isinstance(m, dict) for m in raw):
+        raise C.CheckpointError(f"{name}: its training state does not match its {n} members")
+    return raw
+
+
+def _member(tensors: dict, i: int, cfg: Config, step: int, train_meta: dict, name: str) -> Run:
+    prefix, train_prefix = f"m{i}.", f"m{i}.{TRAIN}"
+    state = {k[len(prefix):]: v for k, v in tensors.items()
+             if k.startswith(prefix) and not k.startswith(train_prefix)}
+    train = {k[len(train_prefix):]: v for k, v in tensors.items() if k.startswith(train_prefix)}
     C._check_finite(state, None, name)
-    ckpt = C.Checkpoint(cfg, state, step, {}, None, {})
+    ckpt = C.Checkpoint(cfg, state, step, {}, None, {},
+                        {"tensors": train, "meta": train_meta} if train_meta else {})
     return Run.from_checkpoint(ckpt, device=torch.device("cpu"))

@@ -70,7 +70,10 @@ def rates_ui(view: dict, job) -> None:
                     config={"displayModeBar": False})
     st.caption(t("compare.rates_caption"))
     if not any(s["checked"] for s in view["summary"]):
-        st.markdown(t("compare.not_checked", every=job.comp.eval_every))
+        if view["state"] == "running":
+            st.markdown(t("compare.not_checked", every=job.comp.eval_every))
+        else:  # stopped (or saved) before the first check: no later check is coming
+            st.markdown(t("compare.never_checked", step=job.comp.step_count))
         return
     rows = [t("compare.rate_row", variant=s["variant"], collapsed=s["collapsed"],
               members=s["members"], rate=s["rate"], lo=s["rate_lo"], hi=s["rate_hi"],

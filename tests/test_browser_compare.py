@@ -1,7 +1,9 @@
 """Browser test of the Compare page: 2 variants x 4 seeds train for ~20 s; the small
 multiples (one SVG figure, 8 panels with points) and the rate chart render and update,
-Stop ends it, and member 2 opens on the Playground. Screenshots: test-artifacts/
-compare_live.png, compare_stopped.png, compare_member_on_playground.png."""
+Stop ends it, member 2 opens on the Playground, and the downloaded ensemble file opens
+again in a new browser session with the same table. Screenshots: test-artifacts/
+compare_live.png, compare_stopped.png, compare_member_on_playground.png,
+compare_reopened.png."""
 from __future__ import annotations
 
 import time
@@ -33,7 +35,7 @@ def _panels_with_points(page) -> int:
     }}""")
 
 
-def test_two_variants_four_seeds_train_live(page, app_url):
+def test_two_variants_four_seeds_train_live(page, app_url, browser, tmp_path):
     page.goto(app_url + "/compare", wait_until="networkidle")
     page.get_by_role("button", name="Train all").wait_for()
     seeds = page.locator(".st-key-cmp_seeds input")
@@ -63,7 +65,44 @@ def test_two_variants_four_seeds_train_live(page, app_url):
     page.get_by_text("Stopped at step").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "compare_stopped")
+    saved = _download_ensemble(page, tmp_path)
+    table = _table_text(page)
     _open_member_two(page)
+    _reopen(browser, app_url, saved, table)
+
+
+def _table_text(page) -> str:
+    """The member table's cells as the grid's accessible text (its canvas has an a11y DOM)."""
+    grid = page.locator(".st-key-cmp_table [data-testid=stDataFrameResizable]")
+    grid.scroll_into_view_if_needed()
+    return grid.locator("table").inner_text()
+
+
+def _download_ensemble(page, tmp_path):
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Download the ensemble").click()
+    path = tmp_path / "ensemble.safetensors"
+    dl.value.save_as(path)
+    assert path.stat().st_size > 1000
+    return path
+
+
+def _reopen(browser, app_url, saved, table: str) -> None:
+    """A new browser session opens the file: the same members and results, no training."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(app_url + "/compare", wait_until="networkidle")
+        page.get_by_text("Open an ensemble file").click()
+        page.locator(".st-key-cmp_upload input[type=file]").set_input_files(str(saved))
+        page.locator(".st-key-cmp_table [data-testid=stDataFrameResizable]").wait_for(timeout=60_000)
+        page.wait_for_function(f"() => {{ const g = ({LAST})('{GRID}'); return g && g.data.length === 8; }}",
+                               timeout=60_000)
+        assert _table_text(page) == table
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shot(page, "compare_reopened")
+    finally:
+        context.close()
 
 
 def _open_member_two(page) -> None:

@@ -70,7 +70,9 @@ def test_a_member_opens_as_the_playground_run():
     from ui import compare_state as CS
     from ui import session as S
     job = CS._JOBS[at.session_state["cmp_job"]]
-    want = job.member_run(1).state()
+    member = job.member_run(1)
+    want = member.state()
+    moments = {k: v["exp_avg"].clone() for k, v in member.opts.g.state_dict()["state"].items()}
 
     def script():
         import streamlit as st
@@ -90,3 +92,7 @@ def test_a_member_opens_as_the_playground_run():
     assert trainer.run.cfg.seed == 1 and trainer.run.step_count == 20
     got = trainer.run.state()
     assert all(bool((got[k] == want[k]).all()) for k in want)
+    # Adam's moments come along: the run trains on as it would have in the ensemble
+    got_moments = trainer.run.opts.g.state_dict()["state"]
+    assert moments and set(got_moments) == set(moments)
+    assert all(bool((got_moments[k]["exp_avg"] == m).all()) for k, m in moments.items())
