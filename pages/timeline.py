@@ -42,10 +42,7 @@ def views_at(data: dict, i: int) -> None:
     hex_cols = plots.hex_colours(cols)
     c1, c2 = st.columns(2)
     with c1:
-        st.plotly_chart(plots.samples_figure(data["real"], fake, hex_cols, data["bounds"],
-                                             uirevision="tl_samples",
-                                             title=t("timeline.samples_at", step=frame.step)),
-                        key="tl_samples")
+        scrub_view(data, i, hex_cols)
         explain(*TEXT["samples"])
     with c2:
         z = data["latent"]
@@ -61,6 +58,19 @@ def views_at(data: dict, i: int) -> None:
         col.metric(tr(GL.label(key)), value, help=tr(GL.help_text(key)))
     for line in _alert_lines(frame):
         st.warning(line)
+
+
+def scrub_view(data: dict, i: int, hex_cols) -> None:
+    """The samples of every recorded frame, kept in the browser: its own slider scrubs
+    them at once (no rerun); it opens at the page's chosen frame `i`."""
+    rows = D.scrub_rows(len(data["steps"]), i)
+    n = min(D.SCRUB_POINTS, data["fakes"].shape[1])
+    fig = PT.training_animation_figure(
+        data["steps"][rows], data["fakes"][rows, :n], hex_cols[:n], data["bounds"],
+        real=data["real"], title=t("timeline.scrub_title"), height=520,
+        active=int(np.searchsorted(rows, i)), lang=language(), uirevision="tl_samples")
+    st.plotly_chart(fig, key="tl_samples")
+    st.caption(t("timeline.scrub_caption", n=len(rows)))
 
 
 def curves(data: dict, step: int) -> None:

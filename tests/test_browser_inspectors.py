@@ -5,7 +5,8 @@
 2. Discriminator inspector on a tutorial model trained in the page (2-unit D features):
    heatmap, then 'take G step' draws the before/after feature space.
 3. Playground trains the spiral briefly; the Training timeline (same session, reached
-   through the sidebar) scrubs to step 0, where the grid warp, tear map and D heatmap
+   through the sidebar) scrubs its samples in the browser with the chart's own slider,
+   then (the page's slider) to step 0, where the grid warp, tear map and D heatmap
    are rebuilt from step 0's weights, builds the GIF, and the downloaded GIF decodes
    with one frame per recorded snapshot.
 Screenshots: test-artifacts/inspector_*.png.
@@ -101,10 +102,43 @@ def _train_lazarou_briefly_then_timeline(page, app_url):
     page.get_by_text("The run as it was at any recorded step").first.wait_for()
 
 
+# The Timeline's samples chart: the step its own slider shows, and its first fakes.
+SCRUB_JS = """() => { const p = document.querySelector('.st-key-tl_samples .js-plotly-plot');
+  const v = p && p.querySelector('.slider-container text.slider-label'), d = p && p._fullData;
+  const t = d && d[d.length - 1];
+  return {label: v ? v.textContent : '', x: t ? Array.from(t.x.slice(0, 4)).join(',') : '',
+          active: p ? p.layout.sliders[0].active : null}; }"""
+
+
+def _moved_on(page, before: dict):
+    """The chart's state when both its step label and its fakes differ from `before`."""
+    now = page.evaluate(SCRUB_JS)
+    return now if now["label"] != before["label"] and now["x"] != before["x"] else None
+
+
+def _scrub_in_browser(page, main):
+    """Clicking along the chart's own slider shows other frames' samples at once, while
+    the page's step slider (a server rerun) stays where it was."""
+    page.locator(".st-key-tl_samples").scroll_into_view_if_needed()
+    page_step = main.get_by_role("slider").first.get_attribute("aria-valuenow")
+    rail = page.locator(".st-key-tl_samples .slider-rail-rect").bounding_box()
+    seen = {page.evaluate(SCRUB_JS)["label"]}
+    for frac in (0.05, 0.5):
+        before = page.evaluate(SCRUB_JS)
+        page.mouse.click(rail["x"] + frac * rail["width"], rail["y"] + rail["height"] / 2)
+        now = _wait(page, lambda b=before: _moved_on(page, b), 10,
+                    f"the chart's own slider to show another frame ({frac:.0%})",
+                    poll=0.05, name="timeline_failure")
+        seen.add(now["label"])
+    assert len(seen) == 3, seen
+    assert main.get_by_role("slider").first.get_attribute("aria-valuenow") == page_step
+    shot(page, "inspector_timeline_scrub")
+
+
 def _scrub_to_step0(page, main):
     main.get_by_role("slider").first.focus()
     page.keyboard.press("Home")
-    _wait(page, lambda: "samples at step 0" in main.inner_text() and _idle(page), 30,
+    _wait(page, lambda: page.evaluate(SCRUB_JS)["label"] == "step 0" and _idle(page), 30,
           "the first frame", name="timeline_failure")
     # the weight views are rebuilt from the keyframe of step 0, not the live run
     _wait(page, lambda: all(t in main.inner_text() for t in (
@@ -136,6 +170,7 @@ def test_timeline_live_run_gif(browser, app_url):
         assert n_frames >= 3
         _wait(page, lambda: _plots_with_data(page) >= 3 and _idle(page), 60, "timeline charts",
               name="timeline_failure")
+        _scrub_in_browser(page, main)
         _scrub_to_step0(page, main)
         frames = _download_gif(page, main)
         # One GIF frame per recorded frame. If the pause click raced a refresh and the

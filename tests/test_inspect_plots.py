@@ -195,6 +195,20 @@ def test_timeline_figures():
                                              real=np.random.rand(20, 2)))
     assert [f.name for f in fig.frames] == ["0", "1", "2", "3"]
     assert np.allclose(fig.frames[2].data[0].x, fakes[2, :, 0])
+    # the Timeline page opens it at its chosen frame, in the reader's language
+    fig = valid(PT.training_animation_figure([0, 1, 2, 3], fakes, ["#ff0000"] * 30, (0, 1, 0, 1),
+                                             active=2, lang="zh"))
+    assert fig.layout.sliders[0].active == 2 and np.allclose(fig.data[0].x, fakes[2, :, 0])
+    assert fig.layout.updatemenus[0].buttons[0].label == "播放"
+
+
+def test_the_timeline_sends_a_bounded_spread_of_frames_with_the_chosen_one():
+    from ui.timeline_data import scrub_rows
+    rows = scrub_rows(300, 157, limit=120)
+    assert len(rows) <= 121 and {0, 157, 299} <= set(rows.tolist())
+    assert list(rows) == sorted(set(rows.tolist()))
+    assert np.diff(rows).max() <= 3  # evenly spread: no long gap to scrub over
+    assert scrub_rows(5, 2).tolist() == [0, 1, 2, 3, 4]  # few frames: all of them
 
 
 # --------------------------------------------------------------------------- a past step

@@ -17,6 +17,9 @@ from gan_core import inspect as I
 from gan_core.metrics import width_ratio
 from gan_core.quality import floor_kind
 
+# Sent to the browser for scrubbing without reruns: enough frames and points to follow the
+# run, few enough that a rerun of the page re-sends well under a megabyte.
+SCRUB_FRAMES, SCRUB_POINTS = 120, 1000
 VIEW_CACHE = "tl_views"
 VIEW_CACHE_SIZE = 12
 
@@ -58,6 +61,13 @@ def timeline_data(source) -> dict:
     data.update(steps=np.array([f.step for f in frames]), frames=frames,
                 fakes=np.stack([f.fake for f in frames]).astype(np.float32), history=hist or {})
     return data
+
+
+def scrub_rows(n: int, i: int, limit: int = SCRUB_FRAMES) -> np.ndarray:
+    """The frames sent to the browser for scrubbing: at most `limit` (plus the chosen
+    one), evenly spread, always the first, the last and the chosen frame `i`."""
+    rows = set(np.linspace(0, n - 1, min(n, limit)).round().astype(int).tolist())
+    return np.array(sorted(rows | {0, n - 1, int(i)}))
 
 
 def keyframe_at(data: dict, step: int):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import i18n
+
 from .common import REAL_GREY, f32, figure, square_axes
 from .playground import losses_figure
 
@@ -48,17 +50,20 @@ def metrics_at_figure(steps, rows: list[dict], step: int, *, height: int = 240) 
 
 
 def training_animation_figure(steps, fakes, colours, bounds, *, real=None, title: str = "",
-                              height: int = 600, duration: int = 50) -> go.Figure:
-    """Standalone animation of the samples over training: one Plotly frame per snapshot,
-    a play button and a step slider. fakes (T, N, 2); colours: N colour strings."""
+                              height: int = 600, duration: int = 50, active: int = 0,
+                              lang: str = i18n.DEFAULT, uirevision: str = "tl_anim") -> go.Figure:
+    """Samples over training: one Plotly frame per snapshot, a play button and a step
+    slider, all in the browser (the standalone HTML export, and the Timeline page's
+    scrubbing, which needs no rerun). fakes (T, N, 2); colours: N colour strings; the
+    figure opens at frame `active`."""
     fakes = np.asarray(fakes, np.float32)
     data = []
     if real is not None:
         data.append(dict(type="scattergl", x=f32(real[:, 0]), y=f32(real[:, 1]), mode="markers",
                          hoverinfo="skip", marker=dict(size=3, color=REAL_GREY)))
     k = len(data)
-    data.append(dict(type="scattergl", x=fakes[0, :, 0], y=fakes[0, :, 1], mode="markers",
-                     hoverinfo="skip", marker=dict(size=4, color=list(colours))))
+    data.append(dict(type="scattergl", x=fakes[active, :, 0], y=fakes[active, :, 1],
+                     mode="markers", hoverinfo="skip", marker=dict(size=4, color=list(colours))))
     frames, slider = [], []
     for t, s in enumerate(steps):
         name = str(int(s))
@@ -67,18 +72,25 @@ def training_animation_figure(steps, fakes, colours, bounds, *, real=None, title
         slider.append(dict(label=name, method="animate",
                            args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                               transition=dict(duration=0))]))
-    layout = square_axes(bounds, "tl_anim", title, height)
-    layout["updatemenus"] = [dict(
-        type="buttons", direction="left", x=0.0, y=-0.05, xanchor="left", yanchor="top",
-        showactive=False,
-        buttons=[dict(label="Play", method="animate",
-                      args=[None, dict(frame=dict(duration=duration, redraw=True),
-                                       transition=dict(duration=0), fromcurrent=True,
-                                       mode="immediate")]),
-                 dict(label="Pause", method="animate",
-                      args=[[None], dict(frame=dict(duration=0, redraw=True), mode="immediate")])])]
-    layout["sliders"] = [dict(active=0, steps=slider, x=0.26, len=0.74, y=-0.01,
-                              currentvalue=dict(prefix="step ", font=dict(size=12), xanchor="right"),
+    layout = square_axes(bounds, uirevision, title, height)
+    layout["updatemenus"] = [_play_pause(duration, lang)]
+    layout["sliders"] = [dict(active=active, steps=slider, x=0.26, len=0.74, y=-0.01,
+                              currentvalue=dict(prefix=i18n.text("plots.timeline.step_prefix", lang),
+                                                suffix=i18n.text("plots.timeline.step_suffix", lang),
+                                                font=dict(size=12), xanchor="right"),
                               pad=dict(t=30))]
     layout["margin"] = dict(l=40, r=10, t=40, b=100)
     return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
+
+
+def _play_pause(duration: int, lang: str) -> dict:
+    word = lambda w: i18n.text(f"mapping.plot.{w}", lang)  # the morph's Play/Pause words
+    return dict(
+        type="buttons", direction="left", x=0.0, y=-0.05, xanchor="left", yanchor="top",
+        showactive=False,
+        buttons=[dict(label=word("play"), method="animate",
+                      args=[None, dict(frame=dict(duration=duration, redraw=True),
+                                       transition=dict(duration=0), fromcurrent=True,
+                                       mode="immediate")]),
+                 dict(label=word("pause"), method="animate",
+                      args=[[None], dict(frame=dict(duration=0, redraw=True), mode="immediate")])])
