@@ -185,6 +185,18 @@ def test_csv_limit_and_the_points_in_use_are_said_on_the_page(browser, app_url, 
           "the size message")
     assert "Still using: pts.csv, 400 points." in _sidebar_text(page)
     _sidebar_shot(page, "run_files_csv_limit")
+    # Past the uploader's own limit (10x) Streamlit refuses the file in the browser; its
+    # message is shown under the file, not only in a tooltip.
+    huge = tmp_path / "huger.csv"
+    with huge.open("wb") as f:
+        f.write(b"x,y\n")
+        f.write(b"1.000000,2.000000\n" * (MAX_UPLOAD_MB * 10_500_000 // 18))
+    _upload_csv(page, huge)
+    refused = page.locator('.st-key-pg_upload [data-testid="stFileChip"] > span',
+                           has_text="File must be")
+    refused.wait_for(timeout=60_000)
+    assert refused.bounding_box()["width"] > 100, "Streamlit's size message is still hidden"
+    _sidebar_shot(page, "run_files_csv_refused_by_streamlit")
     page.get_by_role("link", name="Levers").click()
     page.get_by_role("heading", name="Levers").first.wait_for()
     page.get_by_role("link", name="Playground").click()

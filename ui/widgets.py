@@ -31,9 +31,17 @@ def hide_upload_hint(key_prefix: str) -> None:
     """Hide Streamlit's "200MB per file" line under the uploaders whose key starts with
     `key_prefix`: they allow more than their real limit, so that an oversized file reaches
     the app and is refused with a message that stays on the page (Streamlit's own shows
-    only on hover); their label states the real limit instead."""
+    only on hover); their label states the real limit instead. A file past even that
+    larger limit is refused by Streamlit in the browser: its message, which Streamlit
+    keeps in a visually hidden span shown only as a tooltip, is shown under the file."""
+    chip = (f'[class*="st-key-{key_prefix}"] [data-testid="stFileChip"]'
+            ':has([data-testid="stFileChipIconError"])')
     st.html(f'<style>[class*="st-key-{key_prefix}"] '
-            '[data-testid="stFileUploaderDropzoneInstructions"] {display: none}</style>')
+            '[data-testid="stFileUploaderDropzoneInstructions"] {display: none} '
+            f'{chip} {{flex-wrap: wrap; max-width: 100%; height: auto}} '
+            f'{chip} > span {{position: static; clip: auto; clip-path: none; width: auto; '
+            'height: auto; margin: 0.25rem 0 0; overflow: visible; white-space: normal; '
+            'flex-basis: 100%; color: rgb(189, 64, 67); font-size: 0.875rem}</style>')
 
 
 def size_problem(name: str, size: int, limit_mb: int) -> str:
