@@ -9,6 +9,7 @@ import streamlit as st
 from gan_core.compare import MAX_SEEDS
 from gan_core.distributions import TARGETS
 from gan_core.plots import compare as PC
+from ui import projector
 from ui import compare_state as CS
 from ui.i18n import language, t, tr
 from ui.session import through_app
@@ -61,12 +62,12 @@ def grid_ui(view: dict, job) -> None:
     variants = list(dict.fromkeys(r["variant"] for r in view["table"]))
     fig = PC.small_multiples(view["samples"], comp.colours, labels, variants, comp.bounds,
                              flagged)
-    st.plotly_chart(fig, key="cmp_grid", config={"displayModeBar": False})
+    st.plotly_chart(projector.styled(fig), key="cmp_grid", config={"displayModeBar": False})
     st.caption(t("compare.grid_caption", n=PC.panel_points(len(labels))))
 
 
 def rates_ui(view: dict, job) -> None:
-    st.plotly_chart(PC.rates_figure(view["summary"], language()), key="cmp_rates",
+    st.plotly_chart(projector.styled(PC.rates_figure(view["summary"], language())), key="cmp_rates",
                     config={"displayModeBar": False})
     st.caption(t("compare.rates_caption"))
     if not any(s["checked"] for s in view["summary"]):

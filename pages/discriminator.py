@@ -13,6 +13,7 @@ from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
+from ui import projector
 from ui.i18n import language, t, tr
 from ui.inspector import status_line
 from ui.model_source import memo, model_source_ui
@@ -43,7 +44,7 @@ def heatmap_section(source, arrows: bool) -> None:
                                arrows=d["arrows"], uirevision="disc_heat",
                                title=t("discriminator.heatmap_title")
                                + (t("discriminator.heatmap_arrows") if d["arrows"] else ""))
-    st.plotly_chart(fig, key="disc_heatmap")
+    st.plotly_chart(projector.styled(fig), key="disc_heatmap")
     explain(*_text("heatmap"))
 
 
@@ -84,9 +85,9 @@ def feature_section(source) -> None:
                                              lambda r: I.features(r, *I.fixed_batches(r)))
     with c2:
         if ba is None:
-            st.plotly_chart(PD.feature_space_figure(now.real, now.fake,
+            st.plotly_chart(projector.styled(PD.feature_space_figure(now.real, now.fake,
                                                     title=t("discriminator.features_at", step=now.step),
-                                                    lang=language()),
+                                                    lang=language())),
                             key="disc_features")
         else:
             before_after(ba)
@@ -94,7 +95,7 @@ def feature_section(source) -> None:
     pairs = (ba["before"].pairs, ba["after"].pairs) if ba is not None else (now.pairs,)
     if pairs[0] is not None:
         st.subheader(t("discriminator.pairs_heading"))
-        st.plotly_chart(PD.pair_view_figure(*pairs, lang=language()), key="disc_pairs")
+        st.plotly_chart(projector.styled(PD.pair_view_figure(*pairs, lang=language())), key="disc_pairs")
         explain(*_text("pairs"))
 
 
@@ -114,10 +115,10 @@ def step_controls(source) -> tuple[int, int, bool]:
 
 def before_after(ba: dict) -> None:
     b, a = ba["before"], ba["after"]
-    st.plotly_chart(PD.feature_space_figure(
+    st.plotly_chart(projector.styled(PD.feature_space_figure(
         b.real, b.fake, a.real, a.fake,
         title=t("discriminator.before_after", before=b.step, k=ba["k"], after=a.step),
-        lang=language()),
+        lang=language())),
         key="disc_features")
     s = ba["shift"]
     m1, m2, m3, m4 = st.columns(4)
@@ -142,8 +143,8 @@ def mixture_section(source) -> None:
     trail = trails.setdefault(source.model_id, {})
     trail[source.step()] = mu
     steps = sorted(trail)[-200:]
-    st.plotly_chart(PD.mixture_figure(mu, sig, latents=z, latent_colours=cols,
-                                      trails=[trail[s] for s in steps], lang=language()),
+    st.plotly_chart(projector.styled(PD.mixture_figure(mu, sig, latents=z, latent_colours=cols,
+                                      trails=[trail[s] for s in steps], lang=language())),
                     key="disc_mixture")
     explain(*_text("mixture"))
 

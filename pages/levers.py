@@ -16,6 +16,7 @@ from gan_core import glossary as GL
 from gan_core import lever_figures as F
 from gan_core import levers as L
 from gan_core import zoo
+from ui import projector
 from ui import lever_state as LS
 from ui.i18n import t, tr
 from ui import model_source as MS
@@ -203,8 +204,8 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
                        output_format="PNG")
         else:
             real, fake, colours, sweeps, bounds = extra
-            slot.plotly_chart(F.planar_figure(real, fake, colours, x, sweeps, spec.names, bounds,
-                                              title=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}"),
+            slot.plotly_chart(projector.styled(F.planar_figure(real, fake, colours, x, sweeps, spec.names, bounds,
+                                              title=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}")),
                               key=f"levers_anim_{k}")
         time.sleep(0.04)
 
@@ -221,7 +222,7 @@ def report_section(source, c) -> None:
     matrix, levers, factors, method, summary, ent = data
     how = t("levers.report.mi" if method == "alignment" else "levers.report.moves")
     st.caption(t("levers.report.axes", how=how))
-    st.plotly_chart(F.report_heatmap(matrix, levers, factors, "lever × factor"), key="levers_report")
+    st.plotly_chart(projector.styled(F.report_heatmap(matrix, levers, factors, "lever × factor")), key="levers_report")
     active = [s for s in summary if s["controls"]]
     many = sum(len(s["controls"]) > 1 for s in active)
     st.markdown(t("levers.report.summary", active=len(active), n=len(levers), many=many,
@@ -243,8 +244,8 @@ def compare_section(target: str) -> None:
         src = MS.pretrained_source(key)
         matrix, levers, factors, _, _, ent = LS.cached_report(key, None, src.call)
         with col:
-            st.plotly_chart(F.report_heatmap(matrix, levers, factors, f"{key.split('__')[1]} "
-                                             f"({ent:.1f} factors/lever)"), key=f"levers_cmp_{key}")
+            st.plotly_chart(projector.styled(F.report_heatmap(matrix, levers, factors, f"{key.split('__')[1]} "
+                                             f"({ent:.1f} factors/lever)")), key=f"levers_cmp_{key}")
 
 
 # --------------------------------------------------------------------------- page

@@ -11,6 +11,7 @@ from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core.latent import latent_name
 from gan_core.plots import mapping as PM
+from ui import projector
 from ui.i18n import language, t, tr
 from ui.inspector import status_line, term_line
 from ui.model_source import memo, model_source_ui, probe_values, warp_metrics
@@ -56,15 +57,15 @@ def warp_section(source, opts, probe, bounds, real) -> None:
     names = [latent_name(d) for d in w.dims]
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, bounds, real=real,
+        st.plotly_chart(projector.styled(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, bounds, real=real,
                                             tear_score=w.tear_score,
-                                            title=t("mapping.grid_title", n=w.n), lang=language()),
+                                            title=t("mapping.grid_title", n=w.n), lang=language())),
                         key="map_warp")
         explain(*_text("warp"))
     with c2:
         warp_metrics(w)
-        st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
-                                           title=t("mapping.tear_map"), lang=language()),
+        st.plotly_chart(projector.styled(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
+                                           title=t("mapping.tear_map"), lang=language())),
                         key="map_tearmap")
         st.caption(term_line("tear_threshold"))
         explain(*_text("tearmap"))
@@ -76,17 +77,17 @@ def morph_section(source, opts, probe, bounds) -> None:
     learned, true = memo(source, "morph", (opts["dims"], tuple(probe)), compute)
     c1, c2 = st.columns(2)
     with c1:
-        st.plotly_chart(PM.morph_figure(learned.start, learned.end, learned.colours, bounds,
+        st.plotly_chart(projector.styled(PM.morph_figure(learned.start, learned.end, learned.colours, bounds,
                                         title=t("mapping.morph_learned"), key="morph_learned",
-                                        lang=language()),
+                                        lang=language())),
                         key="map_morph")
     with c2:
         if true is None:
             st.info(t("mapping.no_true_morph"))
         else:
-            st.plotly_chart(PM.morph_figure(true.start, true.end, true.colours, bounds,
+            st.plotly_chart(projector.styled(PM.morph_figure(true.start, true.end, true.colours, bounds,
                                             title=t("mapping.morph_true"), key="morph_true",
-                                            lang=language()),
+                                            lang=language())),
                             key="map_morph_true")
     explain(*_text("morph"))
 
@@ -98,18 +99,18 @@ def compare_section(source, bounds) -> None:
         if comp.true is None:
             st.info(t("mapping.no_true_compare"))
         else:
-            st.plotly_chart(PM.points_figure(comp.true.end, comp.true.colours, bounds,
-                                             title=t("mapping.true_map"), key="truemap"),
+            st.plotly_chart(projector.styled(PM.points_figure(comp.true.end, comp.true.colours, bounds,
+                                             title=t("mapping.true_map"), key="truemap")),
                             key="map_true")
     with c2:
-        st.plotly_chart(PM.points_figure(comp.learned.end, comp.learned.colours, bounds,
-                                         title=t("mapping.learned_map"), key="learned"),
+        st.plotly_chart(projector.styled(PM.points_figure(comp.learned.end, comp.learned.colours, bounds,
+                                         title=t("mapping.learned_map"), key="learned")),
                         key="map_learned")
     c3, c4 = st.columns([3, 1])
     with c3:
         if comp.alignment is not None:
-            st.plotly_chart(PM.alignment_figure(comp.alignment, comp.lever_names,
-                                                comp.factor_names, lang=language()),
+            st.plotly_chart(projector.styled(PM.alignment_figure(comp.alignment, comp.lever_names,
+                                                comp.factor_names, lang=language())),
                             key="map_align")
             st.caption(term_line("alignment"))
         else:

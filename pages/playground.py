@@ -13,6 +13,7 @@ import streamlit as st
 import torch
 
 from gan_core import plots, probes
+from ui import projector
 from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
 from ui import lessons as lessons_ui
@@ -183,8 +184,8 @@ def true_map_ui(trainer) -> None:
         st.caption(t("playground.no_true_map", target=target.name))
         return
     pts, colours = V.true_map_points(target.name)
-    st.plotly_chart(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
-                                          height=340), key="pg_truemap",
+    st.plotly_chart(projector.styled(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
+                                          height=340)), key="pg_truemap",
                     config={"displaylogo": False})
     explain(*T.VIEWS["truemap"])
 

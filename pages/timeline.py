@@ -18,6 +18,7 @@ from gan_core.latent import latent_name
 from gan_core.plots import discriminator as PD
 from gan_core.plots import mapping as PM
 from gan_core.plots import timeline as PT
+from ui import projector
 from ui import texts as T
 from ui import timeline_data as D
 from ui.i18n import language, t, tr
@@ -49,9 +50,9 @@ def views_at(data: dict, i: int) -> None:
         z2 = z[:, :2] if z.shape[1] > 1 else np.stack([z[:, 0], np.zeros(len(z))], 1)
         n = min(1000, len(z2))
         start = I.latent_in_frame(data["target"], z2[:n])
-        st.plotly_chart(PM.morph_figure(start, fake[:n], cols[:n], data["bounds"],
+        st.plotly_chart(projector.styled(PM.morph_figure(start, fake[:n], cols[:n], data["bounds"],
                                         title=t("timeline.morph_at", step=frame.step), key="tl_morph",
-                                        lang=language()),
+                                        lang=language())),
                         key="tl_morph")
         explain(*TEXT["morph"])
     for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
@@ -69,17 +70,17 @@ def scrub_view(data: dict, i: int, hex_cols) -> None:
         data["steps"][rows], data["fakes"][rows, :n], hex_cols[:n], data["bounds"],
         real=data["real"], title=t("timeline.scrub_title"), height=520,
         active=int(np.searchsorted(rows, i)), lang=language(), uirevision="tl_samples")
-    st.plotly_chart(fig, key="tl_samples")
+    st.plotly_chart(projector.styled(fig), key="tl_samples")
     st.caption(t("timeline.scrub_caption", n=len(rows)))
 
 
 def curves(data: dict, step: int) -> None:
     hist = data["history"]
     if hist and len(hist.get("step", [])):
-        st.plotly_chart(PT.losses_at_figure(hist, step), key="tl_losses")
+        st.plotly_chart(projector.styled(PT.losses_at_figure(hist, step)), key="tl_losses")
     rows = [f.metrics or {} for f in data["frames"]]
     if any(rows):
-        st.plotly_chart(PT.metrics_at_figure(data["steps"], rows, step), key="tl_metrics")
+        st.plotly_chart(projector.styled(PT.metrics_at_figure(data["steps"], rows, step)), key="tl_metrics")
     explain(*TEXT["curves"])
 
 
@@ -139,14 +140,14 @@ def warp_views(w, data: dict, at: str) -> None:
     names = [latent_name(d) for d in w.dims]
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.plotly_chart(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
+        st.plotly_chart(projector.styled(PM.grid_warp_figure(w.lines, w.x, w.colours, w.torn, data["bounds"],
                                             real=data["real"], tear_score=w.tear_score,
-                                            title=t("timeline.grid_title", n=w.n, at=at), lang=language()),
+                                            title=t("timeline.grid_title", n=w.n, at=at), lang=language())),
                         key="tl_warp")
     with c2:
         warp_metrics(w)
-        st.plotly_chart(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
-                                           title=t("timeline.tear_map", at=at), lang=language()),
+        st.plotly_chart(projector.styled(PM.tear_map_figure(w.axis, w.tear_map, w.threshold, w.torn, names,
+                                           title=t("timeline.tear_map", at=at), lang=language())),
                         key="tl_tearmap")
         st.caption(t("timeline.term", label=tr(GL.label("tear_threshold")),
                      text=tr(GL.help_text("tear_threshold"))))
@@ -160,24 +161,24 @@ def heatmap_view(v, data: dict, at: str) -> None:
                                field=v.field, arrows=v.arrows, uirevision="tl_heat",
                                title=t("timeline.heatmap", at=at)
                                + (t("timeline.heatmap.arrows") if v.arrows else ""))
-    st.plotly_chart(fig, key="tl_heatmap")
+    st.plotly_chart(projector.styled(fig), key="tl_heatmap")
     explain(*TEXT["heatmap"])
 
 
 def features_view(v, data: dict, at: str) -> None:
     if v.features is not None:
-        st.plotly_chart(PD.feature_space_figure(v.features.real, v.features.fake,
-                                                title=t("timeline.features", at=at), lang=language()),
+        st.plotly_chart(projector.styled(PD.feature_space_figure(v.features.real, v.features.fake,
+                                                title=t("timeline.features", at=at), lang=language())),
                         key="tl_features")
         explain(*TEXT["features"])
     else:
         st.caption(t("timeline.no_features", why=tr(v.features_why)))
     if v.mixture is not None:
         trail = I.mixture_trail([k for k in data["keyframes"] if k.step <= v.step])
-        st.plotly_chart(PD.mixture_figure(*v.mixture, latents=v.z2,
+        st.plotly_chart(projector.styled(PD.mixture_figure(*v.mixture, latents=v.z2,
                                           latent_colours=plots.hex_colours(v.colours),
                                           trails=trail or None, title=f"DeLiGAN mixture{at}",
-                                          lang=language()),
+                                          lang=language())),
                         key="tl_mixture")
 
 

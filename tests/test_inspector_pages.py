@@ -253,7 +253,11 @@ def test_timeline_scrubs_a_live_run_to_an_early_step():
         at.select_slider(key="tl_step").set_value(0).run()
         _ok(at)
         figs = _figures(at)
-        _titled(figs, "samples at step 0")
+        scrub = _titled(figs, "samples over training")  # its frames are in the browser
+        slider = scrub["layout"]["sliders"][0]
+        assert slider["steps"][slider["active"]]["label"] == "0"  # it opens at the chosen step
+        first = next(f for f in scrub["frames"] if f["name"] == "0")
+        np.testing.assert_array_equal(_values(scrub["data"][-1]["x"]), _values(first["data"][0]["x"]))
         _titled(figs, "20×20 latent grid through G at step 0")
         _titled(figs, "tear map at step 0")
         heat0 = _values(_titled(figs, "D over the plane at step 0")["data"][0]["z"])

@@ -6,7 +6,8 @@ the query string on a page switch, so each page writes it back).
 The page's own text is restyled by CSS (Streamlit sizes its text in rem, so a larger root
 font scales it all); the live charts are restyled in the browser
 (ui/frontend/projector.js), which reads the flag `ui.live_chart.live_plotly` sends. Charts
-drawn with plain `st.plotly_chart` get the CSS only: larger, black text, not thicker points.
+drawn with plain `st.plotly_chart` pass through `styled` (points x1.8, lines x2, as the
+live charts get) and take the CSS's larger, black text.
 """
 from __future__ import annotations
 
@@ -47,8 +48,37 @@ html { font-size: 20px !important; }
 </style>"""
 
 
+POINTS, LINES = 1.8, 2.0  # as ui/frontend/projector.js scales the live charts
+PLOTLY_MARKER, PLOTLY_LINE = 6, 2  # Plotly's defaults, for traces that set none
+
+
 def on() -> bool:
     return bool(st.session_state.get(KEY, False))
+
+
+def styled(fig):
+    """`fig` for a plain st.plotly_chart: as it is, or in projector mode a copy with its
+    points and lines thicker (the figure may be cached, so it is never changed)."""
+    if not on():
+        return fig
+    import plotly.graph_objects as go
+    fig = go.Figure(fig.to_dict(), _validate=False)
+    for trace in fig.data:
+        _thicker(trace)
+    return fig
+
+
+def _thicker(trace) -> None:
+    if not str(getattr(trace, "type", "")).startswith("scatter"):
+        return  # heatmaps, images, bars: nothing drawn as points or lines
+    mode = trace.mode or "markers"
+    if "markers" in mode:
+        size = trace.marker.size
+        trace.marker.size = (PLOTLY_MARKER * POINTS if size is None
+                             else size * POINTS if isinstance(size, (int, float))
+                             else [v * POINTS for v in size])
+    if "lines" in mode:
+        trace.line.width = (trace.line.width or PLOTLY_LINE) * LINES
 
 
 def _read_url() -> None:
