@@ -211,7 +211,7 @@ def load_mnist(limit: int = 60000) -> tuple[np.ndarray, np.ndarray]:
     """(N, 784) float32 in [-1, 1] and (N,) labels, from the local files."""
     found = find_mnist()
     if not found:
-        raise ConfigError(mnist_status()[1])
+        raise ConfigError(Msg("errors.mnist_missing", images=MNIST_FILES[0], labels=MNIST_FILES[1]))
     images, labels = read_idx(found[0]), read_idx(found[1])
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise ConfigError(Msg("errors.mnist_mismatch"))
