@@ -151,7 +151,7 @@ def test_a_full_server_says_so_in_chinese():
     from gan_core.registry import RunLimitReached
     why = i18n.reason(RunLimitReached(2))
     assert why == "this server is already running its maximum of 2 runs"
-    assert why.render("zh") == "这台服务器已在运行其上限 2 个训练"
+    assert why.render("zh") == "这台服务器运行的训练已达上限（2 个）"
 
 
 # --------------------------------------------------------------------------- pretrained labels
