@@ -18,6 +18,7 @@ from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
 from .config import Config
+from .i18n import Msg, reason
 
 FORMAT = "gan-levers-checkpoint"
 VERSION = 1
@@ -89,19 +90,19 @@ def load(path) -> Checkpoint:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise CheckpointError(f"cannot open checkpoint {path}: {err.strerror}") from None
+        raise CheckpointError(Msg("errors.ckpt_cannot_open", path=str(path), why=err.strerror)) from None
     if size > MAX_BYTES:
-        raise CheckpointError(f"{path.name} is {size / 1e6:.0f} MB; checkpoints are at most "
-                              f"{MAX_BYTES // 2**20} MB")
+        raise CheckpointError(Msg("errors.ckpt_too_big", name=path.name, mb=f"{size / 1e6:.0f}",
+                                  limit=MAX_BYTES // 2**20))
     return from_bytes(path.read_bytes(), name=path.name)
 
 
 def from_bytes(data: bytes, name: str = "checkpoint") -> Checkpoint:
     if len(data) > MAX_BYTES:
-        raise CheckpointError(f"{name} is too large (limit {MAX_BYTES // 2**20} MB)")
+        raise CheckpointError(Msg("errors.file_too_large", name=name, limit=MAX_BYTES // 2**20))
     meta = _read_metadata(data, name)
     if meta.get("format") != FORMAT:
-        raise CheckpointError(f"{name} is a safetensors file but not a GAN Levers checkpoint")
+        raise CheckpointError(Msg("errors.ckpt_not_ours", name=name))
     _check_version(meta.get("version", "0"), name)
     try:
         tensors = st_load(data)
@@ -113,7 +114,7 @@ def from_bytes(data: bytes, name: str = "checkpoint") -> Checkpoint:
     except CheckpointError:
         raise
     except Exception as err:  # safetensors raises its own error type for corrupt data
-        raise CheckpointError(f"{name} is damaged: {err}") from None
+        raise CheckpointError(Msg("errors.damaged", name=name, error=reason(err))) from None
     points = tensors.pop("custom_points", None)
     state = {k[len("nets."):]: v for k, v in tensors.items() if k.startswith("nets.")}
     train = {k[len(TRAIN):]: v for k, v in tensors.items() if k.startswith(TRAIN)}
@@ -126,14 +127,13 @@ def _check_version(raw, name: str) -> None:
     try:
         version = int(raw)
     except (TypeError, ValueError):
-        raise CheckpointError(f"{name}: {str(raw)[:20]!r} is not a checkpoint version this app "
-                              f"knows (it reads version {VERSION})") from None
+        raise CheckpointError(Msg("errors.ckpt_version_unknown", name=name,
+                                  version=repr(str(raw)[:20]), reads=VERSION)) from None
     if version > VERSION:
-        raise CheckpointError(f"{name} was written by a newer GAN Levers (format "
-                              f"{version}); please upgrade")
+        raise CheckpointError(Msg("errors.ckpt_version_newer", name=name, version=version))
     if version < 1:
-        raise CheckpointError(f"{name}: {version} is not a checkpoint version this app knows "
-                              f"(it reads version {VERSION})")
+        raise CheckpointError(Msg("errors.ckpt_version_unknown", name=name, version=version,
+                                  reads=VERSION))
 
 
 def _check_finite(state: dict, points, name: str) -> None:
@@ -141,10 +141,9 @@ def _check_finite(state: dict, points, name: str) -> None:
     on, or keeping them as "the last good weights", would only spread the NaN."""
     for key, t in state.items():
         if t.is_floating_point() and not bool(torch.isfinite(t).all()):
-            raise CheckpointError(f"{name} holds NaN or infinite weights ({key}): it was saved "
-                                  "from a diverged run and cannot be used")
+            raise CheckpointError(Msg("errors.ckpt_nan_weights", name=name, tensor=key))
     if points is not None and not bool(torch.isfinite(points).all()):
-        raise CheckpointError(f"{name} holds NaN or infinite custom points")
+        raise CheckpointError(Msg("errors.ckpt_nan_points", name=name))
 
 
 def _json_field(meta: dict, key: str, name: str):
@@ -153,9 +152,10 @@ def _json_field(meta: dict, key: str, name: str):
 
 def _bounded(text, name: str, key: str) -> str:
     if not isinstance(text, str):
-        raise CheckpointError(f"{name}: its {key} is not text")
+        raise CheckpointError(Msg("errors.ckpt_field_not_text", name=name, part=key))
     if len(text) > MAX_HEADER_BYTES:
-        raise CheckpointError(f"{name}: its {key} is over {MAX_HEADER_BYTES // 2**20} MB")
+        raise CheckpointError(Msg("errors.ckpt_field_too_big", name=name, part=key,
+                                  limit=MAX_HEADER_BYTES // 2**20))
     return text
 
 
@@ -166,10 +166,9 @@ def _loads(text, name: str):
     except RecursionError:
         value = None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckpointError(f"{name} is not a checkpoint: its header is not valid") from None
+        raise CheckpointError(Msg("errors.ckpt_header_invalid", name=name)) from None
     if value is None or _depth(value, MAX_DEPTH + 1) > MAX_DEPTH:
-        raise CheckpointError(f"{name} is not a checkpoint: its header is nested more than "
-                              f"{MAX_DEPTH} levels deep")
+        raise CheckpointError(Msg("errors.ckpt_header_deep", name=name, limit=MAX_DEPTH))
     return value
 
 
@@ -184,17 +183,17 @@ def _depth(value, limit: int) -> int:
 def _read_metadata(data: bytes, name: str) -> dict:
     """safetensors layout: 8-byte little-endian header length, then a JSON header."""
     if len(data) < 8:
-        raise CheckpointError(f"{name} is empty or truncated")
+        raise CheckpointError(Msg("errors.ckpt_empty", name=name))
     n = int.from_bytes(data[:8], "little")
     if n <= 0 or 8 + n > len(data):
-        raise CheckpointError(f"{name} is not a checkpoint (or is truncated)")
+        raise CheckpointError(Msg("errors.ckpt_truncated", name=name))
     if n > MAX_HEADER_BYTES:
-        raise CheckpointError(f"{name} is not a checkpoint: its header is over "
-                              f"{MAX_HEADER_BYTES // 2**20} MB")
+        raise CheckpointError(Msg("errors.ckpt_header_too_big", name=name,
+                                  limit=MAX_HEADER_BYTES // 2**20))
     header = _loads(data[8:8 + n], name)
     meta = header.get("__metadata__") if isinstance(header, dict) else None
     if not isinstance(meta, dict):
-        raise CheckpointError(f"{name} has no GAN Levers metadata")
+        raise CheckpointError(Msg("errors.ckpt_no_metadata", name=name))
     return meta
 
 

@@ -20,6 +20,7 @@ from .config import Config
 from .device import configure_threads
 from .detector import Detector
 from .ensemble import Ensemble
+from .i18n import Msg
 from .variants import config_for
 
 Z95 = NormalDist().inv_cdf(0.975)  # 1.95996...
@@ -120,7 +121,7 @@ class Comparison:
         rows, collapsed, verdicts = state.get("rows"), state.get("collapsed"), state.get("verdicts")
         if not (isinstance(rows, list) and isinstance(collapsed, list) and isinstance(verdicts, list)
                 and len(rows) == len(collapsed) == len(verdicts) == n):
-            raise ValueError("the file's results do not match its members")
+            raise ValueError(Msg("errors.ensemble_results"))
         self.rows = [{k: float(v) for k, v in dict(r).items()} for r in rows]
         for r in self.rows:
             for k in ("captured", "n_modes"):

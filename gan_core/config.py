@@ -10,6 +10,8 @@ import json
 import math
 from dataclasses import dataclass, fields
 
+from .i18n import Join, Msg
+
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 PRIORS = ("normal", "uniform", "mixture")
@@ -85,7 +87,7 @@ class Config:
     def replace(self, **changes) -> "Config":
         unknown = set(changes) - {f.name for f in fields(self)}
         if unknown:
-            raise ConfigError(f"unknown config field(s): {', '.join(sorted(unknown))}")
+            raise ConfigError(Msg("errors.config_unknown_fields", fields=", ".join(sorted(unknown))))
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> str:
@@ -106,9 +108,9 @@ class Config:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
-            raise ConfigError(f"config is not valid JSON: {err}") from None
+            raise ConfigError(Msg("errors.config_not_json", error=str(err))) from None
         if not isinstance(data, dict):
-            raise ConfigError("config JSON must be an object")
+            raise ConfigError(Msg("errors.config_not_object"))
         return cls.from_dict(data)
 
 
@@ -125,7 +127,8 @@ def _coerce(field, value):
             return float(value)
         return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"config field {field.name!r}: cannot read {value!r} as {kind}") from None
+        raise ConfigError(Msg("errors.config_field_type", field=repr(field.name), value=repr(value),
+                               kind=kind)) from None
 
 
 def check_basic(cfg: Config) -> None:
@@ -134,11 +137,10 @@ def check_basic(cfg: Config) -> None:
                 + _remedy_problems(cfg) + _data_problems(cfg) + _aid_problems(cfg)
                 + _size_problems(cfg) + _knob_problems(cfg))
     if problems:
-        raise ConfigError("; ".join(problems))
+        raise ConfigError(Join(problems))
     n = estimate_params(cfg)
     if n > PARAM_BUDGET:
-        raise ConfigError(f"these networks would have about {n:,} parameters; the limit is "
-                          f"{PARAM_BUDGET:,} parameters: use smaller widths or depths")
+        raise ConfigError(Msg("errors.param_budget", n=n, limit=PARAM_BUDGET))
 
 
 def estimate_params(cfg: Config) -> int:
@@ -155,98 +157,106 @@ def estimate_params(cfg: Config) -> int:
     return int(g + d + prior) * (2 if cfg.variant == "cyclegan2d" else 1)
 
 
-def _size_problems(cfg: Config) -> list[str]:
+def _between(name: str, lo, hi) -> Msg:
+    return Msg("errors.between", name=name, lo=lo, hi=hi)
+
+
+def _in(name: str, interval: str) -> Msg:
+    return Msg("errors.in_interval", name=name, interval=interval)
+
+
+def _size_problems(cfg: Config) -> list[Msg]:
     """Integer fields that size an allocation or a loop: each has a ceiling."""
     bounds = (("mixture_components", 1, 10_000), ("d_feature_dim", 0, 4096),
               ("n_codes_cont", 0, 1000), ("unroll_steps", 0, 100),
               ("lr_decay_steps", 0, 10**9), ("seed", 0, MAX_SEED))
-    return [f"{name} must be between {lo:,} and {hi:,}" for name, lo, hi in bounds
+    return [_between(name, f"{lo:,}", f"{hi:,}") for name, lo, hi in bounds
             if not lo <= getattr(cfg, name) <= hi]
 
 
-def _knob_problems(cfg: Config) -> list[str]:
+def _knob_problems(cfg: Config) -> list[Msg]:
     """Float knobs: a NaN passes every `<` test, so finiteness is checked first."""
     problems = []
     if not (math.isfinite(cfg.leaky_slope) and 0 <= cfg.leaky_slope < 1):
-        problems.append("leaky_slope must be in [0, 1)")
+        problems.append(_in("leaky_slope", "[0, 1)"))
     for name in ("gp_lambda", "clip_value", "mixture_sigma_reg", "info_lambda_cat",
                  "info_lambda_cont", "cycle_lambda", "instance_noise"):
         value = getattr(cfg, name)
         if not (math.isfinite(value) and value >= 0):
-            problems.append(f"{name} must be a finite number >= 0")
+            problems.append(Msg("errors.finite_nonneg", name=name))
     for name in ("beta1", "beta2"):
         if not 0 <= getattr(cfg, name) < 1:
-            problems.append(f"{name} must be in [0, 1)")
+            problems.append(_in(name, "[0, 1)"))
     if not (math.isfinite(cfg.lr_d) and math.isfinite(cfg.lr_g)):
-        problems.append("learning rates must be finite")
+        problems.append(Msg("errors.lr_finite"))
     return problems
 
 
-def _choice_problems(cfg: Config) -> list[str]:
+def _choice_problems(cfg: Config) -> list[Msg]:
     """The fields that name one of a fixed set of options."""
     problems = []
     if not 1 <= cfg.latent_dim <= 128:
-        problems.append("latent_dim must be between 1 and 128")
+        problems.append(_between("latent_dim", 1, 128))
     for name, options in (("prior", PRIORS), ("activation", ACTIVATIONS),
                           ("optimizer", OPTIMIZERS), ("g_output", G_OUTPUTS)):
         if getattr(cfg, name) not in options:
-            problems.append(f"{name} must be one of {options}")
+            problems.append(Msg("errors.one_of", name=name, options=str(options)))
     return problems
 
 
-def _net_problems(cfg: Config) -> list[str]:
+def _net_problems(cfg: Config) -> list[Msg]:
     problems = []
     for name in ("g_depth", "d_depth"):
         if not 1 <= getattr(cfg, name) <= 16:
-            problems.append(f"{name} must be between 1 and 16")
+            problems.append(_between(name, 1, 16))
     for name in ("g_width", "d_width"):
         if not 1 <= getattr(cfg, name) <= 4096:
-            problems.append(f"{name} must be between 1 and 4096")
+            problems.append(_between(name, 1, 4096))
     return problems
 
 
-def _training_problems(cfg: Config) -> list[str]:
+def _training_problems(cfg: Config) -> list[Msg]:
     """Steps per round, batch size and learning rates."""
     problems = []
     for name in ("k_d", "k_g"):
         if not 0 <= getattr(cfg, name) <= 100:
-            problems.append(f"{name} must be between 0 and 100")
+            problems.append(_between(name, 0, 100))
     if cfg.k_d + cfg.k_g == 0:
-        problems.append("k_d and k_g cannot both be 0")
+        problems.append(Msg("errors.k_both_zero"))
     if not 2 <= cfg.batch_size <= 65536:
-        problems.append("batch_size must be between 2 and 65536")
+        problems.append(_between("batch_size", 2, 65536))
     if not (cfg.lr_d > 0 and cfg.lr_g > 0):
-        problems.append("learning rates must be positive")
+        problems.append(Msg("errors.lr_positive"))
     return problems
 
 
-def _remedy_problems(cfg: Config) -> list[str]:
+def _remedy_problems(cfg: Config) -> list[Msg]:
     problems = []
     if not 0 <= cfg.label_smoothing < 0.5:
-        problems.append("label_smoothing must be in [0, 0.5)")
+        problems.append(_in("label_smoothing", "[0, 0.5)"))
     if not 1 <= cfg.pack <= 8:
-        problems.append("pack must be between 1 and 8")
+        problems.append(_between("pack", 1, 8))
     elif cfg.batch_size % cfg.pack:
-        problems.append("batch_size must be a multiple of pack")
+        problems.append(Msg("errors.batch_pack"))
     return problems
 
 
-def _data_problems(cfg: Config) -> list[str]:
+def _data_problems(cfg: Config) -> list[Msg]:
     problems = []
     if cfg.dataset_size and not 10 <= cfg.dataset_size <= 1_000_000:
-        problems.append("dataset_size must be 0 (fresh samples) or between 10 and 1,000,000")
+        problems.append(Msg("errors.dataset_size"))
     if not 16 <= cfg.eval_size <= 20000:
-        problems.append("eval_size must be between 16 and 20000")
+        problems.append(_between("eval_size", 16, 20000))
     return problems
 
 
-def _aid_problems(cfg: Config) -> list[str]:
+def _aid_problems(cfg: Config) -> list[Msg]:
     """The EMA of G and the learning-rate decay."""
     problems = []
     if not 0 <= cfg.g_ema < 1:
-        problems.append("g_ema must be in [0, 1): 0 is off, 0.999 averages ~1,000 steps")
+        problems.append(Msg("errors.g_ema"))
     if cfg.lr_decay_steps < 0:
-        problems.append("lr_decay_steps must be >= 0")
+        problems.append(Msg("errors.nonneg", name="lr_decay_steps"))
     if not 0 < cfg.lr_floor <= 1:
-        problems.append("lr_floor must be in (0, 1]")
+        problems.append(_in("lr_floor", "(0, 1]"))
     return problems

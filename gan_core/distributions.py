@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .i18n import Msg
+
 MIN_POINTS, MAX_POINTS = 10, 1_000_000
 
 
@@ -267,15 +269,16 @@ def _check_points(points) -> np.ndarray:
     try:
         a = np.asarray(points, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidData("points must be numbers in two columns (x, y)") from None
+        raise InvalidData(Msg("errors.points_not_numbers")) from None
     if a.ndim != 2 or a.shape[1] != 2:
-        cols = a.shape[1] if a.ndim == 2 else "no"
-        raise InvalidData(f"points need exactly 2 columns (x, y); got {cols} columns, shape {a.shape}")
+        if a.ndim == 2:
+            raise InvalidData(Msg("errors.points_columns", cols=a.shape[1], shape=str(a.shape)))
+        raise InvalidData(Msg("errors.points_no_columns", shape=str(a.shape)))
     if not MIN_POINTS <= len(a) <= MAX_POINTS:
-        raise InvalidData(f"need between {MIN_POINTS:,} and {MAX_POINTS:,} points; got {len(a):,}")
+        raise InvalidData(Msg("errors.points_count", lo=MIN_POINTS, hi=MAX_POINTS, n=len(a)))
     bad = int((~np.isfinite(a)).sum())
     if bad:
-        raise InvalidData(f"points contain {bad} non-finite value(s) (NaN or infinity); remove them")
+        raise InvalidData(Msg("errors.points_not_finite", n=bad))
     return a
 
 
@@ -284,7 +287,7 @@ def _fit_scale(lo: np.ndarray, hi: np.ndarray):
     (a shared scale keeps shapes round, but would flatten a curve like the quadratic)."""
     half = (hi - lo) / 2 * 1.1  # (2,)
     if half.max() <= 0:
-        raise InvalidData("all points are the same; there is nothing to learn")
+        raise InvalidData(Msg("errors.points_all_same"))
     if half.min() > 0 and half.max() / half.min() >= 10:
         return (float(half[0]), float(half[1]))
     return float(half.max())
@@ -310,7 +313,7 @@ def custom_target(points, name: str = "custom") -> Target:
 _SEP = re.compile(r"[,;\s]+")
 _LITERAL = re.compile(r"nan|inf", re.IGNORECASE)
 F32_MAX = float(np.finfo(np.float32).max)
-_NOT_UTF8 = "file is not UTF-8 text; save it as UTF-8: a CSV of x, y numbers"
+_NOT_UTF8 = "errors.file_not_utf8"
 
 
 def _parse_row(line: str) -> list[float] | None:
@@ -335,24 +338,23 @@ def _csv_bytes(data: bytes | str, max_bytes: int) -> bytes:
     if isinstance(data, str):
         data = data.encode()
     if len(data) > max_bytes:
-        raise InvalidData(f"file is {mb_over(len(data), max_bytes)} MB; the limit is "
-                          f"{max_bytes / 1e6:.0f} MB")
+        raise InvalidData(Msg("errors.file_too_big", mb=mb_over(len(data), max_bytes),
+                              limit=f"{max_bytes / 1e6:.0f}"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InvalidData(_NOT_UTF8) from None
+            raise InvalidData(Msg(_NOT_UTF8)) from None
         if not text.isascii():  # a CSV of numbers is ASCII: this was binary after all
-            raise InvalidData(_NOT_UTF8)
+            raise InvalidData(Msg(_NOT_UTF8))
         return text.encode()
     if b"\x00" in data:
-        raise InvalidData("file looks binary, not text (UTF-16 without a byte-order mark?); "
-                          "save it as UTF-8: a CSV of x, y numbers")
+        raise InvalidData(Msg("errors.file_binary"))
     try:
         if not data.isascii():  # ASCII is UTF-8, and checking it allocates nothing
             data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidData(_NOT_UTF8) from None
+        raise InvalidData(Msg(_NOT_UTF8)) from None
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
@@ -370,16 +372,16 @@ def parse_points_csv(data: bytes, max_bytes: int = 20_000_000) -> np.ndarray:
     raw = _csv_bytes(data, max_bytes)
     first = next(_data_lines(raw), None)
     if first is None:
-        raise InvalidData("file is empty; upload a CSV with one x, y pair per row")
+        raise InvalidData(Msg("errors.file_empty"))
     header = _parse_row(first[1]) is None
     skip = first[0] if header else 0
     a = _fast_parse(raw, skip)
     if a is None:  # something unusual: the row-by-row parser names the line at fault
         a = _slow_parse(raw, skip)
     if len(a) > MAX_POINTS:
-        raise InvalidData(f"file has more than {MAX_POINTS:,} rows; the limit is {MAX_POINTS:,}")
+        raise InvalidData(Msg("errors.file_too_many_rows", limit=MAX_POINTS))
     if len(a) < MIN_POINTS:
-        raise InvalidData(f"file has {len(a)} data rows; need at least {MIN_POINTS}")
+        raise InvalidData(Msg("errors.file_too_few_rows", n=len(a), need=MIN_POINTS))
     _check_range(a, raw, skip)
     return a.astype(np.float32)
 
@@ -409,9 +411,9 @@ def _slow_parse(raw: bytes, skip: int) -> np.ndarray:
             continue
         row = _parse_row(s)
         if row is None:
-            raise InvalidData(f"line {lineno}: {s.strip()[:60]!r} is not two numbers")
+            raise InvalidData(Msg("errors.line_not_numbers", line=lineno, text=repr(s.strip()[:60])))
         if len(row) != 2:
-            raise InvalidData(f"line {lineno} has {len(row)} columns; each row needs exactly 2 (x, y)")
+            raise InvalidData(Msg("errors.line_columns", line=lineno, n=len(row)))
         values.extend(row)
         if len(values) > 2 * MAX_POINTS:
             break
@@ -428,9 +430,9 @@ def _check_range(a: np.ndarray, raw: bytes, skip: int) -> None:
     lineno, line = next(x for i, x in enumerate(y for y in _data_lines(raw) if y[0] > skip)
                         if i == row)
     if _LITERAL.search(line):
-        raise InvalidData(f"line {lineno}: values must be finite (no NaN or inf)")
-    raise InvalidData(f"line {lineno}: {line.strip()[:60]!r} is out of range: values must be "
-                      f"within ±{F32_MAX:.1e} (float32)")
+        raise InvalidData(Msg("errors.line_not_finite", line=lineno))
+    raise InvalidData(Msg("errors.line_out_of_range", line=lineno, text=repr(line.strip()[:60]),
+                          limit=f"{F32_MAX:.1e}"))
 
 
 # --------------------------------------------------------------------------- limited data

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from .config import Config, ConfigError, check_basic
+from .i18n import Msg
 from .run import Run
 from .step import lr_factor, make_optimizer, set_lr
 from .variants import get_variant
@@ -34,25 +35,23 @@ class EnsembleError(ConfigError):
     """An ensemble that cannot be built; the message names the member."""
 
 
-def refusal(cfg: Config) -> str | None:
+def refusal(cfg: Config) -> Msg | None:
     """Why `cfg` cannot be a member of a batched ensemble, or None."""
     variant = get_variant(cfg.variant)
     if not variant.stackable:
-        return f"{cfg.variant}'s losses are not written for a batch of models"
+        return Msg("errors.ens.not_stackable", variant=cfg.variant)
     for hook in HOOKS:
         owner = next(c for c in type(variant).__mro__ if hook in c.__dict__)
         if owner is not Variant and not owner.__dict__.get("stackable"):
-            return f"{cfg.variant} changes {hook}, which the batched step does not know"
+            return Msg("errors.ens.hook", variant=cfg.variant, hook=hook)
     if variant.conditional:
-        return f"{cfg.variant} is conditional (G and D see the mode index)"
-    unsupported = {"g_batchnorm": "BatchNorm in G", "d_batchnorm": "BatchNorm in D",
-                   "spectral_norm": "spectral norm", "feature_matching": "feature matching",
-                   "instance_noise": "instance noise"}
-    for field, what in unsupported.items():
+        return Msg("errors.ens.conditional", variant=cfg.variant)
+    for field in ("g_batchnorm", "d_batchnorm", "spectral_norm", "feature_matching",
+                  "instance_noise"):
         if getattr(cfg, field):
-            return f"{what} is not supported in an ensemble (train it on the Playground)"
+            return Msg("errors.ens.unsupported", what=Msg(f"errors.ens.what.{field}"))
     if cfg.pack != 1 or cfg.prior == "mixture":
-        return "packing and the learnable mixture prior are not supported in an ensemble"
+        return Msg("errors.ens.pack_mixture")
     return None
 
 
@@ -331,18 +330,19 @@ class Ensemble:
         """runs: already-built members (an opened ensemble file), one per config, all at
         one step; by default each member is a fresh Run of its config."""
         if not 1 <= len(configs) <= MAX_MEMBERS:
-            raise EnsembleError(f"an ensemble has 1 to {MAX_MEMBERS} members; got {len(configs)}")
+            raise EnsembleError(Msg("errors.ens.size", limit=MAX_MEMBERS, n=len(configs)))
         for i, cfg in enumerate(configs):
             check_basic(cfg)
             reason = refusal(cfg)
             if reason:
-                raise EnsembleError(f"member {i + 1} ({cfg.variant}, seed {cfg.seed}): {reason}")
+                raise EnsembleError(Msg("errors.ens.member", n=i + 1, variant=cfg.variant,
+                                         seed=cfg.seed, why=reason))
         self.configs = list(configs)
         device = device or torch.device("cpu")
         # member order
         self.runs = runs = runs or [Run(cfg, device=device) for cfg in configs]
         if len({r.step_count for r in runs}) != 1:
-            raise EnsembleError("an ensemble's members must all be at the same step")
+            raise EnsembleError(Msg("errors.ens.steps"))
         self._assemble(configs, runs)
 
     def _assemble(self, configs: list[Config], runs: list[Run]) -> None:

@@ -21,6 +21,7 @@ from . import checkpoints as C
 from .compare import Comparison
 from .config import Config, ConfigError
 from .ensemble import MAX_MEMBERS
+from .i18n import Msg, reason
 from .run import Run
 
 FORMAT = "gan-levers-ensemble"
@@ -47,46 +48,45 @@ def to_bytes(comp: Comparison) -> bytes:
 def from_bytes(data: bytes, name: str = "ensemble file") -> Comparison:
     """The comparison a file holds, at its saved step; CheckpointError with a message."""
     if len(data) > C.MAX_BYTES:
-        raise C.CheckpointError(f"{name} is too large (limit {C.MAX_BYTES // 2**20} MB)")
+        raise C.CheckpointError(Msg("errors.file_too_large", name=name, limit=C.MAX_BYTES // 2**20))
     meta = C._read_metadata(data, name)
     if meta.get("format") != FORMAT:
-        raise C.CheckpointError(f"{name} is not a GAN Levers ensemble file (a single model's "
-                                "checkpoint opens on the Playground)")
+        raise C.CheckpointError(Msg("errors.ensemble_not_ours", name=name))
     if meta.get("version") != str(VERSION):
-        raise C.CheckpointError(f"{name}: ensemble file version {str(meta.get('version'))[:20]!r}"
-                                f" is not one this app reads ({VERSION})")
+        raise C.CheckpointError(Msg("errors.ensemble_version", name=name,
+                                    version=repr(str(meta.get("version"))[:20]), reads=VERSION))
     configs, step = _configs(meta, name), _step(meta, name)
     try:
         tensors = st_load(data)
     except Exception as err:  # safetensors raises its own error type for corrupt data
-        raise C.CheckpointError(f"{name} is damaged: {err}") from None
+        raise C.CheckpointError(Msg("errors.damaged", name=name, error=str(err))) from None
     train = _train_meta(meta, len(configs), name)
     runs = [_member(tensors, i, cfg, step, train[i], name) for i, cfg in enumerate(configs)]
     try:
         comp = Comparison(configs, step, runs=runs)
         comp.restore(C._json_field(meta, "results", name))
     except (ConfigError, ValueError, AttributeError) as err:
-        raise C.CheckpointError(f"{name} cannot be opened: {err}") from None
+        raise C.CheckpointError(Msg("errors.ensemble_cannot_open", name=name, error=reason(err))) from None
     return comp
 
 
 def _configs(meta: dict, name: str) -> list[Config]:
     raw = C._json_field(meta, "configs", name)
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_MEMBERS:
-        raise C.CheckpointError(f"{name}: an ensemble file holds 1 to {MAX_MEMBERS} members")
+        raise C.CheckpointError(Msg("errors.ensemble_members", name=name, limit=MAX_MEMBERS))
     try:
         return [Config.from_dict(c) for c in raw]
     except (ConfigError, TypeError, AttributeError) as err:
-        raise C.CheckpointError(f"{name}: a member's config cannot be read: {err}") from None
+        raise C.CheckpointError(Msg("errors.ensemble_config", name=name, error=reason(err))) from None
 
 
 def _step(meta: dict, name: str) -> int:
     try:
         step = int(meta.get("step", ""))
     except ValueError:
-        raise C.CheckpointError(f"{name}: its step is not a number") from None
+        raise C.CheckpointError(Msg("errors.ensemble_step_nan", name=name)) from None
     if not 0 <= step <= 10**9:
-        raise C.CheckpointError(f"{name}: its step is out of range")
+        raise C.CheckpointError(Msg("errors.ensemble_step_range", name=name))
     return step
 
 
@@ -96,7 +96,7 @@ def _train_meta(meta: dict, n: int, name: str) -> list[dict]:
         return [{}] * n
     raw = C._json_field(meta, "train", name)
     if not isinstance(raw, list) or len(raw) != n or not all(isinstance(m, dict) for m in raw):
-        raise C.CheckpointError(f"{name}: its training state does not match its {n} members")
+        raise C.CheckpointError(Msg("errors.ensemble_train", name=name, n=n))
     return raw
 
 

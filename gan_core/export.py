@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .i18n import Msg
+
 FPS = 20
 WHITE, REAL, INK, AXIS = 0, 1, 2, 3
 FIRST_POINT = 4  # palette slots 4..255 hold point colours
@@ -128,7 +130,7 @@ def gif_bytes(steps, fakes, colours, bounds, *, real=None, title: str = "", size
               fps: int = FPS, progress=None) -> bytes:
     """Animated GIF (loops) of the samples over training, one frame per snapshot."""
     if not len(fakes):
-        raise ExportError("there are no frames to export yet")
+        raise ExportError(Msg("errors.export_no_frames"))
     frames, pal = render_frames(steps, fakes, colours, bounds, real=real, title=title, size=size,
                                 progress=progress, share=0.6)
     flat = pal.reshape(-1).tolist()
@@ -159,9 +161,9 @@ def mp4_bytes(steps, fakes, colours, bounds, *, real=None, title: str = "", size
               fps: int = FPS, progress=None) -> bytes:
     """H.264 MP4 via imageio's ffmpeg plugin (raises ExportError when unavailable)."""
     if not len(fakes):
-        raise ExportError("there are no frames to export yet")
+        raise ExportError(Msg("errors.export_no_frames"))
     if not ffmpeg_available():
-        raise ExportError("MP4 needs imageio-ffmpeg, which is not installed here; use the GIF")
+        raise ExportError(Msg("errors.export_no_ffmpeg"))
     import imageio.v3 as iio
     size = int(size) // 16 * 16  # H.264 likes multiples of 16
     frames, pal = render_frames(steps, fakes, colours, bounds, real=real, title=title, size=size,
@@ -174,7 +176,7 @@ def mp4_bytes(steps, fakes, colours, bounds, *, real=None, title: str = "", size
         data = iio.imwrite("<bytes>", rgb, extension=".mp4", plugin="FFMPEG", fps=fps,
                            codec="libx264", quality=7, pixelformat="yuv420p", macro_block_size=16)
     except Exception as err:
-        raise ExportError(f"MP4 encoding failed ({type(err).__name__}: {err}); use the GIF") from None
+        raise ExportError(Msg("errors.export_failed", error=f"{type(err).__name__}: {err}")) from None
     if progress is not None:
         progress(1.0, "MP4 ready")
     return data

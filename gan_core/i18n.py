@@ -85,3 +85,10 @@ class Join(str):
 
     def render(self, lang: str) -> str:
         return text(self.sep, lang).join(localise(p, lang) for p in self.parts)
+
+
+def reason(err: BaseException):
+    """What an exception says to a user: the Msg (or Join) it was raised with, so that it
+    is written later in the reader's language, else its plain text."""
+    first = err.args[0] if len(err.args) == 1 else None
+    return first if isinstance(first, (Msg, Join)) else str(err)

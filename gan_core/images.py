@@ -23,6 +23,7 @@ import torch
 from torch import Tensor
 
 from .config import ConfigError
+from .i18n import Msg
 from .distributions import Target
 
 FACTOR_NAMES = ("class", "ink", "slant", "stroke_width")
@@ -176,12 +177,8 @@ def mnist_status() -> tuple[bool, str]:
     """(available, message for the user)."""
     found = find_mnist()
     if found:
-        return True, f"MNIST found in {found[0].parent}"
-    return False, ("MNIST is not available: no torchvision-format files "
-                   f"({MNIST_FILES[0]}[.gz], {MNIST_FILES[1]}[.gz]) in data/MNIST/raw, "
-                   "~/.cache/gan_levers/MNIST/raw or $GAN_LEVERS_MNIST_DIR. "
-                   "Use the bundled 8x8 'digits' target instead, or run "
-                   "`python -m gan_core.images download-mnist` on a machine that is online.")
+        return True, Msg("errors.mnist_found", folder=str(found[0].parent))
+    return False, Msg("errors.mnist_missing", images=MNIST_FILES[0], labels=MNIST_FILES[1])
 
 
 def read_idx(path) -> np.ndarray:
@@ -192,21 +189,21 @@ def read_idx(path) -> np.ndarray:
         with opener(path, "rb") as fh:
             data = fh.read()
     except (OSError, EOFError) as err:
-        raise ConfigError(f"cannot read {path.name}: {err}") from None
+        raise ConfigError(Msg("errors.idx_unreadable", name=path.name, error=str(err))) from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0:
-        raise ConfigError(f"{path.name} is not an IDX file")
+        raise ConfigError(Msg("errors.idx_not_idx", name=path.name))
     dtype_code, ndim = data[2], data[3]
     dtypes = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
     if dtype_code not in dtypes or ndim == 0:
-        raise ConfigError(f"{path.name}: unsupported IDX type 0x{dtype_code:02x}")
+        raise ConfigError(Msg("errors.idx_type", name=path.name, code=f"0x{dtype_code:02x}"))
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise ConfigError(f"{path.name} is truncated")
+        raise ConfigError(Msg("errors.idx_truncated", name=path.name))
     shape = struct.unpack(">" + "I" * ndim, data[4:header])
     dt = np.dtype(dtypes[dtype_code])
     count = int(np.prod(shape))
     if len(data) - header < count * dt.itemsize:
-        raise ConfigError(f"{path.name} is truncated: expected {count} values of shape {shape}")
+        raise ConfigError(Msg("errors.idx_short", name=path.name, count=count, shape=str(shape)))
     return np.frombuffer(data, dtype=dt, count=count, offset=header).reshape(shape)
 
 
@@ -214,10 +211,10 @@ def load_mnist(limit: int = 60000) -> tuple[np.ndarray, np.ndarray]:
     """(N, 784) float32 in [-1, 1] and (N,) labels, from the local files."""
     found = find_mnist()
     if not found:
-        raise ConfigError(mnist_status()[1])
+        raise ConfigError(Msg("errors.mnist_missing", images=MNIST_FILES[0], labels=MNIST_FILES[1]))
     images, labels = read_idx(found[0]), read_idx(found[1])
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-        raise ConfigError("MNIST files do not match: need images (N, 28, 28) and labels (N,)")
+        raise ConfigError(Msg("errors.mnist_mismatch"))
     n = min(limit, len(images))
     x = images[:n].reshape(n, -1).astype(np.float32) / 255.0 * 2 - 1
     return x, labels[:n].astype(np.int64)
@@ -251,7 +248,7 @@ IMAGE_TARGETS = {"digits": _digits, "mnist": _mnist}
 def image_target(name: str) -> ImageTarget:
     """The image target `name`; ConfigError with a clear message if unavailable."""
     if name not in IMAGE_TARGETS:
-        raise ConfigError(f"unknown image target {name!r}; choose one of: {', '.join(IMAGE_TARGETS)}")
+        raise ConfigError(Msg("errors.unknown_image_target", name=repr(name), known=", ".join(IMAGE_TARGETS)))
     return IMAGE_TARGETS[name]()
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .config import Config, ConfigError, check_basic
+from .i18n import Msg, reason
 
 FIXED = ("target", "variant")  # always in a link, so it never depends on today's defaults
 LEVERS, LEVER_CLASS, LESSON, PROJECTOR = "lv", "lvc", "lesson", "projector"
@@ -161,11 +162,11 @@ def parse_value(name: str, raw: str):
 
 
 def _reason(cfg: Config) -> str:
-    """'' when `cfg` passes the Config's own checks, else why not."""
+    """'' when `cfg` passes the Config's own checks, else why not (a Msg)."""
     try:
         check_basic(cfg)
     except ConfigError as err:
-        return str(err)
+        return reason(err)
     return ""
 
 
@@ -279,9 +280,9 @@ def _points(params: dict, problems: list) -> str | None:
     try:
         if len(pointcode.decode(raw)):
             return raw
-        error = "no points"
+        error = Msg("errors.draw.no_points")
     except pointcode.PointCodeError as err:
-        error = str(err)
+        error = reason(err)
     problems.append(Problem(POINTS, "link.bad_points", {"error": error}))
     return None
 

@@ -19,6 +19,8 @@ import zlib
 
 import numpy as np
 
+from .i18n import Msg
+
 GRID = 256
 MAX_POINTS = 2000
 VERSION = "1"
@@ -51,7 +53,7 @@ def encode(cells) -> str:
     """(N, 2) uint8 cells (N <= MAX_POINTS) -> code; '' for no points."""
     c = canonical(cells)
     if len(c) > MAX_POINTS:
-        raise PointCodeError(f"a drawing holds at most {MAX_POINTS:,} points; got {len(c):,}")
+        raise PointCodeError(Msg("errors.draw.too_many", limit=MAX_POINTS, n=len(c)))
     if not len(c):
         return ""
     packed = zlib.compress(c.tobytes(), 9)
@@ -61,25 +63,24 @@ def encode(cells) -> str:
 def decode(code: str) -> np.ndarray:
     """code -> (N, 2) uint8 cells, sorted; raises PointCodeError for anything else."""
     if not isinstance(code, str) or len(code) > MAX_CODE_CHARS:
-        raise PointCodeError(f"the drawing in the link is longer than {MAX_CODE_CHARS:,} "
-                             "characters; it cannot come from this app")
+        raise PointCodeError(Msg("errors.draw.too_long", limit=MAX_CODE_CHARS))
     if not code:
         return np.zeros((0, 2), np.uint8)
     if code[0] != VERSION:
-        raise PointCodeError("the drawing in the link is in a format this app does not know")
+        raise PointCodeError(Msg("errors.draw.format"))
     raw = _inflate(_unbase64(code[1:]))
     if len(raw) % 2:
-        raise PointCodeError("the drawing in the link is damaged (an odd number of bytes)")
+        raise PointCodeError(Msg("errors.draw.odd_bytes"))
     return canonical(np.frombuffer(raw, np.uint8))
 
 
 def _unbase64(text: str) -> bytes:
     if not _B64URL.fullmatch(text):  # b64decode would skip stray characters silently
-        raise PointCodeError("the drawing in the link is damaged (not base64url)")
+        raise PointCodeError(Msg("errors.draw.not_base64"))
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
-        raise PointCodeError("the drawing in the link is damaged (not base64url)") from None
+        raise PointCodeError(Msg("errors.draw.not_base64")) from None
 
 
 def _inflate(packed: bytes) -> bytes:
@@ -89,11 +90,11 @@ def _inflate(packed: bytes) -> bytes:
     try:
         raw = d.decompress(packed, 2 * MAX_POINTS + 1)
     except zlib.error:
-        raise PointCodeError("the drawing in the link is damaged (not deflate data)") from None
+        raise PointCodeError(Msg("errors.draw.not_deflate")) from None
     if len(raw) > 2 * MAX_POINTS or d.unconsumed_tail:
-        raise PointCodeError(f"the drawing in the link holds more than {MAX_POINTS:,} points")
+        raise PointCodeError(Msg("errors.draw.link_too_many", limit=MAX_POINTS))
     if not d.eof:
-        raise PointCodeError("the drawing in the link is cut short")
+        raise PointCodeError(Msg("errors.draw.cut_short"))
     return raw
 
 

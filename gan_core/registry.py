@@ -21,6 +21,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .i18n import Msg
+
 DEFAULT_GRACE = 600.0
 DEFAULT_CAP = 32
 MAX_VIEWERS = 8  # a run's viewer keys (browser sessions); the newest are kept
@@ -30,8 +32,7 @@ class RunLimitReached(RuntimeError):
     """The server already holds its maximum of live runs."""
 
     def __init__(self, cap: int):
-        runs = "run" if cap == 1 else "runs"
-        super().__init__(f"this server is already running its maximum of {cap} {runs}")
+        super().__init__(Msg("errors.run_limit_one" if cap == 1 else "errors.run_limit", cap=cap))
         self.cap = cap
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 from .checkpoints import CheckpointError
+from .i18n import Msg
 from .variants.base import Batch
 
 
@@ -55,7 +56,7 @@ def restore(run, state: dict) -> None:
         run.gen.set_state(_rng(tensors, "rng.data"))
         run.nets.rng.set_state(_rng(tensors, "rng.loss"))
     except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        raise CheckpointError(f"its optimiser state does not fit this run ({err})") from None
+        raise CheckpointError(Msg("errors.optimiser_misfit", error=str(err))) from None
     _restore_draw(run, tensors, meta)
 
 

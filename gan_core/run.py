@@ -11,6 +11,7 @@ from . import resume
 from .checkpoints import Checkpoint, CheckpointError
 from .config import Config, ConfigError, check_basic
 from .device import pick_device
+from .i18n import Msg, reason
 from .latent import category_colours
 from .step import Optimizers, lr_factor, make_optimizer, set_lr, train_step
 from .targets import resolve_target
@@ -96,13 +97,13 @@ class Run:
         try:
             run = cls(ckpt.config, ckpt.points, device)
         except (ConfigError, ValueError) as err:
-            raise CheckpointError(f"checkpoint config cannot be built here: {err}") from None
+            raise CheckpointError(Msg("errors.ckpt_config", error=reason(err))) from None
         _check_fits(run.nets.state_dict(), ckpt.state)
         try:
             run.nets.load_state_dict(ckpt.state)
         except RuntimeError as err:
             first = str(err).splitlines()[0]
-            raise CheckpointError(f"checkpoint weights do not fit its config: {first}") from None
+            raise CheckpointError(Msg("errors.weights_error", error=first)) from None
         run.step_count = run.start_step = ckpt.step
         resume.restore(run, ckpt.train_state)
         # the schedule's rates at the restored step: a run opened past lr_decay_steps
@@ -181,7 +182,7 @@ class Run:
         allowed = set(self.variant.live_fields)
         bad = set(changes) - allowed
         if bad:
-            raise ConfigError(f"cannot change {', '.join(sorted(bad))} without a reset")
+            raise ConfigError(Msg("errors.live_fields", fields=", ".join(sorted(bad))))
         new = self.cfg.replace(**changes)
         check_basic(new)
         self.cfg = new
@@ -206,14 +207,13 @@ def _check_fits(expected: dict, state: dict) -> None:
     for key, want in expected.items():
         got = state.get(key)
         if got is None:
-            raise CheckpointError(f"checkpoint weights do not fit its config: {key} is missing")
+            raise CheckpointError(Msg("errors.weights_missing", tensor=key))
         if tuple(got.shape) != tuple(want.shape):
-            raise CheckpointError(f"checkpoint weights do not fit its config: {key} is "
-                                  f"{tuple(got.shape)} in the file but {tuple(want.shape)} here")
+            raise CheckpointError(Msg("errors.weights_shape", tensor=key, got=str(tuple(got.shape)),
+                                      want=str(tuple(want.shape))))
     extra = sorted(set(state) - set(expected))
     if extra:
-        raise CheckpointError(f"checkpoint weights do not fit its config: {extra[0]} is not "
-                              "part of these networks")
+        raise CheckpointError(Msg("errors.weights_extra", tensor=extra[0]))
 
 
 def _batch_to(batch: Batch, device) -> Batch:

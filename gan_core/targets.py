@@ -7,6 +7,7 @@ import numpy as np
 
 from .config import Config, ConfigError
 from .distributions import TARGETS, Target, custom_target
+from .i18n import Msg
 from .images import IMAGE_TARGETS, image_target
 
 
@@ -16,12 +17,12 @@ def get_target(name: str) -> Target:
     if name in IMAGE_TARGETS:
         return image_target(name)
     # a ConfigError (a ValueError too): a checkpoint or a flag can name any string
-    raise ConfigError(f"unknown target '{name}'; choose one of: {', '.join(TARGETS)}")
+    raise ConfigError(Msg("errors.unknown_target", name=name, known=", ".join(TARGETS)))
 
 
 def resolve_target(cfg: Config, points=None) -> Target:
     if cfg.target == "custom":
         if points is None:
-            raise ConfigError("the custom target needs points: upload a CSV first")
+            raise ConfigError(Msg("errors.custom_needs_points"))
         return custom_target(np.asarray(points))
     return get_target(cfg.target)

@@ -30,6 +30,7 @@ import torch
 from . import checkpoints
 from .config import Config
 from .history import DecimatedHistory
+from .i18n import DEFAULT, Msg, catalogue
 from .quality import Floor, floor_for
 from .run import Run
 
@@ -372,9 +373,18 @@ def entries(out_dir: Path = PRETRAINED) -> dict[str, dict]:
     return {k: v for k, v in manifest["entries"].items() if (Path(out_dir) / v["file"]).exists()}
 
 
-def label(info: dict) -> str:
-    text = f"{info['target']} · {info['variant']} ({info['steps']:,} steps)"
-    return text + " · a failure on purpose" if info.get("failure") else text
+def label(info: dict) -> Msg:
+    """'spiral · nsgan (20,000 steps)' as a Msg, so the pickers show it in the reader's
+    language; a failure on purpose says so."""
+    key = "zoo.label_failure" if info.get("failure") else "zoo.label"
+    return Msg(key, target=info["target"], variant=info["variant"], steps=info["steps"])
+
+
+def note(key: str, info: dict) -> str:
+    """The entry's note: from the catalogue where it has one (the failure on purpose's,
+    which the Playground shows), else the manifest's English."""
+    found = f"zoo.note.{key}"
+    return Msg(found) if found in catalogue(DEFAULT) else info.get("note", "")
 
 
 def load_entry(key: str, out_dir: Path = PRETRAINED, device=None) -> Run:

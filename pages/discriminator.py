@@ -14,7 +14,7 @@ from gan_core import inspect as I
 from gan_core import plots, probes
 from gan_core.plots import discriminator as PD
 from ui import projector
-from ui.i18n import language, t, tr
+from ui.i18n import error_text, language, t, tr
 from ui.inspector import status_line
 from ui.model_source import memo, model_source_ui
 from ui.widgets import KEPT, explain
@@ -77,7 +77,7 @@ def feature_section(source) -> None:
             with st.spinner(t("discriminator.stepping")):
                 st.session_state["disc_ba"] = take_g_steps(source, k, d_first)
         except Exception as err:
-            st.error(t("discriminator.step_failed", error=err))
+            st.error(t("discriminator.step_failed", error=error_text(err)))
     ba = st.session_state.get("disc_ba")
     if ba is not None and ba["model"] != source.model_id:
         ba = None

@@ -18,7 +18,7 @@ from gan_core import levers as L
 from gan_core import zoo
 from ui import projector
 from ui import lever_state as LS
-from ui.i18n import t, tr
+from ui.i18n import error_text, t, tr
 from ui import model_source as MS
 from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
 
@@ -37,12 +37,13 @@ def _pretrained_ui(url_model: str) -> MS.ModelSource | None:
     if st.session_state.get("levers_entry") not in keys:
         first = "digits__nsgan" if "digits__nsgan" in keys else keys[0]
         st.session_state["levers_entry"] = url_model if url_model in keys else first
+    labels = {k: tr(zoo.label(info)) for k, info in entries.items()}
     key = st.selectbox(t("levers.pretrained"), keys, key="levers_entry",
-                       format_func=lambda k: zoo.label(entries[k]))
+                       format_func=labels.get)
     try:
         return MS.pretrained_source(key)
     except Exception as err:
-        st.error(t("levers.cannot_load", name=key, error=err))
+        st.error(t("levers.cannot_load", name=key, error=error_text(err)))
         return None
 
 
@@ -262,7 +263,7 @@ def lever_panel(source, spec: L.LeverSpec, is_image: bool, c) -> None:
             lever_widgets(spec)
             planar_view(source, spec, z, c)
     except Exception as err:
-        st.error(t("levers.draw_failed", error=f"{type(err).__name__}: {err}"))
+        st.error(t("levers.draw_failed", error=error_text(err)))
 
 
 def main() -> None:
@@ -276,7 +277,7 @@ def main() -> None:
         spec, target_name, is_image = source.call(
             lambda run: (L.lever_spec(run), run.out_target.name, bool(getattr(run.out_target, "side", 0))))
     except Exception as err:
-        st.error(t("levers.cannot_probe", error=err))
+        st.error(t("levers.cannot_probe", error=error_text(err)))
         return
     st.session_state["levers_target"] = target_name
     LS.init_state(source, spec)

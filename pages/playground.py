@@ -23,7 +23,7 @@ from ui import run_buttons
 from ui import samples as V
 from ui import session as S
 from ui import texts as T
-from ui.i18n import language, t, tr
+from ui.i18n import error_text, language, t, tr
 from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
 from ui.widgets import explain
@@ -91,7 +91,7 @@ def _extras(trainer, static, running: bool, probe) -> dict:
         return trainer.with_models(lambda run: V.samples_extras(
             run, static["bounds"], show_field, show_arrows, probe, running))
     except Exception as err:  # a view must never take the page down
-        st.caption(t("playground.extras_failed", error=f"{type(err).__name__}: {err}"))
+        st.caption(t("playground.extras_failed", error=error_text(err)))
         return {}
 
 

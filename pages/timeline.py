@@ -21,7 +21,7 @@ from gan_core.plots import timeline as PT
 from ui import projector
 from ui import texts as T
 from ui import timeline_data as D
-from ui.i18n import language, t, tr
+from ui.i18n import error_text, language, t, tr, tr_error
 from ui.model_source import model_source_ui, probe_values, warp_metrics
 from ui.widgets import KEPT, explain
 
@@ -128,7 +128,7 @@ def _step_views(source, data: dict, step: int, opts: dict):
     try:
         v = D.step_views_at(source, data, step, opts, probe)
     except Exception as err:  # e.g. the run was reset meanwhile: its keyframes are gone
-        st.info(t("timeline.cannot_rebuild", step=step, error=f"{type(err).__name__}: {err}"))
+        st.info(t("timeline.cannot_rebuild", step=step, error=error_text(err)))
         return None
     if v is None:
         why = t("timeline.too_large") if data.get("key_limit") == 0 else ""
@@ -225,7 +225,7 @@ def movie_button(kind: str, data: dict, size: int, key: tuple) -> None:
                 store.clear()
             store[key] = _build(kind, data, size, lambda f, t="": bar.progress(min(1.0, f), text=t))
         except X.ExportError as err:
-            st.error(str(err))
+            st.error(tr_error(err))
         finally:
             bar.empty()
     if key in store:

@@ -15,7 +15,7 @@ from gan_core.config import ConfigError
 from gan_core.ensemble import refusal
 from gan_core.i18n import Msg
 from gan_core.variants import VARIANTS, config_for
-from ui.i18n import t, tr
+from ui.i18n import error_text, t, tr, tr_error
 
 JOB_KEY = "cmp_job"
 IDLE_SECONDS = 120.0  # a job nobody has looked at for this long stops (its results stay)
@@ -43,7 +43,7 @@ def start(target: str, variants: list[str], seeds: int, steps: int, **overrides)
         with st.spinner(t("compare.building", k=len(variants) * seeds)):
             comp = Comparison(member_configs(target, variants, seeds, **overrides), steps)
     except (ConfigError, ValueError) as err:
-        return t("compare.cannot_train", error=tr(err.args[0]) if err.args else err)
+        return t("compare.cannot_train", error=tr_error(err))
     _adopt(comp)
     return ""
 
@@ -75,7 +75,7 @@ def open_file(data: bytes, name: str) -> str:
     try:
         comp = ensemble_file.from_bytes(data, name)
     except checkpoints.CheckpointError as err:
-        return str(err)
+        return tr_error(err)
     _adopt(comp)
     return ""
 
@@ -111,7 +111,7 @@ def open_on_playground(job: CompareJob, i: int) -> str:
     except S.RunLimitReached as err:
         return S.limit_message(err)
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
-        return t("compare.cannot_open_member", n=i + 1, error=err)
+        return t("compare.cannot_open_member", n=i + 1, error=error_text(err))
     C.set_config(ckpt.config)
     cfg = ckpt.config
     st.session_state["pg_opened"] = (Msg("compare.opened_label", n=i + 1, variant=cfg.variant,

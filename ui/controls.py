@@ -18,7 +18,7 @@ import streamlit as st
 from gan_core import presets as P
 from gan_core.config import ACTIVATIONS, OPTIMIZERS, PRIORS, Config, ConfigError, check_basic
 from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
-from gan_core.i18n import Join
+from gan_core.i18n import Join, Msg, reason
 from gan_core.variants import VARIANTS, config_for, get_variant
 from ui.i18n import t, t_data, tr
 from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
@@ -112,12 +112,13 @@ def on_variant_change() -> None:
 
 
 def validate(cfg: Config) -> str:
-    """'' if the config can train, else the reason (meant for the user)."""
+    """'' if the config can train, else the reason (meant for the user: a Msg, written in
+    the reader's language by ui.i18n.tr)."""
     try:
         check_basic(cfg)
         get_variant(cfg.variant)
     except ConfigError as err:
-        return str(err)
+        return reason(err)
     return ""
 
 
@@ -138,7 +139,8 @@ def handle_upload(data: bytes | None, name: str = "points.csv") -> None:
         st.session_state.pop("pg_csv_error", None)
         st.session_state["pg_force_reset"] = True
     except InvalidData as err:
-        st.session_state["pg_csv_error"] = f"{name}: {err}"
+        # a Msg, not text: shown later, in the language of that moment
+        st.session_state["pg_csv_error"] = Msg("errors.named", name=name, error=reason(err))
 
 
 def points_in_use() -> str:
@@ -165,9 +167,10 @@ def presets_ui() -> None:
 def target_ui() -> str:
     names = [*TARGETS, CUSTOM]
     two = "target_b" in VARIANTS[session_config().variant].defaults  # maps A onto B
+    custom = t("draw.custom_option")  # not looked up inside format_func: AppTest calls it too
     name = st.selectbox(t("controls.target_a" if two else "controls.target"), names,
                         **bound("target"),
-                        format_func=lambda n: t("draw.custom_option") if n == CUSTOM else n,
+                        format_func=lambda n: custom if n == CUSTOM else n,
                         help=t("controls.target_a.help" if two else "controls.target.help"))
     if name in TARGETS:
         st.caption(("A: " if two else "") + t_data("target", name, TARGETS[name].description))

@@ -45,7 +45,7 @@ def detector_ui(trainer) -> None:
         return
     trainer.detect_pending()  # a pretrained model's first pass, left until the chart was sent
     if st.session_state.get("pg_remedy_error"):
-        st.error(st.session_state.pop("pg_remedy_error"))
+        st.error(tr(st.session_state.pop("pg_remedy_error")))
     snap = trainer.latest()
     alerts = list(snap.alerts) if snap is not None else []
     rows = list(trainer.detector.history)  # one C-level copy under the GIL: no lock needed

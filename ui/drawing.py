@@ -17,7 +17,8 @@ import streamlit as st
 
 from gan_core import pointcode as P
 from ui import controls as C
-from ui.i18n import t
+from gan_core.i18n import Msg, reason
+from ui.i18n import t, tr
 from ui.live_chart import BUNDLES, frontend_css, frontend_js
 
 KEY = "pg_draw"  # the component
@@ -44,9 +45,9 @@ def cells_from_browser(value) -> np.ndarray:
     """The browser's flat [x0, y0, x1, y1, ...] cells -> (N, 2) uint8; raises
     PointCodeError for anything else (the state comes from the browser: trust nothing)."""
     if not isinstance(value, list) or len(value) % 2 or len(value) > 2 * P.MAX_POINTS:
-        raise P.PointCodeError(f"the drawing must be at most {P.MAX_POINTS:,} points")
+        raise P.PointCodeError(Msg("errors.draw.at_most", limit=P.MAX_POINTS))
     if not all(type(v) is int and 0 <= v < P.GRID for v in value):  # not a bool either
-        raise P.PointCodeError("the drawing holds a point off the canvas")
+        raise P.PointCodeError(Msg("errors.draw.off_canvas"))
     return np.asarray(value, np.uint8).reshape(-1, 2)
 
 
@@ -61,7 +62,7 @@ def _on_cells() -> None:
     try:
         cells = cells_from_browser(value.get("cells") if isinstance(value, dict) else None)
     except P.PointCodeError as err:
-        st.session_state[ERROR] = str(err)
+        st.session_state[ERROR] = reason(err)
         return
     st.session_state[SENT] = int(value.get("n", 0)) if isinstance(value.get("n"), int) else 0
     st.session_state[CODE_KEY] = P.encode(cells)
@@ -77,7 +78,7 @@ def apply_code() -> None:
     try:
         cells = P.decode(code)
     except P.PointCodeError as err:
-        st.session_state[ERROR] = str(err)
+        st.session_state[ERROR] = reason(err)
         return
     if len(cells):
         name = t("draw.points_name")
@@ -130,7 +131,7 @@ def _data(code: str, cells: np.ndarray) -> dict:
 def _side(cells: np.ndarray) -> None:
     st.caption(t("draw.how"))
     if st.session_state.get(ERROR):
-        st.error(t("draw.cannot", why=st.session_state[ERROR]))
+        st.error(t("draw.cannot", why=tr(st.session_state[ERROR])))
     using = C.points_in_use()
     if using:
         st.caption(t("draw.using", what=using))

@@ -35,6 +35,19 @@ def tr(value) -> str:
     return i18n.localise(value, language())
 
 
+def tr_error(err: BaseException) -> str:
+    """An exception's message in the session's language (gan_core raises its ConfigError,
+    InvalidData and CheckpointError with a Msg); any other exception's own text."""
+    return tr(i18n.reason(err))
+
+
+def error_text(err: BaseException) -> str:
+    """A known error (one raised with a Msg) in the session's language; any other with its
+    type too, as an unexpected one is reported."""
+    why = i18n.reason(err)
+    return tr(why) if isinstance(why, (i18n.Msg, i18n.Join)) else f"{type(err).__name__}: {err}"
+
+
 def read_language() -> str:
     """Take `?lang=` when the URL brings a new one (a link, a reload); call before the first
     text is written."""

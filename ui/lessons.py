@@ -14,7 +14,7 @@ import streamlit as st
 from gan_core import lesson_probes as LP
 from gan_core import lessons as LS
 from ui import controls as C
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 LESSON_KEY = "gl_lesson"
 ROLE_KEY = "gl_lesson_role"
@@ -92,7 +92,7 @@ def collect(trainer, lesson: LS.Lesson) -> dict:
     try:
         rows.extend(_new_rows(trainer, lesson, rows[-1]["step"] if rows else 0))
     except Exception as err:  # a probe must never take the page down
-        st.caption(f"({type(err).__name__}: {err})")
+        st.caption(f"({error_text(err)})")
     return rows_by_role
 
 

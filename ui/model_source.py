@@ -25,7 +25,7 @@ from gan_core import glossary as GL
 from gan_core.history import DecimatedHistory
 from gan_core.i18n import Msg
 from gan_core.run import Run
-from ui.i18n import t, tr
+from ui.i18n import error_text, t, tr, tr_error
 from ui.widgets import KEPT, default, hide_upload_hint, size_problem
 
 KINDS = ("Live run", "Pretrained", "Upload", "Tutorial model")
@@ -143,7 +143,7 @@ def pretrained_source(key: str) -> ModelSource:
 def _zoo_entries() -> dict:
     try:
         from gan_core import zoo
-        return {k: zoo.label(v) for k, v in zoo.entries().items()
+        return {k: tr(zoo.label(v)) for k, v in zoo.entries().items()
                 if v.get("target") != "digits" and "digits" not in k}
     except Exception:
         return {}
@@ -156,12 +156,12 @@ def _pretrained_source() -> ModelSource | None:
         return None
     keys = list(entries)
     default("insp_entry", "spiral__nsgan" if "spiral__nsgan" in keys else keys[0], keys)
-    key = st.selectbox(t("levers.pretrained"), keys, key="insp_entry", format_func=entries.get,
-                       **KEPT)
+    key = st.selectbox(t("levers.pretrained"), keys, key="insp_entry",
+                       format_func=entries.get, **KEPT)
     try:
         return pretrained_source(key)
     except Exception as err:
-        st.error(t("levers.cannot_load", name=key, error=err))
+        st.error(t("levers.cannot_load", name=key, error=error_text(err)))
         return None
 
 
@@ -174,7 +174,8 @@ def open_checkpoint(data: bytes, name: str = "checkpoint"):
     except checkpoints.CheckpointError:
         raise
     except Exception as err:  # a bad file must never take the page down
-        raise checkpoints.CheckpointError(f"{name} cannot be used: {type(err).__name__}: {err}") from None
+        raise checkpoints.CheckpointError(Msg("errors.cannot_be_used", name=name,
+                                                error=error_text(err))) from None
 
 
 def upload_source(key: str = "insp_upload") -> ModelSource | None:
@@ -199,7 +200,7 @@ def upload_source(key: str = "insp_upload") -> ModelSource | None:
         try:
             run, hist = open_checkpoint(up.getvalue(), up.name)
         except checkpoints.CheckpointError as err:
-            st.error(t("model_source.cannot_open", error=err))
+            st.error(t("model_source.cannot_open", error=tr_error(err)))
             return None
         cache.clear()
         cache[fid] = (run, threading.Lock(), hist, upload_label(up.name, run))
@@ -267,7 +268,7 @@ def _tutorial_source() -> ModelSource | None:
         try:
             run = train_tutorial(target, variant, steps, lambda f: bar.progress(f, text=busy))
         except Exception as err:
-            st.error(t("model_source.cannot_train", error=err))
+            st.error(t("model_source.cannot_train", error=error_text(err)))
             return None
         finally:
             bar.empty()

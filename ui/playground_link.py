@@ -17,7 +17,7 @@ import streamlit as st
 from gan_core import playground_link as PL
 from ui import controls as C
 from ui import drawing, projector
-from ui.i18n import t
+from ui.i18n import t, tr
 
 LESSON_KEY = "gl_lesson"
 READ_KEY = "pg_link_read"  # the URL was read in this session (once: later it is ours)
@@ -36,7 +36,7 @@ def _escape(value) -> str:
 
 
 def message(problem: PL.Problem) -> str:
-    fields = {k: _escape(v) if isinstance(v, str) else v for k, v in problem.fields.items()}
+    fields = {k: _escape(tr(v)) if isinstance(v, str) else v for k, v in problem.fields.items()}
     return t(problem.key, field=_escape(problem.field), **fields)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.i18n import Msg
+from gan_core.i18n import Msg, reason
 
 from ui import controls as C
 from ui import model_source
 from ui import session as S
-from ui.i18n import t, tr
+from ui.i18n import error_text, t, tr
 from ui.samples import clear_selection
 from ui.sync import plan_sync
 
@@ -44,7 +44,7 @@ def sync_trainer():
         try:
             trainer.set_live(**plan.live)
         except ValueError as err:
-            st.error(t("run_control.cannot_live", fields=", ".join(plan.live), error=err))
+            st.error(t("run_control.cannot_live", fields=", ".join(plan.live), error=error_text(err)))
     if (plan.reset or plan.ask) and desired.target == C.CUSTOM and _points(desired) is None:
         st.info(t("draw.needs_points"))
     elif plan.reset:
@@ -58,7 +58,7 @@ def _rebuild(trainer, desired) -> None:
     try:
         trainer.reset(desired, _points(desired))
     except (ValueError, RuntimeError) as err:
-        st.error(t("run_control.cannot_build", error=err))
+        st.error(t("run_control.cannot_build", error=error_text(err)))
     if st.session_state.get("pg_train"):  # Train was clicked in this same run
         trainer.start()
 
@@ -75,7 +75,7 @@ def _first_trainer(desired):
         st.warning(tr(S.limit_message(err)))
         return None
     except (ValueError, RuntimeError) as err:
-        st.error(t("run_control.cannot_build", error=err))
+        st.error(t("run_control.cannot_build", error=error_text(err)))
         return None
     if freed:
         st.info(t("run_control.freed", minutes=f"{S.registry().grace / 60:g}"))
@@ -105,7 +105,7 @@ def apply_remedy(trainer, changes: dict, label: str = "") -> None:
         new = trainer.cfg.replace(**changes)
         trainer.reset(new, _points(trainer.cfg))
     except (ValueError, RuntimeError) as err:
-        st.session_state["pg_remedy_error"] = str(err)
+        st.session_state["pg_remedy_error"] = reason(err)  # shown by detector_panel, via tr
         return
     C.set_config(new)
     st.session_state["pg_need_full_rerun"] = True
@@ -165,11 +165,11 @@ def open_pretrained(key: str) -> None:
         return
     except (checkpoints.CheckpointError, ValueError, RuntimeError) as err:
         st.session_state["pg_open_error"] = Msg("run_control.could_not_open", name=zoo.label(info),
-                                                error=str(err))
+                                                error=reason(err))
         return
     C.set_config(ckpt.config)  # Train then continues with the checkpoint's own config
     st.session_state["pg_opened"] = (zoo.label(info), ckpt.step, train_on_note(ckpt),
-                                     info["note"] if info.get("failure") else "",
+                                     zoo.note(key, info) if info.get("failure") else "",
                                      Msg("run_control.pretrained"))
     clear_selection()
 
@@ -202,6 +202,6 @@ def opened_banner(step: int) -> None:
     label, _, train_on, failure, kind = opened
     if failure:  # never presented as a working model
         st.warning(t("run_control.opened_failure", kind=tr(kind), label=tr(label),
-                     failure=failure))
+                     failure=tr(failure)))
         return
     st.info(t("run_control.opened", kind=tr(kind), label=tr(label), train_on=tr(train_on)))

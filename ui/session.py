@@ -17,7 +17,7 @@ import threading
 import streamlit as st
 
 from gan_core import registry as registry_mod
-from gan_core.i18n import Msg
+from gan_core.i18n import Msg, reason
 from gan_core.registry import RunLimitReached  # noqa: F401  (the pages catch it from here)
 
 THREAD_NAME = "gan-levers-trainer"
@@ -87,7 +87,7 @@ def run_was_freed() -> bool:
 
 def limit_message(err: RunLimitReached) -> Msg:
     """A Msg (it may wait in session state): ui.i18n.tr writes it in the reader's language."""
-    return Msg("session.server_full", error=str(err), minutes=f"{registry().grace / 60:g}")
+    return Msg("session.server_full", error=reason(err), minutes=f"{registry().grace / 60:g}")
 
 
 # One detector pass costs ~0.2-0.3 s on a busy 2-core CPU (metrics on 2,000 samples plus

@@ -17,12 +17,15 @@ from ui.widgets import KEPT
 
 
 def pretrained_ui() -> None:
-    choices = R.zoo_choices()
+    choices = R.zoo_choices()  # key -> label, a Msg
     if not choices:
         return
+    # written now: a format_func is also called outside this session (by AppTest)
+    labels = {k: tr(label) for k, label in choices.items()}
     with st.expander(t("sidebar.pretrained"), key="pg_exp_pretrained"):
         st.caption(t("sidebar.pretrained.note"))
-        key = st.selectbox(t("sidebar.pretrained.pick"), list(choices), format_func=choices.get,
+        key = st.selectbox(t("sidebar.pretrained.pick"), list(choices),
+                           format_func=labels.get,
                            key="pg_zoo_pick", **KEPT, label_visibility="collapsed")
         st.button(t("sidebar.open"), key="pg_zoo_open", on_click=run_files.asked,
                   args=(Msg("sidebar.opening_pretrained", name=choices[key]), "open",

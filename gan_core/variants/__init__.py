@@ -1,6 +1,7 @@
 """Variant registry: a plain dict, name -> Variant. Register a variant here and the
 common test class (tests/test_variants.py) covers it."""
 from ..config import Config, ConfigError
+from ..i18n import Msg
 from . import (cgan, cyclegan2d, deligan, hinge, infogan, lsgan, minimax, nsgan, pacgan, rasgan,
                rsgan, tsgan, twgan, unrolled, wgan, wgan_gp)
 from .base import Variant
@@ -16,7 +17,7 @@ def get_variant(name: str) -> Variant:
     try:
         return VARIANTS[name]
     except KeyError:
-        raise ConfigError(f"unknown variant {name!r}; choose one of: {', '.join(VARIANTS)}") from None
+        raise ConfigError(Msg("errors.unknown_variant", name=repr(name), known=", ".join(VARIANTS))) from None
 
 
 def config_for(variant: str, **overrides) -> Config:

@@ -22,6 +22,7 @@ from torch import Tensor, nn
 
 from ..config import Config, ConfigError
 from ..distributions import FixedDataset, Target
+from ..i18n import Msg
 from ..latent import MixturePrior, code_name, latent_name, make_prior
 from ..nets import make_discriminator, make_generator
 
@@ -156,8 +157,8 @@ class Variant:
     # True when G's loss is D's raw, unbounded score (Wasserstein, hinge): G's gradient does
     # not saturate when D wins, so D's loss near 0 is not the "discriminator wins" alarm.
     critic_unbounded = False
-    # Config field -> (the value this variant needs, why, with {name} and {value}): a remedy
-    # that changes a pinned field is refused (DeLiGAN is its mixture prior).
+    # Config field -> (the value this variant needs, the catalogue key of why, with {name}
+    # and {value}): a remedy that changes a pinned field is refused (DeLiGAN is its prior).
     pinned: dict = {}
     live_fields = ("lr_d", "lr_g", "k_d", "k_g", "label_smoothing", "instance_noise")
     # True when this class's losses also work on scores with a leading member axis, (K, N):
@@ -170,23 +171,21 @@ class Variant:
     def check(self, cfg: Config, target: Target) -> None:
         """Raise ConfigError for combinations this variant cannot train."""
         if self.conditional and not target.has_modes:
-            raise ConfigError(f"{self.name} needs a target with modes to condition on; "
-                              f"'{target.name}' has none")
+            raise ConfigError(Msg("errors.needs_modes", name=self.name, target=target.name))
         reason = self.refusal(cfg)
         if reason:
-            raise ConfigError(reason)
+            raise ConfigError(reason)  # a Msg
 
-    def refusal(self, cfg: Config) -> str | None:
+    def refusal(self, cfg: Config) -> Msg | None:
         """Why the declared capabilities rule `cfg` out, or None; the detector asks this
         before it offers a remedy, so it never needs the variant's name."""
         if cfg.prior == "mixture" and not self.uses_latent:
-            return f"{self.name} maps data to data and has no latent prior"
+            return Msg("errors.no_latent_prior", name=self.name)
         if cfg.label_smoothing and not self.uses_labels:
-            return (f"label smoothing needs real/fake labels; {self.name}'s loss "
-                    "has none (set label_smoothing to 0)")
-        for key, (value, why) in self.pinned.items():
-            if getattr(cfg, key) != value:
-                return why.format(name=self.name, value=getattr(cfg, key))
+            return Msg("errors.no_labels", name=self.name)
+        for field, (value, why) in self.pinned.items():  # why: a catalogue key
+            if getattr(cfg, field) != value:
+                return Msg(why, name=self.name, value=getattr(cfg, field))
         return None
 
     def fitted(self, cfg: Config) -> dict:

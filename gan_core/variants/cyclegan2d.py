@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from ..config import ConfigError
+from ..i18n import Msg
 from ..distributions import FixedDataset, TARGETS
 from ..latent import latent_colours
 from ..nets import make_discriminator, make_generator
@@ -74,21 +75,19 @@ class CycleGAN2D(Variant):
                 "cycle_lambda": 10.0, "target_b": "ring8", "g_ema": 0.999}
     uses_latent = False
     live_fields = Variant.live_fields + ("cycle_lambda",)
-    pinned = {"prior": ("normal", "cyclegan2d maps data to data (target A -> target B) and has "
-                                  "no latent prior; prior={value!r} cannot apply")}
+    pinned = {"prior": ("normal", "errors.pinned.cyclegan2d_prior")}
 
     def check(self, cfg, target):
         super().check(cfg, target)
         if cfg.target_b not in TARGETS or cfg.target_b == "custom":
-            raise ConfigError(f"cyclegan2d's target B must be a registered 2-D target; "
-                              f"{cfg.target_b!r} is not one of: {', '.join(TARGETS)}")
+            raise ConfigError(Msg("errors.cyclegan2d_target_b", name=repr(cfg.target_b),
+                                  known=", ".join(TARGETS)))
         if data_dim(target) != 2 or cfg.latent_dim != 2:
-            raise ConfigError("cyclegan2d maps 2-D points: target A must be a 2-D target and "
-                              "latent_dim must stay 2 (its input is a point of A)")
+            raise ConfigError(Msg("errors.cyclegan2d_2d"))
         if cfg.target_b == cfg.target:
-            raise ConfigError("cyclegan2d needs two different targets (A and target_b)")
+            raise ConfigError(Msg("errors.cyclegan2d_same"))
         if cfg.cycle_lambda < 0:
-            raise ConfigError("cycle_lambda must be >= 0")
+            raise ConfigError(Msg("errors.nonneg", name="cycle_lambda"))
 
     def latent_layout(self, cfg, target):
         return LatentLayout(2, from_data=True)

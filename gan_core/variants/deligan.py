@@ -24,8 +24,7 @@ class DeLiGAN(NSGAN):
     summary = "Learnable mixture-of-gaussians latent (mu, sigma trained with G); NS-GAN loss."
     defaults = {**NSGAN.defaults, "prior": "mixture", "mixture_components": 50,
                 "mixture_sigma_reg": 0.1}
-    pinned = {"prior": ("mixture", "deligan is the mixture prior; prior={value!r} would make "
-                                   "it plain nsgan (set prior to 'mixture')")}
+    pinned = {"prior": ("mixture", "errors.pinned.deligan_prior")}
 
 
 VARIANT = DeLiGAN()

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ConfigError
+from ..i18n import Msg
 from ..nets import make_discriminator, make_generator
 from .base import Latent, LatentLayout, Nets, data_dim
 from .nsgan import NSGAN
@@ -58,9 +59,9 @@ class InfoGAN(NSGAN):
     def check(self, cfg, target):
         super().check(cfg, target)
         if not 0 <= cfg.n_codes_cont <= MAX_CODES:
-            raise ConfigError(f"infogan takes 0 to {MAX_CODES} continuous codes; got {cfg.n_codes_cont}")
+            raise ConfigError(Msg("errors.infogan_codes", limit=MAX_CODES, n=cfg.n_codes_cont))
         if cfg.info_lambda_cat < 0 or cfg.info_lambda_cont < 0:
-            raise ConfigError("infogan's info_lambda_cat and info_lambda_cont must be >= 0")
+            raise ConfigError(Msg("errors.infogan_lambdas"))
 
     def code_dims(self, cfg) -> list[int]:
         """Columns of Latent.z that are continuous codes (they follow the noise)."""

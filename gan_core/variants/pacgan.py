@@ -13,6 +13,7 @@ entry is the paper's default pairing, NS-GAN with m = 2, on NS-GAN's rates, deca
 (nsgan.py) but without its minibatch std: the pack is this variant's answer to collapse.
 """
 from ..config import ConfigError
+from ..i18n import Msg
 from .nsgan import NSGAN
 
 
@@ -25,7 +26,7 @@ class PacGAN(NSGAN):
     def check(self, cfg, target):
         super().check(cfg, target)
         if cfg.pack not in (2, 3, 4):
-            raise ConfigError(f"pacgan packs 2, 3 or 4 samples per D input; got pack={cfg.pack}")
+            raise ConfigError(Msg("errors.pacgan_pack", n=cfg.pack))
 
 
 VARIANT = PacGAN()

@@ -66,8 +66,7 @@ class TuringVariant(Variant):
     """Builds the Turing critic; subclasses give the two losses."""
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999,
                 "spectral_norm": True, "g_ema": 0.999}
-    pinned = {"spectral_norm": (True, "{name}'s critic is spectrally normalised as part of "
-                                      "the method; keep spectral_norm on")}
+    pinned = {"spectral_norm": (True, "errors.pinned.turing_sn")}
 
     def build(self, cfg, target):
         in_dim = data_dim(target) * cfg.pack

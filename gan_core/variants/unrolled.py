@@ -27,6 +27,7 @@ import torch
 from torch.func import functional_call
 
 from ..config import ConfigError
+from ..i18n import Msg
 from .base import bce_logits, real_label
 from .nsgan import NSGAN
 
@@ -86,15 +87,13 @@ class Unrolled(NSGAN):
                 "g_ema": 0.999, "unroll_steps": 5}
     steps_needed = 0  # not NS-GAN's 12,000: there is no decay to wait for
     g_uses_real = True  # the look-ahead D steps train on real data
-    pinned = {"feature_matching": (False, "feature matching replaces G's loss, and with it the "
-                                          "unrolled look-ahead; pick one of the two"),
-              "optimizer": ("adam", "the look-ahead follows D's Adam state; {name} needs "
-                                    "optimizer adam, not {value}")}
+    pinned = {"feature_matching": (False, "errors.pinned.unrolled_fm"),
+              "optimizer": ("adam", "errors.pinned.unrolled_adam")}
 
     def check(self, cfg, target):
         super().check(cfg, target)
         if not 1 <= cfg.unroll_steps <= 20:
-            raise ConfigError(f"unrolled needs 1 to 20 unroll steps; got {cfg.unroll_steps}")
+            raise ConfigError(Msg("errors.unrolled_steps", n=cfg.unroll_steps))
 
     def bind_optimizers(self, nets, opts) -> None:
         # a weak reference: nets are deep-copied by the inspectors, an optimiser need not be

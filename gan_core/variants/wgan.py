@@ -12,6 +12,7 @@ settled (HQ 2%); 2e-4 with the decay gave 8/8 at HQ 66-80%.
 import torch
 
 from ..config import ConfigError
+from ..i18n import Msg
 from .base import UNLABELLED_LIVE_FIELDS, Variant
 
 
@@ -30,7 +31,7 @@ class WGAN(Variant):
     def check(self, cfg, target):
         super().check(cfg, target)
         if not cfg.clip_value > 0:
-            raise ConfigError("wgan needs clip_value > 0: it is what keeps the critic Lipschitz")
+            raise ConfigError(Msg("errors.wgan_clip"))
 
     def d_loss(self, nets, real, fake, cfg):
         s_real, s_fake = nets.score_pair(real, fake)
