@@ -93,6 +93,18 @@ def test_entries_load_fast_and_carry_their_config(manifest):
 
 
 @needs_zoo
+def test_every_entry_carries_its_loss_curves(manifest):
+    """The Playground's loss panel shows how a pretrained model trained: each file holds
+    its decimated history, from the start to its last step, within the row budget."""
+    from gan_core import checkpoints
+    for key, info in manifest["entries"].items():
+        rows = checkpoints.load(zoo.PRETRAINED / info["file"]).history.get("rows", [])
+        assert 50 <= len(rows) <= zoo.HISTORY_ROWS, (key, len(rows))
+        assert rows[-1]["step"] == info["steps"] and rows[0]["step"] < info["steps"] / 20, key
+        assert {"d_loss", "g_loss"} <= set(rows[-1]), key
+
+
+@needs_zoo
 @pytest.mark.parametrize("key", ["digits__nsgan", zoo.FIRST_PAGE])
 def test_entry_metrics_reproduce(manifest, key):
     info = manifest["entries"][key]
