@@ -168,17 +168,23 @@ def _loss_captions(app) -> list[str]:
 
 
 def test_the_loss_panel_shows_an_opened_runs_history(at):
-    """A file with curves draws them at once; the shipped pretrained files (no curves)
-    say so at their step instead of 'Nothing yet'."""
+    """A file with curves draws them at once (the first page's pretrained model too); a
+    file without them says so at its step instead of 'Nothing yet'."""
+    from gan_core import checkpoints
     from ui import run_files
-    texts = _loss_captions(at)
-    assert texts and "opened at step" in texts[0] and "Nothing yet" not in texts[0], texts
     trainer = _trainer()
+    assert _loss_captions(at) == []  # the pretrained spiral's curves are drawn
+    assert trainer.history_columns()["step"][-1] == trainer.status()["step"] == 20_000
     at.button(key="pg_reset").click().run()
     _train(at, trainer, 30)
     data = run_files.run_bytes(trainer)
+    bare = checkpoints.to_bytes(trainer.with_models(lambda run: checkpoints.from_run(run, {})))
     at.button(key="pg_reset").click().run()
     assert any("Nothing yet" in t for t in _loss_captions(at))
+    at.session_state["pg_run_bytes"] = ("bare.safetensors", bare)
+    at.run()
+    texts = _loss_captions(at)
+    assert texts and "opened at step 30" in texts[0] and "Nothing yet" not in texts[0], texts
     at.session_state["pg_run_bytes"] = ("curves.safetensors", data)
     at.run()
     assert _loss_captions(at) == []  # drawn, not explained away
