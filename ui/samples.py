@@ -72,7 +72,13 @@ def probe_z(spec) -> np.ndarray:
     """The levers' probe z; levers start at the prior's centre, inside its range."""
     for i in range(spec.dim):
         key = f"pg_lv_{i}"
-        st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), spec.lo, spec.hi))
+        value = st.session_state.get(key)
+        clipped = float(np.clip(value if value is not None else 0.0, spec.lo, spec.hi))
+        if value is None or clipped != value:
+            # Only when it must change: a write marks the slider as set by the script, and
+            # Streamlit then pushes that value to the browser, which can undo a newer move
+            # the user made while this run was on its way.
+            st.session_state[key] = clipped
     return np.array([st.session_state.get(f"pg_lv_{i}", 0.0) for i in range(spec.dim)], np.float32)
 
 
