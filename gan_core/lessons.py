@@ -188,8 +188,8 @@ LESSONS: dict[str, Lesson] = {x.id: x for x in [
     # 11,000 and 0.42 at 20,000 on seed 0; 0.99 at 11,000 and 0.35 on seed 1. An earlier
     # preset (lr 5e-4, no decay, normal latent) stayed 1.85-3.6x wider than the arm.
     Lesson("mappings", SPIRAL, (
-        Claim("folds", (Check("fold_excess", ">=", 0.05),), by_step=12000, after=500, streak=2),
-        Claim("thin", (Check("width_ratio", "<", 1.0),), by_step=16000, after=2000, streak=2)),
+        Claim("folds", (Check("fold_excess", ">=", 0.05),), by_step=16000, after=500, streak=2),
+        Claim("thin", (Check("width_ratio", "<", 1.0),), by_step=20000, after=2000, streak=2)),
         probes=("true_map",)),
     Lesson("collapse", COLLAPSE, (
         Claim("fewer", (Check("captured", "<", 8),), by_step=3000, after=1000, streak=2),
