@@ -56,7 +56,7 @@ Over seeds 0-4 (README): tsgan 22-25 modes, HQ 16-21%; twgan 22-24 modes, HQ 18-
 ring8 both still 8/8 on 5 of 5 seeds (HQ 73-78% and 78-83%).
 Not tried, for lack of CPU time: 5 critic steps, k_d 3 with a decaying rate over 12,000
 steps (likely better: HQ was still rising at 6,000), and any tuning of wgan / wgan_gp on
-grid25 (wgan_gp's defaults over seeds 0-4: 23-24 modes, HQ 18-24%).
+grid25 (their defaults over seeds 0-4: wgan_gp 23-24 modes, HQ 18-24%; wgan 18-25, 7-20%).
 """
 from __future__ import annotations
 
