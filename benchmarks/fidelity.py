@@ -39,6 +39,24 @@ machine, so about 150-250 steps/s; "modes / HQ / KL" at the end):
 That last one ships as the presets "Best: ring8" and "Best: grid25". It uses the mode count
 (the code's size), which the published rows did not. The README's "Fidelity" section has
 the final figures.
+
+Every variant's own defaults on grid25 (issue 20, `--variants --targets grid25`; seed 0,
+6,000 steps, one thread on a shared machine; modes / HQ / KL at the end):
+- tsgan, old defaults (Adam 1e-4 both, one critic step): 9 / 0.5% / 1.08; HQ was 0.5-2.2%
+  at every 1,000-step check, and 12,000 steps gave 18 / 4.7% / 0.60. twgan: 9 / 1.4% / 1.35.
+- tsgan, the NS-GAN recipe (1e-3 both decaying to 1e-4 over 12,000 steps, EMA of G):
+  collapsed onto one mode (1 / 15% at 12,000; 0 or 1 mode at every check). Stopped there.
+- tsgan, a faster critic with one step: lr_d 1e-3: 20 / 6.2% / 0.54; lr_d 4e-4: 19 / 3.8%.
+- tsgan, 3 critic steps per G step: 23 / 21.4% / 0.30, HQ still rising (6% at 1,000 steps,
+  13% at 5,000); with lr_d 4e-4 as well: 22 / 13.0% / 0.34. twgan, 3 critic steps:
+  22 / 20.2% / 0.45. Where the rest go (tsgan, 3 steps): 17% lie 3-6 sigma from the nearest
+  mode, 15% 6-10, 40% 10-20 (between modes, which are 40 sigma apart), 6% beyond.
+3 critic steps ship for both (gan_core/variants/turing.py); a step takes 2-3x as long.
+Over seeds 0-4 (README): tsgan 22-25 modes, HQ 16-21%; twgan 22-24 modes, HQ 18-29%; on
+ring8 both still 8/8 on 5 of 5 seeds (HQ 73-78% and 78-83%).
+Not tried, for lack of CPU time: 5 critic steps, k_d 3 with a decaying rate over 12,000
+steps (likely better: HQ was still rising at 6,000), and any tuning of wgan / wgan_gp on
+grid25 (their defaults over seeds 0-4: wgan_gp 23-24 modes, HQ 18-24%; wgan 18-25, 7-20%).
 """
 from __future__ import annotations
 

@@ -181,3 +181,11 @@ def test_deligan_needs_two_checks_in_a_row_ahead_of_the_normal_prior():
     ahead = _rows([4, 4, 4, 4, 5, 6] + [4] * 14, every=250)  # at 1,250 and 1,500
     out = LS.outcomes(lesson, ahead, 5000, base, 5000)[0]
     assert (out.state, out.step) == (LS.HELD, 1500)
+
+
+def test_turing_lesson_keeps_the_one_critic_step_its_claim_was_measured_with():
+    """T-SGAN's defaults take 3 critic steps (for grid25); the lesson's 5-seed figures were
+    measured with 1, and a default must not move them."""
+    from gan_core.variants import config_for
+    assert config_for("tsgan").k_d > 1
+    assert LS.LESSONS["turing"].preset.config(seed=0).k_d == 1

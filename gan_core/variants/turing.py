@@ -6,7 +6,14 @@ E is D's MLP body ending in `d_feature_dim` units (16 when 0); H is a one-hidden
 MLP, so T is more than a difference of two scores (a linear H would make T-SGAN an
 RSGAN with critic w.E). Both are spectrally normalised, as in the paper (T-WGAN needs
 T Lipschitz).
-Defaults: Adam 1e-4 both (beta1 0.5) and an EMA of G's weights (0.999) for what is shown.
+Defaults: Adam 1e-4 both (beta1 0.5), an EMA of G's weights (0.999) for what is shown, and
+3 critic steps per G step. With one, the spectrally normalised critic is too smooth to
+tell grid25's sharp modes (sigma 0.05, 2 apart) from the space between them: at 6,000
+steps T-SGAN had 9 of 25 modes at HQ 0.5% and T-WGAN 9 at 1.4% (seed 0), and more steps
+did not help (T-SGAN 18 / 4.7% at 12,000). With 3 they had 23 / 21% and 22 / 20%. Faster
+rates did not do it: 1e-3 both (decaying) collapsed T-SGAN onto one mode; a faster critic
+alone (lr_d 1e-3 or 4e-4, one step) gave 20 / 6% and 19 / 4%. benchmarks/fidelity.py's
+docstring has the whole log.
 Not a variant: tsgan.py and twgan.py build on it.
 """
 from __future__ import annotations
@@ -65,7 +72,7 @@ class TuringNets(Nets):
 class TuringVariant(Variant):
     """Builds the Turing critic; subclasses give the two losses."""
     defaults = {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.999,
-                "spectral_norm": True, "g_ema": 0.999}
+                "spectral_norm": True, "g_ema": 0.999, "k_d": 3}
     pinned = {"spectral_norm": (True, "errors.pinned.turing_sn")}
 
     def build(self, cfg, target):
