@@ -18,7 +18,7 @@ from browser_helpers import RUN_GRACE, shot, wait_until
 pytestmark = pytest.mark.browser
 
 STEP_RE = re.compile(r"step ([\d,]+) · [^\n]* · (\w+)")
-RUN_RE = re.compile(r"diag-run=(\S+)")
+RUN_RE = re.compile(r"diag-run=([A-Za-z0-9_-]{16})")  # secrets.token_urlsafe(12)
 
 KEEP_SOCKETS = """(() => {
   const Native = window.WebSocket;
