@@ -95,6 +95,11 @@ class Trainer:
         # callable(run) -> anything, run by the training thread with each snapshot: a
         # viewer's probe of G then costs no wait for the lock (see ui.live_feed)
         self.snapshot_extra = None
+        # callable(run, row) -> dict, run by the training thread after each detector pass
+        # and merged into that row: a lesson's probes then measure the run at the row's
+        # own step, however seldom a page looks (see ui.lessons)
+        self.row_probe = None
+        self.detect_every_steps = 0  # > 0: a detector pass at least this often, in steps
         self._detect_later, self._deferred = False, None  # see load_checkpoint(detect=False)
         self.speed = 0.0  # steps/s in slow motion; 0: full speed
         self._half = "d"  # slow motion's next phase
@@ -125,6 +130,7 @@ class Trainer:
         self._rate = 0.0
         self._t0 = time.perf_counter()
         self._next_detect = -math.inf
+        self._detect_step = 0
         self._metrics: dict = {}
         self._publish()
 
@@ -382,6 +388,15 @@ class Trainer:
         except Exception:  # a viewer's hook must never stop training
             return None
 
+    def _probe_row(self) -> None:
+        probe, history = self.row_probe, self.detector.history
+        if probe is None or not history:
+            return
+        try:
+            history[-1].update(probe(self.run, history[-1]))
+        except Exception as err:  # a viewer's probe must never take training down
+            history[-1]["probe_error"] = f"{type(err).__name__}: {err}"
+
     def _update_rate(self, steps: int, seconds: float) -> None:
         if steps and seconds > 0:
             rate = steps / seconds
@@ -423,19 +438,22 @@ class Trainer:
             self._detect_later, self._deferred = False, snap
             return
         now = time.perf_counter()
-        if now < self._next_detect and self.state == "running":
+        by_steps = self.detect_every_steps and snap.step - self._detect_step >= self.detect_every_steps
+        if now < self._next_detect and self.state == "running" and not by_steps:
             snap.metrics = dict(self._metrics)  # the latest known, so panels do not blink
             return
         first = self._next_detect == -math.inf  # builds the target's reference: slow once
         try:
             self.alerts = self.detector.evaluate(snap.step, snap.fake, snap.losses, snap.grads,
                                                  generator=self.run.latent_map())
+            self._probe_row()
             snap.metrics = dict(self.detector.history[-1]) if self.detector.history else {}
         except Exception as err:  # the detector must never take training down
             self.alerts = []
             snap.metrics = {"detector_error": f"{type(err).__name__}: {err}"}
         snap.alerts = list(self.alerts)
         self._metrics = snap.metrics
+        self._detect_step = snap.step
         # The pass runs between steps, so it pauses training: on a busy machine where a
         # pass takes long, space passes out so they cost at most ~10% of training time.
         spent = time.perf_counter() - now

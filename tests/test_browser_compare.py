@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from browser_helpers import shot
+from browser_helpers import shot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,9 @@ def test_two_variants_four_seeds_train_live(page, app_url, browser, tmp_path):
     page.wait_for_function(f"() => {{ const g = ({LAST})('{GRID}'); return g && g.data.length === 8; }}",
                            timeout=120_000)
     page.wait_for_function(f"() => {{ const r = ({LAST})('{RATES}'); return r && r.data.length === 3; }}")
-    assert _panels_with_points(page) == 8
+    # The 8 panels are drawn before the members' first samples reach them.
+    wait_until(page, lambda: _panels_with_points(page) == 8, 120, "samples in all 8 panels",
+               shot_name="compare_failure")
     titles = page.evaluate(f"() => [...({LAST})('{GRID}').querySelectorAll('.annotation-text')]"
                            ".map(e => e.textContent)")
     assert sum("nsgan" in t for t in titles) == 4 and sum("wgan_gp" in t for t in titles) == 4

@@ -51,11 +51,15 @@ def test_manifold_layer_is_drawn_and_follows_the_feed(browser, app_url):
         page.get_by_role("button", name="Train", exact=True).click()
         first = wait_until(page, lambda: page.evaluate(FEED_GRID_JS), 90,
                            "a feed frame carrying the manifold", shot_name="manifold_failure")
-        moved = wait_until(page, lambda: (lambda g: g if g and g["step"] > first["step"]
-                                          and g["bdata"] != first["bdata"] else None)(
+        wait_until(page, lambda: (lambda g: g and g["step"] > first["step"]
+                                  and g["bdata"] != first["bdata"])(
             page.evaluate(FEED_GRID_JS)), 60, "the manifold to move with the feed",
             shot_name="manifold_failure")
-        assert moved["overlay"], "live frames paint the layer on the overlay canvas"
+        # A frame is stored as it arrives and painted when the page's thread is free (not
+        # during a full redraw), so the overlay is awaited, not read at that moment.
+        wait_until(page, lambda: page.evaluate(FEED_GRID_JS)["overlay"], 60,
+                   "live frames to paint the layer on the overlay canvas",
+                   shot_name="manifold_failure")
         # ...in place of Plotly's SVG copy (between two full redraws: wait for one such moment)
         wait_until(page, lambda: page.evaluate(FEED_GRID_JS)["svgHidden"], 30,
                    "the overlay to stand in for the SVG grid", poll=0.1, shot_name="manifold_failure")

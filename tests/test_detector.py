@@ -267,6 +267,35 @@ def test_detector_plugs_into_the_trainer():
     assert isinstance(snap.alerts, list)
 
 
+def test_a_row_probe_gets_a_detector_row_every_so_many_steps():
+    """However fast a run trains, `detect_every_steps` spaces detector rows by steps, and
+    `row_probe` is measured into each row by the training thread; a probe that raises is
+    recorded on the row and training goes on."""
+    from engine_helpers import tiny_config
+    from gan_core.trainer import Trainer
+    trainer = Trainer(tiny_config(eval_size=256), detector=Detector.for_run,
+                      detector_interval=3600.0, max_steps=400)
+    calls = []
+
+    def probe(run, row):
+        calls.append(run.step_count)
+        if len(calls) == 2:
+            raise ValueError("a broken probe")
+        return {"probe_step": float(run.step_count)}
+    trainer.row_probe, trainer.detect_every_steps = probe, 50
+    try:
+        trainer.start()
+        trainer.wait_steps(400, timeout=60)
+        trainer.pause()
+        rows = list(trainer.detector.history)
+    finally:
+        trainer.stop()
+    assert len(rows) >= 5, [r["step"] for r in rows]  # one an hour without the step rule
+    assert all(r.get("probe_step") == r["step"] for r in rows if "probe_error" not in r)
+    assert sum("probe_error" in r for r in rows) == 1
+    assert calls == [r["step"] for r in rows]
+
+
 # --------------------------------------------------------------------------- verdicts
 def states(det, sets, start=1000, every=100):
     """Evaluate each set in turn; the verdict state after each check. Green (tone "good")

@@ -112,6 +112,14 @@ def test_alert_flags_mark_only_raised_kinds():
     assert "alert_collapse" not in LP.lesson_row(LS.LESSONS["collapse"], None, {"step": 5})
 
 
+def test_a_row_probed_when_it_was_made_is_not_probed_again():
+    lesson = LS.LESSONS["features"]
+    made = {"step": 500, "probed": 1.0, "gap_closed": 0.25, "real_moved": 0.0}
+    assert LP.lesson_row(lesson, None, made) == made  # run None: a probe would raise
+    with pytest.raises(AttributeError):
+        LP.lesson_row(lesson, None, {"step": 500})
+
+
 def _tiny_run(lesson_id: str, steps: int = 30, **over):
     from gan_core.run import Run
     cfg = LS.LESSONS[lesson_id].config(seed=0, **over)

@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from gan_core import i18n
+from gan_core import lesson_probes as LP
 from gan_core import lessons as LS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,10 +87,14 @@ def test_a_linked_lesson_on_another_run_asks_to_start_and_then_watches_its_claim
         assert at.session_state["gl_lesson"] == "collapse"
         assert i18n.text("lessons.panel.other_run") in [w.value for w in at.warning]
         assert "watching for" not in _text(at)
+        assert all(tr.row_probe is None for _, tr in session.registry().items())
         at.button(key="gl_lesson_restart").click().run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.session_state["pg_config"] == LS.LESSONS["collapse"].config(seed=0)
         assert _text(at).count("watching for") == 2  # the run is the lesson's: both claims, pending
+        # its rows are probed by the training thread, one at least every PROBE_EVERY steps
+        ours = [tr for _, tr in session.registry().items() if tr.cfg == at.session_state["pg_config"]]
+        assert ours and all(tr.row_probe and tr.detect_every_steps == LP.PROBE_EVERY for tr in ours)
     finally:
         session.registry().clear()
 

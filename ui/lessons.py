@@ -4,10 +4,13 @@ claims read, and the compact panel beside the Playground's run.
 Session state: `gl_lesson` holds the chosen lesson's id (the link helper puts it in the
 URL as `lesson=`), `gl_lesson_role` whether the Playground's run is the lesson's own
 ("main") or its baseline, `gl_lesson_rows` the measured rows per role. The rows are the
-detector's rows plus the lesson's probes (gan_core.lesson_probes), taken by the panel
-while the run trains; the claims are judged by gan_core.lessons.outcomes (pure).
+detector's rows plus the lesson's probes (gan_core.lesson_probes), taken by the training
+thread at each detector pass (`_hook`), one at least every PROBE_EVERY steps; the claims
+are judged by gan_core.lessons.outcomes (pure).
 """
 from __future__ import annotations
+
+import functools
 
 import streamlit as st
 
@@ -162,17 +165,31 @@ def _notes(trainer, lesson: LS.Lesson) -> bool:
     return True
 
 
+def _hook(trainer, lesson: LS.Lesson | None) -> None:
+    """The lesson's probes on every detector row, taken by the training thread at the
+    row's step, with a row at least every PROBE_EVERY steps: a panel refreshed every few
+    seconds would probe a fast run a couple of times in a claim's window, and on a slow
+    machine many more, so a claim's verdict would follow the machine. None: no lesson."""
+    trainer.row_probe = functools.partial(LP.probe_row, lesson) if lesson else None
+    trainer.detect_every_steps = LP.PROBE_EVERY if lesson else 0
+
+
 def lesson_panel(trainer, every: float | None) -> None:
     """The Playground's lesson panel: title, what to watch, each claim as it stands.
     Nothing is drawn when no lesson is chosen."""
     select_from_url()
     lesson = current()
-    if lesson is None or trainer is None:
+    if trainer is None:
+        return
+    if lesson is None:
+        _hook(trainer, None)
         return
     with st.container(border=True, key="gl_lesson_panel"):
         st.markdown(f"**{t('lessons.panel.heading', title=t(lesson.key('title')))}**")
         st.caption(t("lessons.panel.watch", watch=t(lesson.key("watch"))))
-        if _notes(trainer, lesson):
+        ours = _notes(trainer, lesson)
+        _hook(trainer, lesson if ours else None)
+        if ours:
             # the probes read G under the trainer's lock: every 3 s costs training a few %
             st.fragment(run_every=every and max(every, 3.0))(claims_panel)(trainer, lesson)
         _buttons(lesson, trainer.cfg.seed)
