@@ -91,7 +91,7 @@ def _num(v: float, digits: int) -> str:
 def table_ui(view: dict, job) -> None:
     df = CS.table_frame(view["table"])
     picked = st.dataframe(df, hide_index=True, on_select="rerun", selection_mode="single-row",
-                          key="cmp_table", column_config={
+                          key="cmp_table", placeholder="–", column_config={
                               t("compare.col.hq_pct"): st.column_config.NumberColumn(format="%.1f"),
                               t("compare.col.coverage"): st.column_config.NumberColumn(format="%.2f")})
     rows = picked.selection.rows if picked is not None else []

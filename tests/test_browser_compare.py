@@ -69,6 +69,7 @@ def test_two_variants_four_seeds_train_live(page, app_url, browser, tmp_path):
     shot(page, "compare_stopped")
     saved = _download_ensemble(page, tmp_path)
     table = _table_text(page)
+    assert "None" not in table  # a member not yet checked shows a dash
     _open_member_two(page)
     _reopen(browser, app_url, saved, table)
 

@@ -21,7 +21,9 @@ OV = """() => { const r = document.querySelector('div.ov-root');
           frames: Number(r.dataset.frames || 0), emphasis: r.dataset.emphasis || '',
           fake: img('fake'), map: img('D'),
           lit: Array.from(r.querySelectorAll('path[class*="lit-"]')).map(p => p.dataset.edge),
-          dloss: (r.querySelector('text[data-loss="dloss"]') || {}).textContent || ''}; }"""
+          dloss: (r.querySelector('text[data-loss="dloss"]') || {}).textContent || '',
+          spark: ((r.querySelector('polyline[data-spark="dloss"]') || {getAttribute: () => ''})
+                  .getAttribute('points') || '').trim().split(/\s+/).filter(Boolean).length}; }"""
 
 # Waits in the page for the next live frame of a G update, then samples the chart's overlay
 # on each animation frame until the next live frame: distinct pictures mean the points moved
@@ -110,6 +112,8 @@ def _scroll_to_overview(page):
 def test_the_overview_updates_live_while_training(page, app_url):
     first = _open(page, app_url)
     assert first["map"].startswith("data:image/png")  # D's decision map is drawn
+    # the pretrained model's recorded losses, before it takes a step
+    assert any(ch.isdigit() for ch in first["dloss"]) and first["spark"] > 10, first
     page.get_by_role("button", name="Train").click()
     start = wait_until(page, lambda: _ov(page).get("phase") == "both" and _ov(page), 60,
                        "training to reach the overview", shot_name="overview_failure")

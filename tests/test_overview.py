@@ -149,3 +149,29 @@ def test_the_playground_shows_the_overview_and_its_speed_control_slows_the_train
         assert not at.exception, [e.value for e in at.exception]
     finally:
         session.registry().clear()
+
+
+def test_a_reopened_run_shows_its_recorded_losses_before_a_step():
+    """The graph's loss nodes and sparklines of a pretrained or reopened run come from its
+    recorded history, not from "—" and an empty line until it trains."""
+    from ui import overview as OV
+    first = Trainer(tiny_config(target="spiral"), device=torch.device("cpu"))
+    second = Trainer(tiny_config(target="spiral"), device=torch.device("cpu"))
+    try:
+        for _ in range(40):
+            first.single_step("both")
+        first.wait_steps(40)
+        second.load_checkpoint(first.checkpoint())
+        assert not second.latest().losses  # no step taken in this trainer
+        cols = second.history_columns()
+        saved = OV.saved_losses(second, keep=5)
+        for key in ("d_loss", "g_loss"):
+            recorded = cols[key][np.isfinite(cols[key])]
+            assert len(recorded) > 5
+            np.testing.assert_allclose(saved[key], recorded[-5:], rtol=1e-4)
+        state = OV._state(second, has_field=False, step=1)
+        assert state["losses"] == {k: v[-1] for k, v in saved.items()}
+        assert len(OV.saved_losses(second)["d_loss"]) <= OV.HISTORY
+    finally:
+        first.stop()
+        second.stop()

@@ -37,3 +37,16 @@ def test_on_points_and_lines_are_thicker_in_a_copy(mode):
     assert out.data[1].line.width == pytest.approx(projector.PLOTLY_LINE * projector.LINES)
     assert list(out.data[2].marker.size) == pytest.approx([2 * projector.POINTS, 5 * projector.POINTS])
     assert out.data[3].type == "heatmap"
+
+
+def test_on_an_animation_s_buttons_and_slider_move_below_the_larger_ticks(mode):
+    from gan_core.plots.mapping import morph_figure
+    mode[projector.KEY] = True
+    start = np.random.default_rng(0).uniform(-1, 1, (50, 2))
+    fig = morph_figure(start, start * 0.5, np.zeros((50, 3)), (-1, 1, -1, 1), n_frames=3)
+    out = projector.styled(fig)
+    assert out.layout.updatemenus[0].pad.t == (fig.layout.updatemenus[0].pad.t or 0) + projector.TICK_ROOM
+    assert out.layout.sliders[0].pad.t == fig.layout.sliders[0].pad.t + projector.TICK_ROOM
+    assert out.layout.margin.b == fig.layout.margin.b + projector.TICK_ROOM
+    plain = projector.styled(_figure())
+    assert not plain.layout.updatemenus and plain.layout.margin.b is None  # nothing to move

@@ -28,6 +28,7 @@ from ui.widgets import KEPT
 SPEED = "pg_speed"
 SHOW = "pg_show_overview"
 SPEEDS = [0, 20, 10, 5, 2, 1]  # steps/s; 0 is full speed
+HISTORY = 120  # loss values per sparkline (HISTORY in frontend/overview.js)
 assert max(SPEEDS) <= MAX_SLOW
 CHART, LATENT = "pg_samples", "pg_latent"  # the Playground's charts a node highlights
 LABEL_KEYS = ["title", "grad_d", "grad_g", "noise_label", "noise_tip", "G_label", "G_tip",
@@ -74,7 +75,19 @@ def _static(trainer) -> dict:
     real = np.asarray(static["real"], np.float32)
     return {"static_id": f"{static['cfg']}:{id(trainer.run)}", "bounds": list(static["bounds"]),
             "latent": latent, "real": O.thin(real[:, :2], O.stride(len(real))), "stride": step,
-            "colours": list(static["colours"][::step]), "has_field": not static["field_note"]}
+            "colours": list(static["colours"][::step]), "has_field": not static["field_note"],
+            "history": saved_losses(trainer)}
+
+
+def saved_losses(trainer, keep: int = HISTORY) -> dict:
+    """The run's recorded losses, the last `keep` finite values of each: a pretrained or
+    reopened run shows its losses and their sparklines before it takes a step."""
+    cols = trainer.history_columns()
+    out = {}
+    for key in ("d_loss", "g_loss"):
+        values = np.asarray(cols.get(key, []), np.float64)
+        out[key] = [round(float(v), 5) for v in values[np.isfinite(values)][-keep:]]
+    return out
 
 
 def _state(trainer, has_field: bool, step: int) -> dict:
@@ -85,8 +98,11 @@ def _state(trainer, has_field: bool, step: int) -> dict:
     if dmap is None and has_field:
         bounds = trainer.run.out_target.bounds
         dmap = trainer.with_models(lambda run: O.decision_map(run, bounds))
+    losses = {k: float(v) for k, v in snap.losses.items() if np.isfinite(v)}
+    if not losses:  # no step taken in this process yet: the recorded ones
+        losses = {k: v[-1] for k, v in saved_losses(trainer, keep=1).items() if v}
     return {"tag": live_feed._tag(snap), "step": int(snap.step), "phase": snap.phase,
-            "losses": {k: float(v) for k, v in snap.losses.items() if np.isfinite(v)},
+            "losses": losses,
             "fake": O.thin(snap.fake, step), "dmap": dmap}
 
 

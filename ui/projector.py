@@ -50,6 +50,7 @@ html { font-size: 20px !important; }
 
 POINTS, LINES = 1.8, 2.0  # as ui/frontend/projector.js scales the live charts
 PLOTLY_MARKER, PLOTLY_LINE = 6, 2  # Plotly's defaults, for traces that set none
+TICK_ROOM = 14  # px: 15 px tick labels where Plotly laid out 12 px ones
 
 
 def on() -> bool:
@@ -65,7 +66,18 @@ def styled(fig):
     fig = go.Figure(fig.to_dict(), _validate=False)
     for trace in fig.data:
         _thicker(trace)
+    _room_under_the_axis(fig)
     return fig
+
+
+def _room_under_the_axis(fig) -> None:
+    # The CSS's larger tick labels reach lower than Plotly measured them: an animation's
+    # Play/Pause buttons and slider under the x axis move down with them (they covered -1).
+    if not fig.layout.updatemenus and not fig.layout.sliders:
+        return
+    for control in (*fig.layout.updatemenus, *fig.layout.sliders):
+        control.pad.t = (control.pad.t or 0) + TICK_ROOM
+    fig.layout.margin.b = (fig.layout.margin.b if fig.layout.margin.b is not None else 80) + TICK_ROOM
 
 
 def _thicker(trace) -> None:

@@ -174,6 +174,9 @@ function build(parentElement, labels) {
 function drawStatic(root, d) {
   if (root.__static === d.static_id) return;
   root.__static = d.static_id;
+  // another run (or a reset): its recorded losses, so a pretrained model's sparklines show
+  const saved = d.history || {};
+  root.__hist = {d_loss: (saved.d_loss || []).slice(-HISTORY), g_loss: (saved.g_loss || []).slice(-HISTORY)};
   const lat = d.latent;
   if (lat) drawPoints(root, 'noise', column(lat.x), column(lat.y), [-lat.lim, lat.lim, -lat.lim, lat.lim], d.colours);
   else drawPoints(root, 'noise', null, null, d.bounds, '#555');
