@@ -15,6 +15,7 @@ import time
 import pytest
 
 from browser_helpers import shot, wait_until
+from gan_core import i18n
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,13 @@ def _pick(page, label: str) -> None:
                  has_text=label).first.click()
 
 
+def _overview_words(page) -> tuple:
+    """The overview graph's generator and D-loss node titles, as drawn."""
+    return tuple(page.evaluate("""() => ['G', 'dloss'].map(id => {
+        const g = document.querySelector(`div.ov-root g[data-node="${id}"] text.ov-label`);
+        return g ? g.textContent : null; })"""))
+
+
 def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     page.goto(app_url + "/?lang=zh", wait_until="domcontentloaded")
     _wait(page, lambda: _heading(page) == "GAN Levers · 实验场", 120, "the Chinese heading")
@@ -92,6 +100,10 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     _wait(page, lambda: "lang=" not in page.url, 60, "lang to leave the URL")
     _idle(page)
     assert _run_id(page, "Diagnostics") == run  # the same run: a switch changes labels, not the run
+    # the overview graph (a component built once) is redrawn in the new words
+    _wait(page, lambda: _overview_words(page) == (i18n.text("overview.G_label", "en"),
+                                                   i18n.text("overview.dloss_label", "en")),
+          60, "the overview graph in English")
     shot(page, "i18n_playground_en")
 
     _pick(page, "中文")

@@ -213,7 +213,15 @@ async function pollFeed(root) {
 export default function (component) {
   const {data, parentElement} = component;
   let root = parentElement.querySelector('div.ov-root');
-  if (!root) root = build(parentElement, data.labels);
+  const words = JSON.stringify(data.labels);
+  if (root && root.__words !== words) {  // the language was switched: the SVG in the new words
+    teardown(root);
+    root = null;
+  }
+  if (!root) {
+    root = build(parentElement, data.labels);
+    root.__words = words;
+  }
   root.__data = data;
   drawStatic(root, data);
   if (!root.__tag || newerTag(data.state.tag, root.__tag)) applyState(root, data.state);
@@ -225,13 +233,15 @@ export default function (component) {
     window.addEventListener('gl-live-frame', root.__onFrame);
   }
   if (!data.running && data.url) pollFeed(root);
-  return () => {
-    window.removeEventListener('gl-live-frame', root.__onFrame);
-    root.__onFrame = null;
-    root.__data = null;  // ends the poll
-    setEmphasisOff(root);
-    root.remove();
-  };
+  return () => teardown(root);
+}
+
+function teardown(root) {
+  window.removeEventListener('gl-live-frame', root.__onFrame);
+  root.__onFrame = null;
+  root.__data = null;  // ends the poll
+  setEmphasisOff(root);
+  root.remove();
 }
 
 function setEmphasisOff(root) {
