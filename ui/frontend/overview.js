@@ -4,6 +4,7 @@
 // Its small views are canvas bitmaps in <image> elements: no WebGL context of its own.
 import {column} from './overlay.js';
 import {emphasise} from './emphasis.js';
+import {afterDrawn} from './first_draw.js';
 import {EDGES, NODES, THUMB, freshLosses, heatPixels, litEdges, movingNets, newerTag, project,
         sparkPoints, svgMarkup} from './overview_graph.js';
 
@@ -65,7 +66,9 @@ function drawLosses(root, losses, phase, fresh) {
     if (hist.length > HISTORY) hist.splice(0, hist.length - HISTORY);
     const n = NODES.find(m => m.id === id);
     const txt = root.querySelector(`text[data-loss="${id}"]`);
-    if (txt) txt.textContent = `${labels[id + '_value'] || key} ${fmt(losses ? losses[key] : NaN)}`;
+    // a frame without this loss (none computed yet in this process): the last one known
+    const value = losses && Number.isFinite(losses[key]) ? losses[key] : hist[hist.length - 1];
+    if (txt) txt.textContent = `${labels[id + '_value'] || key} ${fmt(value)}`;
     const line = root.querySelector(`polyline[data-spark="${id}"]`);
     if (line) line.setAttribute('points', sparkPoints(hist, {x: n.x + 8, y: n.y + 32, w: n.w - 16, h: n.h - 38}));
   }
@@ -223,8 +226,12 @@ export default function (component) {
     root.__words = words;
   }
   root.__data = data;
-  drawStatic(root, data);
-  if (!root.__tag || newerTag(data.state.tag, root.__tag)) applyState(root, data.state);
+  // after the samples chart, on a first visit: its canvases would delay that chart
+  afterDrawn(data.chart, () => {
+    if (root.__data !== data) return;  // a newer update (or an unmount) came meanwhile
+    drawStatic(root, data);
+    if (!root.__tag || newerTag(data.state.tag, root.__tag)) applyState(root, data.state);
+  });
   if (!root.__onFrame) {
     root.__onFrame = (ev) => {
       const f = ev.detail && ev.detail.frame;
