@@ -13,6 +13,7 @@ import streamlit as st
 import torch
 
 from gan_core import plots, probes
+from ui import projector
 from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
 from ui import lessons as lessons_ui
@@ -169,7 +170,7 @@ def latent_panel(trainer) -> None:
                               uirevision=f"latent-{static['cfg']}",
                               title=t("playground.latent.title", names=", ".join(static["latent_names"])))
     st.session_state["pg_latent_trace"] = 0
-    live_chart.live_plotly(fig, "pg_latent", select=True, after="pg_samples",
+    live_chart.live_plotly(fig, "pg_latent", select=True,
                            on_select=lambda: V.on_select("pg_latent"))
     if sel:
         c1, c2 = st.columns([3, 1])
@@ -183,9 +184,9 @@ def true_map_ui(trainer) -> None:
         st.caption(t("playground.no_true_map", target=target.name))
         return
     pts, colours = V.true_map_points(target.name)
-    live_chart.live_plotly(plots.true_map_figure(pts, colours, target.bounds,
-                                                 title=t("playground.true_map"), height=340),
-                           "pg_truemap", after="pg_samples")
+    st.plotly_chart(projector.styled(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
+                                          height=340)), key="pg_truemap",
+                    config={"displaylogo": False})
     explain(*T.VIEWS["truemap"])
 
 
@@ -216,7 +217,6 @@ def latent_column(trainer, refresh: float) -> None:
 
 
 def main() -> None:
-    live_chart.preload_plotly()
     st.title(t("playground.title"))
     st.markdown(T.intro())
     link.restore_ui()  # a shared link's setup, before the first visit opens a model

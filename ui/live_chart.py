@@ -56,14 +56,14 @@ def frontend_css(name: str) -> str:
 # Each component's files, in the order `frontend_js` joins them.
 BUNDLES = {
     "live_plotly": ("plan.js", "overlay.js", "page.js", "plotly_adapter.js", "projector.js",
-                    "glide.js", "first_draw.js", "live_plotly.js"),
+                    "glide.js", "live_plotly.js"),
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
     "draw_points": ("spray.js", "draw_points.js"),
     "copy_link": ("copy_link.js",),
     "overview": ("plan.js", "overlay.js", "plotly_adapter.js", "overview_graph.js", "emphasis.js",
-                 "first_draw.js", "overview.js"),
+                 "overview.js"),
 }
 
 
@@ -89,7 +89,7 @@ def _noop() -> None:
 def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select=None,
                 config: dict | None = None, levers: dict | None = None,
                 fast: tuple[str, ...] = (), live: dict | None = None,
-                on_live_failed=None, after: str | None = None) -> list[dict]:
+                on_live_failed=None) -> list[dict]:
     """Draw `fig` (a go.Figure, or its plain {"data", "layout"} dicts) under `key`,
     patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
@@ -107,11 +107,7 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     live: {"url", "every" (s), "step"} while training: the browser also fetches those
     traces from `ui.live_feed` at `url` every `every` s (`liveFeed` there); `step` is this
     frame's, so an older frame does not move the points back. `on_live_failed` (no
-    arguments) is called when the browser never got an answer from `url`.
-
-    after: another chart's key: on a page's first load this one is drawn once that one has
-    drawn (or 3 s later), so the chart a newcomer looks at comes first
-    (ui/frontend/first_draw.js)."""
+    arguments) is called when the browser never got an answer from `url`."""
     chunk = plotly_chunk()
     if chunk is None:
         _plain_chart(fig, key, select, on_select, config)
@@ -121,7 +117,7 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
                          + [to_json_plotly(spec.get("layout", {}))])
     data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
             "config": config or {}, "key": key, "fast": list(fast), "live": live,
-            "projector": projector.on(), "after": after}
+            "projector": projector.on()}
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
     result = _component()(data=data, key=key, **_callbacks(key, select, on_select,
@@ -130,18 +126,6 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
         return []
     sel = getattr(result, "selection", None) or {}
     return list(sel.get("points", [])) if isinstance(sel, dict) else []
-
-
-def preload_plotly() -> None:
-    """Put first on a page whose first chart matters (the Playground): an empty, hidden
-    st.plotly_chart makes Streamlit's frontend start loading plotly.js as soon as this
-    element renders. Its evaluation is the longest single task of a first visit, and the
-    chart a newcomer waits for cannot draw before it ends; the live charts (components)
-    mount later and only then asked for it (a component of our own to preload it mounts
-    as late, after Streamlit's component code has loaded)."""
-    st.html("<style>.st-key-gl_plotly_preload {display: none}</style>")
-    st.plotly_chart(go.Figure(layout={"height": 10}), key="gl_plotly_preload",
-                    config={"staticPlot": True})
 
 
 def _callbacks(key: str, select: bool, on_select, on_live_failed, levers: bool) -> dict:

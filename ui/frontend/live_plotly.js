@@ -4,7 +4,6 @@ import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
 import {startGlide} from './glide.js';
-import {afterDrawn, markDrawn} from './first_draw.js';
 import {drawnTraces, glGroupCount, glPositionsLength, glScene, hideSvgTraces, onRelayout, onSelection,
         overlayHost, plotArea, plotlyLoaded, plotted, purge, react, setGlOpacities, setGlPositions,
         setTitle, showSvgTraces, whenPlotly} from './plotly_adapter.js';
@@ -274,7 +273,6 @@ function fullDraw(div, d, t0, then) {
     if (!d.live) hideGl(div, new Set());  // paused: Plotly's own points are the truth
     showSvgTraces(div);
     recordDraw({key: d.key, start: t0, ms: performance.now() - t0});
-    markDrawn(d.key);
     if (d.select && !div.__bound) {
       div.__bound = true;
       onSelection(div, (points) => div.__setState('selection', {points: points}));
@@ -333,10 +331,7 @@ export default function (component) {
   if (frame) div.__next = frame;
   if (data.levers) leverPreview(div, data.levers, setStateValue);
   liveFeed(div, data.live, data.key);
-  if (frame) {
-    const schedule = scheduler(div);
-    whenPlotly(data.chunk, () => afterDrawn(data.after, schedule));
-  }
+  if (frame) whenPlotly(data.chunk, scheduler(div));
   // Called on unmount only (not between updates): free the plot's WebGL context, as
   // browsers allow a page only 8-16 of them.
   return () => {

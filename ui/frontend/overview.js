@@ -4,7 +4,6 @@
 // Its small views are canvas bitmaps in <image> elements: no WebGL context of its own.
 import {column} from './overlay.js';
 import {emphasise} from './emphasis.js';
-import {afterDrawn} from './first_draw.js';
 import {EDGES, NODES, THUMB, freshLosses, heatPixels, litEdges, movingNets, newerTag, project,
         sparkPoints, svgMarkup} from './overview_graph.js';
 
@@ -226,12 +225,8 @@ export default function (component) {
     root.__words = words;
   }
   root.__data = data;
-  // after the samples chart, on a first visit: its canvases would delay that chart
-  afterDrawn(data.chart, () => {
-    if (root.__data !== data) return;  // a newer update (or an unmount) came meanwhile
-    drawStatic(root, data);
-    if (!root.__tag || newerTag(data.state.tag, root.__tag)) applyState(root, data.state);
-  });
+  drawStatic(root, data);
+  if (!root.__tag || newerTag(data.state.tag, root.__tag)) applyState(root, data.state);
   if (!root.__onFrame) {
     root.__onFrame = (ev) => {
       const f = ev.detail && ev.detail.frame;
