@@ -90,7 +90,7 @@ def saved_losses(trainer, keep: int = HISTORY) -> dict:
     return out
 
 
-def _state(trainer, has_field: bool, step: int) -> dict:
+def _state(trainer, has_field: bool, step: int, saved: dict | None = None) -> dict:
     """The latest snapshot as the browser draws it (between reruns the feed's frames)."""
     snap = trainer.latest()
     extra = snap.extra if isinstance(snap.extra, dict) else {}
@@ -100,7 +100,8 @@ def _state(trainer, has_field: bool, step: int) -> dict:
         dmap = trainer.with_models(lambda run: O.decision_map(run, bounds))
     losses = {k: float(v) for k, v in snap.losses.items() if np.isfinite(v)}
     if not losses:  # no step taken in this process yet: the recorded ones
-        losses = {k: v[-1] for k, v in saved_losses(trainer, keep=1).items() if v}
+        saved = saved_losses(trainer, keep=1) if saved is None else saved
+        losses = {k: v[-1] for k, v in saved.items() if v}
     return {"tag": live_feed._tag(snap), "step": int(snap.step), "phase": snap.phase,
             "losses": losses,
             "fake": O.thin(snap.fake, step), "dmap": dmap}
@@ -122,7 +123,7 @@ def overview_graph(trainer, running: bool) -> None:
     data = _static(trainer)
     data.update(key="pg_overview", chart=CHART, latent_key=LATENT, labels=labels(),
                 running=running, url=_feed_url(running),
-                state=_state(trainer, data["has_field"], data["stride"]))
+                state=_state(trainer, data["has_field"], data["stride"], data["history"]))
     _component()(data=data, key="pg_overview")
 
 
