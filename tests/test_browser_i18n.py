@@ -88,8 +88,9 @@ def test_playground_in_chinese_renders_cjk_and_switches(page, app_url):
     main = lambda: page.locator('[data-testid="stMain"]').inner_text()  # noqa: E731
     # the page fills in over a few runs (the detector and lessons panels come after the chart)
     _wait(page, lambda: len(CJK.findall(main())) > 300, 60, "the Chinese page text")
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "实验场" in sidebar and "GAN 变体" in sidebar  # menu and settings too
+    sidebar = lambda: page.locator('[data-testid="stSidebar"]').inner_text()  # noqa: E731
+    _wait(page, lambda: "实验场" in sidebar() and "GAN 变体" in sidebar(), 60,
+          "the menu and the settings in Chinese")
     glyphs = page.evaluate(GLYPHS_JS)
     assert glyphs["ink"] > 50 and not glyphs["sameAsOther"] and not glyphs["sameAsMissing"], glyphs
     shot(page, "i18n_playground_zh")

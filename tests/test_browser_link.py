@@ -5,6 +5,7 @@ Screenshots: test-artifacts/link_*.png (the second at 1280×720, in projector mo
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -92,6 +93,21 @@ def _levers(page) -> None:
     _idle(page)
 
 
+def _tick(page, key: str) -> None:
+    """Tick a checkbox until it shows ticked: a click that lands while a rerun is under
+    way can be taken by the widget that rerun replaces (three tries)."""
+    box = page.locator(f".st-key-{key} input")
+    for _ in range(3):
+        _idle(page)
+        page.locator(f".st-key-{key} label").click()
+        end = time.time() + 10
+        while time.time() < end and not box.is_checked():
+            time.sleep(0.2)
+        if box.is_checked():
+            return
+    raise AssertionError(f"{key} would not stay ticked")
+
+
 def _set_up(page) -> None:
     """The setup of WANT, made with the page's own widgets: the levers first (they keep
     their values through the new runs the settings below build)."""
@@ -102,7 +118,7 @@ def _set_up(page) -> None:
     _expand(page, "Latent and networks")
     _number(page, "cfg_seed", "7")
     _expand(page, "Remedies")
-    page.locator(".st-key-cfg_spectral_norm label").click()
+    _tick(page, "cfg_spectral_norm")
     _idle(page)
     page.locator('[data-testid="stSidebar"] .st-key-gl_projector label').click()
     _idle(page)
