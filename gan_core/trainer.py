@@ -119,8 +119,8 @@ class Trainer:
         self.run = run
         self.detector = self.make_detector(self.run) if self.make_detector else None
         self.snapshots: deque[Snapshot] = deque(maxlen=self._max_snapshots)
-        self.timeline = Timeline()
-        self.history = history or DecimatedHistory()
+        self.timeline = self._new_timeline()
+        self.history = self._new_history(history)
         self.alerts: list = []
         self.state = "idle"
         self.error = ""
@@ -133,6 +133,12 @@ class Trainer:
         self._detect_step = 0
         self._metrics: dict = {}
         self._publish()
+
+    def _new_timeline(self) -> Timeline:
+        return Timeline()
+
+    def _new_history(self, history: DecimatedHistory | None) -> DecimatedHistory:
+        return history or DecimatedHistory()
 
     def load_checkpoint(self, ckpt, detect: bool = True) -> None:
         """Replace the run with a checkpoint's (raises CheckpointError, keeping the old run).

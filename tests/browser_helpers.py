@@ -53,7 +53,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
 
 def start_streamlit(script: str = "app.py", extra_env: dict | None = None):
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GAN_LEVERS_THREADS": "1", **(extra_env or {})}
+    # The served app trains in its worker processes, as it does for its users; the
+    # in-process tests' GAN_LEVERS_WORKERS=0 (conftest) is theirs alone.
+    env = {k: v for k, v in os.environ.items() if k != "GAN_LEVERS_WORKERS"}
+    env = {**env, "PYTHONPATH": str(ROOT), "GAN_LEVERS_THREADS": "1", **(extra_env or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",

@@ -13,6 +13,10 @@ from browser_helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_GRACE
                              stop_process)
 
 sys.path.insert(0, str(ROOT))
+# AppTests and engine tests train in this process's threads: quick to start, and what they
+# check is the pages and the engine. tests/test_run_backends.py covers the worker
+# processes, and the browser tests' server trains in them (browser_helpers.start_streamlit).
+os.environ["GAN_LEVERS_WORKERS"] = "0"
 
 
 def _require_chromium():

@@ -54,9 +54,13 @@ def status_panel(trainer) -> None:
     if s["state"] != st.session_state.get("pg_drawn_state"):
         st.rerun()  # paused by the budget, or failed: redraw the buttons
     rate = t("playground.rate", rate=s["steps_per_s"]) if s["steps_per_s"] else "—"
-    st.markdown(t("playground.status", step=s["step"], rate=rate,
-                  state=t(f"playground.state.{s['state']}")),
+    queued = s.get("queued", 0)  # a worker process trains its first runs; the rest wait
+    state = (t("playground.state.queued", position=queued) if queued
+             else t(f"playground.state.{s['state']}"))
+    st.markdown(t("playground.status", step=s["step"], rate=rate, state=state),
                 help=t("playground.status.help"))
+    if queued:
+        st.caption(t("playground.queued"))
     if s["max_steps"]:
         st.progress(min(1.0, s["step"] / s["max_steps"]),
                     text=t("playground.budget", step=s["step"], max=s["max_steps"]))

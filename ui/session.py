@@ -48,6 +48,8 @@ async def server_lifespan(_app):
     yield
     reg = registry_mod.server()
     await asyncio.to_thread(reg.close)
+    from gan_core import workers
+    await asyncio.to_thread(workers.shutdown)
 
 
 def _viewer() -> str | None:
@@ -97,15 +99,16 @@ DETECTOR_INTERVAL = 3.0
 
 
 def make_trainer(cfg, points=None):
-    """A new Trainer with the mode-collapse detector attached."""
-    # The training thread and the live views share one GIL. Python hands it over every
-    # 5 ms by default, so each of a view's many short Python steps could wait up to 5 ms
-    # behind a training step; 1 ms keeps the views snappy for a small cost in steps/s.
+    """A new run with the mode-collapse detector attached, trained where
+    `gan_core.workers.make_trainer` says: worker processes by default."""
+    # With threads (GAN_LEVERS_WORKERS=0) the training thread and the live views share
+    # one GIL. Python hands it over every 5 ms by default, so each of a view's many short
+    # Python steps could wait up to 5 ms behind a training step; 1 ms keeps them snappy.
     sys.setswitchinterval(0.001)
     from gan_core.detector import Detector
-    from gan_core.trainer import Trainer
-    return Trainer(cfg, points=points, detector=Detector.for_run, snapshot_interval=0.07,
-                   detector_interval=DETECTOR_INTERVAL)
+    from gan_core.workers import make_trainer as make
+    return make(cfg, points, detector=Detector.for_run, snapshot_interval=0.07,
+                detector_interval=DETECTOR_INTERVAL)
 
 
 def live_trainers() -> list[dict]:
@@ -120,8 +123,12 @@ def live_trainers() -> list[dict]:
 
 
 def training_threads() -> int:
-    """Threads named like the Trainer's across the whole server process."""
-    return sum(1 for th in threading.enumerate() if th.name == THREAD_NAME and th.is_alive())
+    """Runs training now: the server's own training threads (GAN_LEVERS_WORKERS=0) and
+    the runs its worker processes say they train."""
+    from gan_core import workers
+    threads = sum(1 for th in threading.enumerate() if th.name == THREAD_NAME and th.is_alive())
+    pool = workers.pool() if workers.backend() == "processes" else None
+    return threads + (pool.training() if pool is not None else 0)
 
 
 def through_app() -> None:

@@ -65,10 +65,24 @@ def _run() -> None:
         _first_done.set()  # never leave a session waiting on a thread that died
     t1 = time.perf_counter()
     _import_all(LATER)
+    _start_workers()
     slowest = sorted(TIMES.items(), key=lambda kv: -kv[1])[:4]
     _LOG.info("warm-up imports: first phase %.1f s, the rest %.1f s (slowest: %s)%s",
               t1 - t0, time.perf_counter() - t1, ", ".join(f"{k} {v:.1f} s" for k, v in slowest),
               f"; failed: {ERRORS}" if ERRORS else "")
+
+
+def _start_workers() -> None:
+    """The training worker processes (gan_core.workers) boot now, each importing torch,
+    rather than when the first visitor presses Train. (A page that builds a run earlier
+    starts them itself.)"""
+    try:
+        from gan_core import workers
+        pool = workers.pool() if workers.backend() == "processes" else None
+        if pool is not None:
+            pool.start()
+    except Exception as err:  # the first run will try again, and show what fails
+        ERRORS["gan_core.workers"] = f"{type(err).__name__}: {err}"
 
 
 def start() -> None:

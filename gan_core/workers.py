@@ -1,0 +1,311 @@
+"""Worker processes that train the server's runs, so the UI keeps its interpreter's GIL and
+a server with more cores trains more runs at once.
+
+One process per core by default (GAN_LEVERS_WORKERS; 0 trains in the server's own
+threads, as before), not one per run: torch costs ~300 MB a process. Each worker is
+`python -m gan_core.run_host` over a socket pair, hosting many runs and sharing its core
+between them in turns (`gan_core.run_host.Host`); a new run goes to the worker with the
+fewest. The server side of a run is a `gan_core.remote.RemoteTrainer`.
+
+A worker that dies (killed, out of memory) fails its runs with a message that says so;
+the next run starts a new worker in its place.
+
+Settings (environment): GAN_LEVERS_WORKERS (processes, default one per core),
+GAN_LEVERS_WORKER_SLOTS (runs a worker trains at once before queueing, default 16),
+GAN_LEVERS_THREADS (torch threads per worker, default cores / workers).
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+# Imports nothing heavy: app.py reads the settings before the server listens, and torch
+# then loads in the warm-up thread (ui.warmup).
+DEFAULT_SLOTS = 16  # runs one worker trains at once; the rest queue
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT = 120.0  # s for a new worker to import torch on a loaded machine
+
+
+def worker_count() -> int:
+    """GAN_LEVERS_WORKERS, else one per core. 0: train in the server's own threads."""
+    raw = os.environ.get("GAN_LEVERS_WORKERS", "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    try:
+        count = int(raw)
+    except ValueError:
+        raise ValueError(f"GAN_LEVERS_WORKERS={raw!r} is not a whole number") from None
+    if count < 0:
+        raise ValueError(f"GAN_LEVERS_WORKERS must be 0 or more, got {raw!r}")
+    return count
+
+
+def worker_slots() -> int:
+    raw = os.environ.get("GAN_LEVERS_WORKER_SLOTS", "").strip()
+    try:
+        slots = int(raw) if raw else DEFAULT_SLOTS
+    except ValueError:
+        raise ValueError(f"GAN_LEVERS_WORKER_SLOTS={raw!r} is not a whole number") from None
+    if slots < 1:
+        raise ValueError(f"GAN_LEVERS_WORKER_SLOTS must be 1 or more, got {raw!r}")
+    return slots
+
+
+def check_settings() -> None:
+    """Raise ValueError, naming the variable, if a worker setting cannot be read."""
+    worker_count()
+    worker_slots()
+
+
+def threads_per_worker(workers: int) -> int:
+    forced = os.environ.get("GAN_LEVERS_THREADS", "").strip()
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+class Worker:
+    """One worker process and the runs it hosts: a writer thread sends the controls (a
+    page never waits on a full socket), a reader thread hands each message to its run."""
+
+    def __init__(self, index: int, threads: int, slots: int):
+        self.index = index
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gan_core.run_host", "--fd", str(theirs.fileno()),
+             "--threads", str(threads), "--slots", str(slots)],
+            pass_fds=(theirs.fileno(),), env=env, cwd=str(ROOT), stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.runs: dict[str, object] = {}
+        self.ready = threading.Event()
+        self.dead = ""  # why it stopped, once it has
+        self.census = (0, 0)  # (runs held, runs training) as the worker last said
+        self._outbox: queue.Queue = queue.Queue()
+        self._calls: dict[int, list] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        for name, body in (("writer", self._write), ("reader", self._read)):
+            threading.Thread(target=body, name=f"gan-levers-worker{index}-{name}",
+                             daemon=True).start()
+
+    # ----- the link a RemoteTrainer talks through
+    def attach(self, proxy, spec: dict) -> None:
+        with self._lock:
+            self.runs[proxy.run_id] = proxy
+        self.send(("create", proxy.run_id, spec))
+        if self.dead:
+            proxy.lose(self.dead)
+
+    def detach(self, run_id: str) -> None:
+        with self._lock:
+            known = self.runs.pop(run_id, None) is not None
+        if known:
+            self.send(("drop", run_id))
+
+    def send(self, message) -> None:
+        if not self.dead:
+            self._outbox.put(message)
+
+    def call(self, message, timeout: float):
+        """Send a ("call", run_id, _, seq, method, args) and wait for its answer."""
+        call_id = next(self._ids)
+        slot = [threading.Event(), None, None]
+        with self._lock:
+            self._calls[call_id] = slot
+        self.send((message[0], message[1], call_id, *message[3:]))
+        if not slot[0].wait(timeout):
+            with self._lock:
+                self._calls.pop(call_id, None)
+            raise TimeoutError(f"the training worker did not answer within {timeout:g} s")
+        if not slot[1]:
+            raise RuntimeError(slot[2])
+        return slot[2]
+
+    def load(self) -> int:
+        with self._lock:
+            return len(self.runs)
+
+    # ----- threads
+    def _write(self) -> None:
+        while True:
+            message = self._outbox.get()
+            if message is None:
+                return
+            try:
+                self.conn.send(message)
+            except (OSError, ValueError):
+                return  # the reader sees the end too and says why
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self._dispatch(self.conn.recv())
+        except (EOFError, OSError):
+            pass
+        code = self.process.poll()
+        self._die("the training worker process stopped" +
+                  (f" (exit code {code})" if code is not None else ""))
+
+    def _dispatch(self, message) -> None:
+        kind = message[0]
+        if kind == "ready":
+            self.ready.set()
+        elif kind == "state":
+            proxy = self.runs.get(message[1])
+            if proxy is not None:
+                proxy.receive(message[2], message[3])
+        elif kind == "queue":
+            positions = message[1]
+            for run_id, proxy in list(self.runs.items()):
+                proxy.set_queue(positions.get(run_id, 0))
+        elif kind == "census":
+            self.census = (message[1], message[2])
+        elif kind == "reply":
+            with self._lock:
+                slot = self._calls.pop(message[1], None)
+            if slot is not None:
+                slot[1], slot[2] = message[2], message[3]
+                slot[0].set()
+        elif kind == "gone":
+            proxy = self.runs.get(message[1])
+            if proxy is not None:
+                proxy.lose(message[2])
+
+    def _die(self, reason: str) -> None:
+        self.dead = reason + ". Press Reset to start the run again."
+        self.ready.set()
+        self._outbox.put(None)
+        with self._lock:
+            runs, calls = list(self.runs.values()), list(self._calls.values())
+            self._calls.clear()
+        for proxy in runs:
+            proxy.lose(self.dead)
+        for slot in calls:
+            slot[1], slot[2] = False, self.dead
+            slot[0].set()
+
+    def close(self, timeout: float = 5.0) -> None:
+        if not self.dead:
+            self._outbox.put(("quit",))
+            self._outbox.put(None)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout)
+
+    def memory(self) -> int:
+        """Resident bytes of the process (0 where /proc cannot tell)."""
+        try:
+            pages = int(Path(f"/proc/{self.process.pid}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            return 0
+        return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+class Pool:
+    """The server's worker processes, started on first use (or by `start()`)."""
+
+    def __init__(self, workers: int, slots: int | None = None, threads: int | None = None):
+        self.size = max(1, int(workers))
+        self.slots = slots or worker_slots()
+        self.threads = threads or threads_per_worker(self.size)
+        self.workers: list[Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        with self._lock:
+            self._fill()
+
+    def _fill(self) -> None:
+        if self._closed:
+            raise RuntimeError("the worker pool is shut down")
+        self.workers = [w for w in self.workers if not w.dead]
+        while len(self.workers) < self.size:
+            self.workers.append(Worker(len(self.workers), self.threads, self.slots))
+
+    def place(self) -> Worker:
+        """The worker with the fewest runs (a dead one is replaced first)."""
+        with self._lock:
+            self._fill()
+            return min(self.workers, key=Worker.load)
+
+    def trainer(self, cfg, points=None, **options):
+        from .remote import RemoteTrainer
+        worker = self.place()
+        return RemoteTrainer(worker, secrets.token_urlsafe(9), cfg, points, **options)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self.workers = self.workers, []
+        for worker in workers:
+            worker.close()
+
+    def memory(self) -> list[int]:
+        with self._lock:
+            return [w.memory() for w in self.workers]
+
+    def training(self) -> int:
+        """Runs training on the workers now, as they last said."""
+        with self._lock:
+            return sum(w.census[1] for w in self.workers if not w.dead)
+
+
+def make_trainer(cfg, points=None, **options):
+    """The one place that picks where a run trains: on a Ray cluster when
+    GAN_LEVERS_RAY_ADDRESS is set, else in the worker processes, else (GAN_LEVERS_WORKERS=0)
+    in a thread of this process. All three give the Trainer API the pages use."""
+    address = os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip()
+    if address:
+        from . import ray_runs
+        return ray_runs.trainer(address, cfg, points, **options)
+    workers = pool()
+    if workers is None:
+        from .trainer import Trainer
+        return Trainer(cfg, points=points, **options)
+    return workers.trainer(cfg, points, **options)
+
+
+def backend() -> str:
+    if os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip():
+        return "ray"
+    return "threads" if worker_count() == 0 else "processes"
+
+
+_POOL: Pool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def pool() -> Pool | None:
+    """The server's pool, made on first use; None when GAN_LEVERS_WORKERS=0."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            count = worker_count()
+            if count == 0:
+                return None
+            _POOL = Pool(count)
+            import atexit
+            atexit.register(_POOL.close)
+        return _POOL
+
+
+def shutdown() -> None:
+    """Stop the worker processes, if any were started (server shutdown)."""
+    with _POOL_LOCK:
+        workers = _POOL
+    if workers is not None:
+        workers.close()

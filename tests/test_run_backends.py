@@ -1,0 +1,199 @@
+"""The run API the pages use, the same tests for every place a run can train (issue #13):
+a thread of this process (`Trainer`), a worker process (`gan_core.workers`), and, in
+tests/test_ray_runs.py, a Ray actor. Each backend fixture yields `make(cfg, **options)`."""
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+import pytest
+
+from engine_helpers import tiny_config
+from gan_core import lesson_probes as LP
+from gan_core import workers
+from gan_core.detector import Detector
+from gan_core.lessons import LESSONS
+from gan_core.trainer import Trainer
+
+
+def wait_for(cond, timeout: float = 60.0, what: str = "the condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    workers_pool = workers.Pool(1, slots=2, threads=1)
+    yield workers_pool
+    workers_pool.close()
+
+
+@pytest.fixture(params=["threads", "processes"])
+def make(request):
+    made = []
+
+    def build(cfg, **options):
+        if request.param == "threads":
+            trainer = Trainer(cfg, **options)
+        else:
+            trainer = request.getfixturevalue("pool").trainer(cfg, **options)
+        made.append(trainer)
+        return trainer
+
+    yield build
+    for trainer in made:
+        trainer.stop()
+
+
+def test_train_pause_and_read_the_models(make):
+    trainer = make(tiny_config(), detector=Detector.for_run, detector_interval=0.2)
+    assert trainer.status()["state"] == "idle" and trainer.latest().step == 0
+    trainer.start()
+    assert trainer.status()["state"] == "running"  # acknowledged at once
+    wait_for(lambda: trainer.status()["step"] >= 60, what="60 steps")
+    trainer.pause()
+    step = trainer.status()["step"]
+    assert trainer.status()["state"] == "paused"
+    time.sleep(0.3)
+    assert trainer.status()["step"] == step, "paused means no more steps"
+    # the models the pages read are the ones that made the newest snapshot
+    latest = trainer.latest()
+    assert latest.step == step
+    fake = trainer.with_models(lambda run: run.generate(run.eval_latent()))
+    np.testing.assert_allclose(fake, latest.fake, atol=1e-6)
+    assert trainer.history_columns()["step"][-1] == step
+    wait_for(lambda: len(trainer.detector.history) > 0, what="a detector row")
+
+
+def test_single_steps_and_the_budget(make):
+    trainer = make(tiny_config())
+    for mode in ("d", "g", "both"):
+        trainer.single_step(mode)
+    wait_for(lambda: trainer.status()["step"] == 3, what="three single steps")
+    assert trainer.latest().phase == "both" and trainer.latest().before is not None
+    trainer.set_budget(30)
+    trainer.start()
+    wait_for(lambda: trainer.status()["state"] == "paused", what="the budget to pause the run")
+    assert trainer.status()["step"] == 30
+
+
+def test_reset_and_set_live(make):
+    trainer = make(tiny_config())
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 20, what="20 steps")
+    trainer.set_live(lr_g=3e-4)
+    assert trainer.cfg.lr_g == pytest.approx(3e-4)
+    with pytest.raises(ValueError):  # ConfigError, before anything is sent
+        trainer.set_live(no_such_field=1)
+    trainer.reset(tiny_config(target="spiral"))
+    status = trainer.status()
+    assert status["state"] == "idle" and status["step"] == 0 and trainer.cfg.target == "spiral"
+    time.sleep(0.3)  # reports about the replaced run, still on their way, are dropped
+    assert trainer.status()["step"] == 0 and trainer.cfg.target == "spiral"
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 10, what="the new run to train")
+
+
+def test_a_checkpoint_round_trips(make):
+    trainer = make(tiny_config())
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 40, what="40 steps")
+    trainer.pause()
+    ckpt = trainer.checkpoint({"note": "x"})
+    assert ckpt.step == trainer.status()["step"] and ckpt.extra["note"] == "x"
+    other = make(tiny_config(target="spiral"))
+    other.load_checkpoint(ckpt, detect=False)
+    assert other.status()["step"] == ckpt.step and other.cfg.target == "eight_gaussians"
+    np.testing.assert_allclose(other.latest().fake, trainer.latest().fake, atol=1e-6)
+    other.start()
+    wait_for(lambda: other.status()["step"] >= ckpt.step + 10, what="training on from the file")
+
+
+def test_a_snapshot_hook_and_a_row_probe(make):
+    trainer = make(tiny_config(), detector=Detector.for_run, detector_interval=0.05)
+    trainer.snapshot_extra = lambda run: {"step_seen": run.step_count}
+    # as the lesson panel sets it (ui.lessons._hook); a worker receives it pickled
+    trainer.row_probe = functools.partial(LP.probe_row, LESSONS["collapse"])
+    trainer.detect_every_steps = 10
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 50, what="50 steps")
+    trainer.pause()
+    assert trainer.latest().extra is not None
+    rows = wait_for(lambda: [r for r in list(trainer.detector.history) if "probed" in r],
+                    what="probed detector rows")
+    assert all(r["probed"] == 1.0 for r in rows)
+
+
+def test_stop_frees_the_run(make):
+    trainer = make(tiny_config())
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 5, what="5 steps")
+    trainer.stop()
+    assert trainer.status()["state"] == "stopped"
+    trainer.start()  # a stopped run stays stopped
+    assert trainer.status()["state"] == "stopped"
+
+
+# ----- only the worker processes
+def test_runs_past_the_slots_queue_and_say_where(pool):
+    runs = [pool.trainer(tiny_config(seed=i)) for i in range(3)]  # slots=2
+    try:
+        for trainer in runs:
+            trainer.start()
+        wait_for(lambda: runs[2].status()["queued"] == 1, what="the third run queued first in line")
+        assert runs[0].status()["queued"] == 0 and runs[1].status()["queued"] == 0
+        step = runs[2].status()["step"]
+        wait_for(lambda: runs[0].status()["step"] > 20, what="the first run to train")
+        assert runs[2].status()["step"] == step, "a queued run does not train"
+        runs[0].pause()
+        wait_for(lambda: runs[2].status()["step"] > step, what="the queued run to start")
+        assert runs[2].status()["queued"] == 0
+    finally:
+        for trainer in runs:
+            trainer.stop()
+
+
+def test_turns_are_fair(pool):
+    runs = [pool.trainer(tiny_config(seed=i)) for i in range(2)]
+    try:
+        for trainer in runs:
+            trainer.start()
+        wait_for(lambda: min(t.status()["step"] for t in runs) >= 200, what="both to train")
+        a, b = (t.status()["step"] for t in runs)
+        assert 0.5 < a / b < 2.0, (a, b)
+    finally:
+        for trainer in runs:
+            trainer.stop()
+
+
+def test_a_dead_worker_fails_its_runs_and_is_replaced():
+    workers_pool = workers.Pool(1, slots=4, threads=1)
+    try:
+        trainer = workers_pool.trainer(tiny_config())
+        trainer.start()
+        wait_for(lambda: trainer.status()["step"] >= 5, what="5 steps")
+        workers_pool.workers[0].process.kill()
+        wait_for(lambda: trainer.status()["state"] == "error", what="the run to fail")
+        assert "worker" in trainer.status()["error"]
+        again = workers_pool.trainer(tiny_config())
+        again.start()
+        wait_for(lambda: again.status()["step"] >= 5, what="a run on the new worker")
+    finally:
+        workers_pool.close()
+
+
+def test_the_settings_are_checked(monkeypatch):
+    monkeypatch.setenv("GAN_LEVERS_WORKERS", "two")
+    with pytest.raises(ValueError, match="GAN_LEVERS_WORKERS"):
+        workers.check_settings()
+    monkeypatch.setenv("GAN_LEVERS_WORKERS", "0")
+    assert workers.backend() == "threads"
+    monkeypatch.setenv("GAN_LEVERS_WORKER_SLOTS", "0")
+    with pytest.raises(ValueError, match="GAN_LEVERS_WORKER_SLOTS"):
+        workers.check_settings()
