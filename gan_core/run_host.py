@@ -301,9 +301,10 @@ class Host:
             turns = self._turns()
             worked, wait = False, 0.5
             for trainer in turns:
-                worked |= self._turn(trainer)
-                if not worked and trainer.state == "running" and trainer.speed:
-                    wait = min(wait, trainer._idle_wait())
+                took = self._turn(trainer)
+                worked |= took
+                if not took and trainer.state == "running" and trainer.speed:
+                    wait = min(wait, trainer._idle_wait())  # slow motion's next phase
             if self._busy:
                 time.sleep(0.0005)  # a control waits for a run's lock: let it in
             if not worked:

@@ -83,6 +83,20 @@ def test_single_steps_and_the_budget(make):
     assert trainer.status()["step"] == 30
 
 
+def test_slow_motion_shows_each_half_step(make):
+    trainer = make(tiny_config())
+    trainer.set_speed(10)
+    t0 = time.monotonic()
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 4, what="4 slow steps")
+    assert time.monotonic() - t0 >= 0.3, "10 steps/s: 4 steps take at least 0.3 s"
+    phases = {s.phase for s in list(trainer.snapshots)}
+    assert {"d", "g"} <= phases, phases
+    trainer.set_speed(0)  # full speed again
+    step = trainer.status()["step"]
+    wait_for(lambda: trainer.status()["step"] >= step + 100, what="full speed")
+
+
 def test_reset_and_set_live(make):
     trainer = make(tiny_config())
     trainer.start()
