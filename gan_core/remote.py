@@ -31,6 +31,7 @@ from .trainer import MAX_SLOW
 
 CALL_TIMEOUT = 30.0  # s: a checkpoint of wide nets on a busy worker
 PAUSE_TIMEOUT = 2.0  # s: past it the page goes on, showing the run paused
+DETECT_TIMEOUT = 60.0  # s: a new worker's first pass imports POT and scikit-learn
 
 
 class RemoteTrainer:
@@ -163,12 +164,20 @@ class RemoteTrainer:
             if self.state != "running":
                 return
             self._ask("paused")
+        # answered after the host sent its paused state and weights
+        self._wait_for("pause", timeout=PAUSE_TIMEOUT)
+
+    def _wait_for(self, method: str, *args, timeout: float) -> None:
+        """A control the host answers once its effect is reported. Past `timeout` (a
+        worker still starting, a loaded machine) the page goes on: the next report
+        brings the effect, and the page already shows the state asked for."""
+        with self.lock:
             self._seq += 1
-            message = ("call", self.run_id, None, self._seq, "pause", ())
-        try:  # answered after the host sent its paused state and weights
-            self._link.call(message, PAUSE_TIMEOUT)
+            message = ("call", self.run_id, None, self._seq, method, args)
+        try:
+            self._link.call(message, timeout)
         except Exception:
-            pass  # the page still shows it paused; the host's next report says where
+            pass
 
     def single_step(self, mode: str = "both") -> None:
         if mode not in ("both", "d", "g"):
@@ -178,7 +187,8 @@ class RemoteTrainer:
                 return
             if self.state == "running":
                 self._ask("paused")
-            self._do("single_step", mode)
+        # answered after the step's report: the page's rerun that follows shows it
+        self._wait_for("single_step", mode, timeout=PAUSE_TIMEOUT)
 
     def stop(self, timeout: float = 5.0) -> None:
         with self.lock:
@@ -226,9 +236,12 @@ class RemoteTrainer:
 
     def detect_pending(self) -> None:
         with self.lock:
-            if self._detect_later:
-                self._detect_later = False
-                self._do("detect_pending")
+            if not self._detect_later:
+                return
+            self._detect_later = False
+        # The first pass of an opened file (its imports take seconds on a new worker):
+        # waited for, as it was when it ran in the page's own thread.
+        self._wait_for("detect_pending", timeout=DETECT_TIMEOUT)
 
     def checkpoint(self, extra: dict | None = None):
         data = self._link.call(("call", self.run_id, None, 0, "checkpoint", (extra,)),

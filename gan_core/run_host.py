@@ -42,7 +42,7 @@ from .workers import DEFAULT_SLOTS
 WEIGHTS_EVERY = 0.2  # s between weight copies sent while a run trains
 DOS = {"start", "pause", "single_step", "set_speed", "set_budget", "set_live", "reset",
        "load_checkpoint", "detect_pending"}
-CALLS = {"checkpoint", "pause", "ping"}
+CALLS = {"checkpoint", "pause", "single_step", "detect_pending", "ping"}
 SETS = {"row_probe", "detect_every_steps"}
 NICE = 5  # a worker's scheduling priority below the server's
 
@@ -262,6 +262,21 @@ class Host:
             trainer.pause()
             self.report(trainer, force_weights=True)
             return trainer.run.step_count
+
+    def _call_single_step(self, trainer: HostedTrainer, mode: str) -> int:
+        """The update itself, here, before answering: the page's rerun after a Step click
+        then shows the step (the turns would take it only after the page had drawn)."""
+        with trainer.lock:
+            trainer.single_step(mode)
+            if trainer._pending:
+                trainer._chunk()
+            return trainer.run.step_count
+
+    def _call_detect_pending(self, trainer: HostedTrainer) -> None:
+        """An opened file's first detector pass, answered once its report is sent: the
+        page that asked draws the verdict and alerts in the same rerun, as it did when
+        the pass ran in the server."""
+        trainer.detect_pending()
 
     def _on_set(self, run_id: str, name: str, value) -> None:
         trainer = self._get(run_id)

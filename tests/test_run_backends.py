@@ -62,9 +62,9 @@ def test_train_pause_and_read_the_models(make):
     assert trainer.status()["state"] == "paused"
     time.sleep(0.3)
     assert trainer.status()["step"] == step, "paused means no more steps"
-    # the models the pages read are the ones that made the newest snapshot
-    latest = trainer.latest()
-    assert latest.step == step
+    # the models the pages read are the ones that made the newest snapshot (a Trainer's
+    # thread publishes the paused step on its next turn: wait for it)
+    latest = wait_for(lambda: (s := trainer.latest()).step == step and s, what="the paused snapshot")
     fake = trainer.with_models(lambda run: run.generate(run.eval_latent()))
     np.testing.assert_allclose(fake, latest.fake, atol=1e-6)
     assert trainer.history_columns()["step"][-1] == step
@@ -138,7 +138,7 @@ def test_a_snapshot_hook_and_a_row_probe(make):
     trainer.start()
     wait_for(lambda: trainer.status()["step"] >= 50, what="50 steps")
     trainer.pause()
-    assert trainer.latest().extra is not None
+    wait_for(lambda: trainer.latest().extra is not None, what="a snapshot with the hook's value")
     rows = wait_for(lambda: [r for r in list(trainer.detector.history) if "probed" in r],
                     what="probed detector rows")
     assert all(r["probed"] == 1.0 for r in rows)
