@@ -31,7 +31,6 @@ from .trainer import MAX_SLOW
 
 CALL_TIMEOUT = 30.0  # s: a checkpoint of wide nets on a busy worker
 PAUSE_TIMEOUT = 2.0  # s: past it the page goes on, showing the run paused
-DETECT_TIMEOUT = 60.0  # s: a new worker's first pass imports POT and scikit-learn
 
 
 class RemoteTrainer:
@@ -52,6 +51,9 @@ class RemoteTrainer:
         self.snapshot_extra = None  # callable(run), run on the mirror with each snapshot
         self._row_probe, self._detect_every = None, 0
         self._detect_later = False
+        # An opened file's first detector pass, asked of the host and not yet reported:
+        # not waited for, since a new worker may still be importing (the panel polls).
+        self.first_pass_pending, self._pass_seq = False, 0
         self.speed = 0.0
         self.queued = 0  # position in the host's queue; 0: not waiting
         self.lost = ""  # why the host can no longer train it
@@ -104,6 +106,8 @@ class RemoteTrainer:
             if payload["weights"] is not None:
                 self._weights = payload["weights"]
             self._take_status(payload["status"], payload["seq"])
+            if self.first_pass_pending and payload["seq"] >= self._pass_seq:
+                self.first_pass_pending = False  # the host answers detect_pending with a report
             self.run.start_step = payload["start_step"]
             for row in payload["rows"]:
                 self.history.add(row)
@@ -135,6 +139,7 @@ class RemoteTrainer:
         """The host is gone (its process died): say so, as a failed run does."""
         with self.lock:
             self.lost = reason
+            self.first_pass_pending = False
             if self._status["state"] != "stopped":
                 self._status = {**self._status, "state": "error", "error": reason}
 
@@ -239,9 +244,9 @@ class RemoteTrainer:
             if not self._detect_later:
                 return
             self._detect_later = False
-        # The first pass of an opened file (its imports take seconds on a new worker):
-        # waited for, as it was when it ran in the page's own thread.
-        self._wait_for("detect_pending", timeout=DETECT_TIMEOUT)
+            self.first_pass_pending = True  # until the pass's report comes
+            self._do("detect_pending")
+            self._pass_seq = self._seq
 
     def checkpoint(self, extra: dict | None = None):
         data = self._link.call(("call", self.run_id, None, 0, "checkpoint", (extra,)),

@@ -42,7 +42,7 @@ from .workers import DEFAULT_SLOTS
 WEIGHTS_EVERY = 0.2  # s between weight copies sent while a run trains
 DOS = {"start", "pause", "single_step", "set_speed", "set_budget", "set_live", "reset",
        "load_checkpoint", "detect_pending"}
-CALLS = {"checkpoint", "pause", "single_step", "detect_pending", "ping"}
+CALLS = {"checkpoint", "pause", "single_step", "ping"}
 SETS = {"row_probe", "detect_every_steps"}
 NICE = 5  # a worker's scheduling priority below the server's
 
@@ -118,11 +118,11 @@ class HostedTrainer(Trainer):
         self._host.wake()
 
     def detect_pending(self) -> None:
+        """The pass fills in the snapshot the server already has: send it again. Sent even
+        when there was no pass to run, since the server waits for this report."""
         with self.lock:
-            had = self._deferred is not None
             super().detect_pending()
-            if had:  # the pass filled in the snapshot the server already has: send it again
-                self._host.report(self)
+            self._host.report(self)
 
     def _publish(self, phase: str = "", before=None) -> None:
         super()._publish(phase, before)
@@ -260,7 +260,10 @@ class Host:
         that reads the run next sees the weights it stopped at."""
         with trainer.lock:
             trainer.pause()
-            self.report(trainer, force_weights=True)
+            if trainer.snapshots[-1].step != trainer.run.step_count:
+                trainer._publish()  # the last chunk's steps had no snapshot yet: one now
+            else:
+                self.report(trainer, force_weights=True)
             return trainer.run.step_count
 
     def _call_single_step(self, trainer: HostedTrainer, mode: str) -> int:
@@ -271,12 +274,6 @@ class Host:
             if trainer._pending:
                 trainer._chunk()
             return trainer.run.step_count
-
-    def _call_detect_pending(self, trainer: HostedTrainer) -> None:
-        """An opened file's first detector pass, answered once its report is sent: the
-        page that asked draws the verdict and alerts in the same rerun, as it did when
-        the pass ran in the server."""
-        trainer.detect_pending()
 
     def _on_set(self, run_id: str, name: str, value) -> None:
         trainer = self._get(run_id)

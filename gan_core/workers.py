@@ -226,20 +226,34 @@ class Pool:
         self._closed = False
 
     def start(self) -> None:
+        """Boot the first worker ahead of the first run."""
         with self._lock:
-            self._fill()
+            self._prune()
+            if not self.workers:
+                self._add()
 
-    def _fill(self) -> None:
+    def _prune(self) -> None:
         if self._closed:
             raise RuntimeError("the worker pool is shut down")
         self.workers = [w for w in self.workers if not w.dead]
-        while len(self.workers) < self.size:
-            self.workers.append(Worker(len(self.workers), self.threads, self.slots))
+
+    def _add(self) -> Worker:
+        worker = Worker(len(self.workers), self.threads, self.slots)
+        self.workers.append(worker)
+        return worker
 
     def place(self) -> Worker:
-        """The worker with the fewest runs (a dead one is replaced first)."""
+        """An empty worker, else a new one while there is room, else the one with the
+        fewest runs. Workers start as runs need them: each imports torch (seconds of CPU)
+        and holds ~0.5 GB, and on a fresh server a second one booting beside the first
+        visitor's page slowed its first chart."""
         with self._lock:
-            self._fill()
+            self._prune()
+            empty = [w for w in self.workers if w.load() == 0]
+            if empty:
+                return empty[0]
+            if len(self.workers) < self.size:
+                return self._add()
             return min(self.workers, key=Worker.load)
 
     def trainer(self, cfg, points=None, **options):

@@ -75,7 +75,7 @@ def test_single_steps_and_the_budget(make):
     trainer = make(tiny_config())
     for mode in ("d", "g", "both"):
         trainer.single_step(mode)
-    wait_for(lambda: trainer.status()["step"] == 3, what="three single steps")
+    wait_for(lambda: trainer.latest().step == 3, what="three single steps, published")
     assert trainer.latest().phase == "both" and trainer.latest().before is not None
     trainer.set_budget(30)
     trainer.start()
@@ -119,6 +119,7 @@ def test_a_checkpoint_round_trips(make):
     trainer.start()
     wait_for(lambda: trainer.status()["step"] >= 40, what="40 steps")
     trainer.pause()
+    wait_for(lambda: trainer.latest().step == trainer.status()["step"], what="the paused snapshot")
     ckpt = trainer.checkpoint({"note": "x"})
     assert ckpt.step == trainer.status()["step"] and ckpt.extra["note"] == "x"
     other = make(tiny_config(target="spiral"))
@@ -211,3 +212,22 @@ def test_the_settings_are_checked(monkeypatch):
     monkeypatch.setenv("GAN_LEVERS_WORKER_SLOTS", "0")
     with pytest.raises(ValueError, match="GAN_LEVERS_WORKER_SLOTS"):
         workers.check_settings()
+
+
+def test_workers_start_as_runs_need_them():
+    workers_pool = workers.Pool(2, slots=4, threads=1)
+    try:
+        workers_pool.start()
+        assert len(workers_pool.workers) == 1, "one worker ahead of the first run"
+        first = workers_pool.trainer(tiny_config())
+        assert len(workers_pool.workers) == 1, "the first run takes the idle worker"
+        second = workers_pool.trainer(tiny_config())
+        assert len(workers_pool.workers) == 2 and second._link is not first._link
+        third = workers_pool.trainer(tiny_config())
+        assert len(workers_pool.workers) == 2, "no more than the pool's size"
+        for trainer in (first, second, third):
+            trainer.start()
+        wait_for(lambda: all(t.status()["step"] >= 5 for t in (first, second, third)),
+                 what="runs on both workers to train")
+    finally:
+        workers_pool.close()

@@ -14,6 +14,9 @@ from ui.run_control import apply_remedy
 from ui.widgets import explain
 
 
+POLLING = "pg_detector_polling"
+
+
 def charts_ui(trainer, every: float | None) -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
@@ -23,7 +26,11 @@ def charts_ui(trainer, every: float | None) -> None:
     with right:
         st.markdown(t("detector_panel.heading"))
         explain(*T.VIEWS["detector"])
-        st.fragment(run_every=every)(detector_ui)(trainer)
+        trainer.detect_pending()  # a pretrained model's first pass, left until the chart was sent
+        # On a worker the pass comes back later: look each second until it has, then stop.
+        waiting = getattr(trainer, "first_pass_pending", False)
+        st.session_state[POLLING] = waiting
+        st.fragment(run_every=every or (1.0 if waiting else None))(detector_ui)(trainer)
 
 
 def losses_panel(trainer) -> None:
@@ -43,7 +50,11 @@ def detector_ui(trainer) -> None:
     if trainer.detector is None:
         st.caption(t("detector_panel.none"))
         return
-    trainer.detect_pending()  # a pretrained model's first pass, left until the chart was sent
+    if getattr(trainer, "first_pass_pending", False):
+        st.caption(t("detector_panel.first_pass"))
+        return
+    if st.session_state.pop(POLLING, False):
+        st.rerun()  # the pass is in: a full run draws it and stops the polling
     if st.session_state.get("pg_remedy_error"):
         st.error(tr(st.session_state.pop("pg_remedy_error")))
     snap = trainer.latest()
