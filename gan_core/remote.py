@@ -40,9 +40,10 @@ class RemoteTrainer:
 
     def __init__(self, link, run_id: str, cfg: Config, points=None, detector=None,
                  snapshot_interval: float = 0.1, max_snapshots: int = 64,
-                 detector_interval: float = 1.0, max_steps: int = 0):
+                 detector_interval: float = 1.0, max_steps: int = 0, relink=None):
         self.lock = threading.RLock()
         self.run_id, self._link = run_id, link
+        self._relink = relink  # () -> a live link, for a reset after the host was lost
         self.make_detector = detector
         self._points = points
         self._max_snapshots = max_snapshots
@@ -59,10 +60,24 @@ class RemoteTrainer:
         self.lost = ""  # why the host can no longer train it
         self._weights = None  # the newest weights from the host, not yet in the mirror
         self._install(Run(cfg, points, torch.device("cpu")), None, max_steps)
-        link.attach(self, {"cfg": cfg.to_json(), "points": points, "epoch": 0, "options": {
-            "detector": detector is not None, "snapshot_interval": snapshot_interval,
-            "max_snapshots": max_snapshots, "detector_interval": detector_interval,
-            "max_steps": max_steps}})
+        self._options = {"detector": detector is not None, "snapshot_interval": snapshot_interval,
+                         "max_snapshots": max_snapshots, "detector_interval": detector_interval,
+                         "max_steps": max_steps}
+        link.attach(self, {"cfg": cfg.to_json(), "points": points, "epoch": 0,
+                           "options": self._options})
+
+    def _attach_anew(self, ckpt_bytes=None, detect: bool = True) -> bool:
+        """After the host was lost: the run starts again on a live one (a reset, an opened
+        file). False while nothing was lost."""
+        if not self.lost or self._relink is None:
+            return False
+        self._link = self._relink()
+        self.lost = ""
+        self._link.attach(self, {"cfg": self.run.cfg.to_json(), "points": self._points,
+                                 "epoch": self._epoch, "ckpt": ckpt_bytes, "detect": detect,
+                                 "options": {**self._options,
+                                             "max_steps": self._status["max_steps"]}})
+        return True
 
     # ----- the mirror
     def _install(self, run: Run, history: DecimatedHistory | None, max_steps: int) -> None:
@@ -224,7 +239,8 @@ class RemoteTrainer:
             run = Run(cfg or self.run.cfg, points, torch.device("cpu"))
             self._points = points
             self._new_epoch(run, None)
-            self._do("reset", run.cfg.to_json(), points)
+            if not self._attach_anew():
+                self._do("reset", run.cfg.to_json(), points)
 
     def load_checkpoint(self, ckpt, detect: bool = True) -> None:
         run = Run.from_checkpoint(ckpt, torch.device("cpu"))  # raises, keeping the old run
@@ -232,7 +248,9 @@ class RemoteTrainer:
             self._points = ckpt.points
             self._new_epoch(run, DecimatedHistory.from_dict(ckpt.history or {}))
             self._detect_later = not detect
-            self._do("load_checkpoint", to_bytes(ckpt), detect)
+            data = to_bytes(ckpt)
+            if not self._attach_anew(data, detect):
+                self._do("load_checkpoint", data, detect)
 
     def _new_epoch(self, run: Run, history) -> None:
         self._epoch += 1

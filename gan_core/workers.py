@@ -259,7 +259,8 @@ class Pool:
     def trainer(self, cfg, points=None, **options):
         from .remote import RemoteTrainer
         worker = self.place()
-        return RemoteTrainer(worker, secrets.token_urlsafe(9), cfg, points, **options)
+        return RemoteTrainer(worker, secrets.token_urlsafe(9), cfg, points, relink=self.place,
+                             **options)
 
     def close(self) -> None:
         with self._lock:

@@ -199,6 +199,10 @@ def test_a_dead_worker_fails_its_runs_and_is_replaced():
         again = workers_pool.trainer(tiny_config())
         again.start()
         wait_for(lambda: again.status()["step"] >= 5, what="a run on the new worker")
+        trainer.reset()  # Reset, as the message says: the failed run trains again
+        assert trainer.status()["state"] == "idle" and not trainer.lost
+        trainer.start()
+        wait_for(lambda: trainer.status()["step"] >= 5, what="the reset run to train again")
     finally:
         workers_pool.close()
 
