@@ -58,10 +58,27 @@ def worker_slots() -> int:
     return slots
 
 
+def read_flags(argv: list[str]) -> None:
+    """`streamlit run app.py -- --ray-address ADDRESS --workers N` sets the variables these
+    read (a flag wins over the environment); a bad flag stops the start with its usage."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
+    parser.add_argument("--ray-address", help="train every run on this Ray cluster (GAN_LEVERS_RAY_ADDRESS)")
+    parser.add_argument("--workers", type=int, help="worker processes; 0 trains in the server (GAN_LEVERS_WORKERS)")
+    flags = parser.parse_args(argv)
+    if flags.ray_address is not None:
+        os.environ["GAN_LEVERS_RAY_ADDRESS"] = flags.ray_address
+    if flags.workers is not None:
+        os.environ["GAN_LEVERS_WORKERS"] = str(flags.workers)
+
+
 def check_settings() -> None:
-    """Raise ValueError, naming the variable, if a worker setting cannot be read."""
+    """Raise ValueError, naming the variable, if a worker (or Ray) setting cannot be read."""
     worker_count()
     worker_slots()
+    if backend() == "ray":
+        from . import ray_runs
+        ray_runs.check_settings()
 
 
 def threads_per_worker(workers: int) -> int:
@@ -174,7 +191,7 @@ def make_trainer(cfg, points=None, **options):
     """The one place that picks where a run trains: on a Ray cluster when
     GAN_LEVERS_RAY_ADDRESS is set, else in the worker processes, else (GAN_LEVERS_WORKERS=0)
     in a thread of this process. All three give the Trainer API the pages use."""
-    address = os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip()
+    address = ray_address()
     if address:
         from . import ray_runs
         return ray_runs.trainer(address, cfg, points, **options)
@@ -185,8 +202,34 @@ def make_trainer(cfg, points=None, **options):
     return workers.trainer(cfg, points, **options)
 
 
+def training() -> int:
+    """Runs training outside this process now, as their hosts last said."""
+    if backend() == "ray":
+        from . import ray_runs
+        return ray_runs.training()
+    workers = pool() if backend() == "processes" else None
+    return workers.training() if workers is not None else 0
+
+
+def start() -> None:
+    """Make ready where runs train, before the first Train: the worker processes boot
+    (each importing torch), or the server joins the Ray cluster."""
+    address = ray_address()
+    if address:
+        from . import ray_runs
+        ray_runs.connect(address)
+        return
+    workers = pool()
+    if workers is not None:
+        workers.start()
+
+
+def ray_address() -> str:
+    return os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip()
+
+
 def backend() -> str:
-    if os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip():
+    if ray_address():
         return "ray"
     return "threads" if worker_count() == 0 else "processes"
 
