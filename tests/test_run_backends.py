@@ -42,7 +42,6 @@ def pool():
 def local_ray():
     """A Ray of 2 CPUs in this machine, joined as the server joins a cluster (gan_core
     shipped as a py_module)."""
-    from gan_core import ray_runs
     ray = ray_runs.connect("local", num_cpus=2, include_dashboard=False,
                            log_to_driver=False)
     yield ray
