@@ -20,11 +20,14 @@ PAGES = [("pages/playground.py", "nav.playground", ":material/sports_esports:"),
          ("pages/lessons.py", "nav.lessons", ":material/school:")]
 
 if __name__ != "__main__":
+    import sys
+
     from gan_core import registry, workers
     from ui import warmup
     from ui.live_feed import routes
     from ui.session import server_lifespan
 
+    workers.read_flags(sys.argv[1:])  # `streamlit run app.py -- --ray-address ADDRESS --workers N`
     registry.server()  # a bad GAN_LEVERS_RUN_GRACE / GAN_LEVERS_MAX_RUNS stops the start here
     workers.check_settings()  # and so does a bad GAN_LEVERS_WORKERS / _WORKER_SLOTS
     warmup.start()  # torch & co. load while the server starts, not in the first session

@@ -37,7 +37,7 @@ from .checkpoints import from_bytes, to_bytes
 from .config import Config
 from .history import DecimatedHistory, Timeline
 from .trainer import Trainer
-from .workers import DEFAULT_SLOTS
+from .host_link import DEFAULT_SLOTS
 
 WEIGHTS_EVERY = 0.2  # s between weight copies sent while a run trains
 DOS = {"start", "pause", "single_step", "set_speed", "set_budget", "set_live", "reset",

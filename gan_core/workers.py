@@ -16,9 +16,7 @@ GAN_LEVERS_THREADS (torch threads per worker, default cores / workers).
 """
 from __future__ import annotations
 
-import itertools
 import os
-import queue
 import secrets
 import socket
 import subprocess
@@ -27,9 +25,10 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .host_link import DEFAULT_SLOTS, HostLink
+
 # Imports nothing heavy: app.py reads the settings before the server listens, and torch
 # then loads in the warm-up thread (ui.warmup).
-DEFAULT_SLOTS = 16  # runs one worker trains at once; the rest queue
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 120.0  # s for a new worker to import torch on a loaded machine
 
@@ -59,10 +58,27 @@ def worker_slots() -> int:
     return slots
 
 
+def read_flags(argv: list[str]) -> None:
+    """`streamlit run app.py -- --ray-address ADDRESS --workers N` sets the variables these
+    read (a flag wins over the environment); a bad flag stops the start with its usage."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
+    parser.add_argument("--ray-address", help="train every run on this Ray cluster (GAN_LEVERS_RAY_ADDRESS)")
+    parser.add_argument("--workers", type=int, help="worker processes; 0 trains in the server (GAN_LEVERS_WORKERS)")
+    flags = parser.parse_args(argv)
+    if flags.ray_address is not None:
+        os.environ["GAN_LEVERS_RAY_ADDRESS"] = flags.ray_address
+    if flags.workers is not None:
+        os.environ["GAN_LEVERS_WORKERS"] = str(flags.workers)
+
+
 def check_settings() -> None:
-    """Raise ValueError, naming the variable, if a worker setting cannot be read."""
+    """Raise ValueError, naming the variable, if a worker (or Ray) setting cannot be read."""
     worker_count()
     worker_slots()
+    if backend() == "ray":
+        from . import ray_runs
+        ray_runs.check_settings()
 
 
 def threads_per_worker(workers: int) -> int:
@@ -72,14 +88,15 @@ def threads_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-class Worker:
-    """One worker process and the runs it hosts: a writer thread sends the controls (a
-    page never waits on a full socket), a reader thread hands each message to its run."""
+class Worker(HostLink):
+    """One worker process and the runs it hosts, over a socket pair."""
 
     def __init__(self, index: int, threads: int, slots: int):
         self.index = index
         ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        # GAN_LEVERS_THREADS too: each Trainer the worker builds calls configure_threads()
+        # again, which would otherwise pick min(cores - 1, 4) and undo --threads
+        env = {**os.environ, "GAN_LEVERS_THREADS": str(threads), "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gan_core.run_host", "--fd", str(theirs.fileno()),
@@ -87,113 +104,19 @@ class Worker:
             pass_fds=(theirs.fileno(),), env=env, cwd=str(ROOT), stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
-        self.runs: dict[str, object] = {}
-        self.ready = threading.Event()
-        self.dead = ""  # why it stopped, once it has
-        self.census = (0, 0)  # (runs held, runs training) as the worker last said
-        self._outbox: queue.Queue = queue.Queue()
-        self._calls: dict[int, list] = {}
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        for name, body in (("writer", self._write), ("reader", self._read)):
-            threading.Thread(target=body, name=f"gan-levers-worker{index}-{name}",
-                             daemon=True).start()
+        super().__init__(f"gan-levers-worker{index}")
 
-    # ----- the link a RemoteTrainer talks through
-    def attach(self, proxy, spec: dict) -> None:
-        with self._lock:
-            self.runs[proxy.run_id] = proxy
-        self.send(("create", proxy.run_id, spec))
-        if self.dead:
-            proxy.lose(self.dead)
+    def _transmit(self, messages: list) -> None:
+        for message in messages:
+            self.conn.send(message)
 
-    def detach(self, run_id: str) -> None:
-        with self._lock:
-            known = self.runs.pop(run_id, None) is not None
-        if known:
-            self.send(("drop", run_id))
+    def _receive(self) -> list:
+        return [self.conn.recv()]
 
-    def send(self, message) -> None:
-        if not self.dead:
-            self._outbox.put(message)
-
-    def call(self, message, timeout: float):
-        """Send a ("call", run_id, _, seq, method, args) and wait for its answer."""
-        call_id = next(self._ids)
-        slot = [threading.Event(), None, None]
-        with self._lock:
-            self._calls[call_id] = slot
-        self.send((message[0], message[1], call_id, *message[3:]))
-        if not slot[0].wait(timeout):
-            with self._lock:
-                self._calls.pop(call_id, None)
-            raise TimeoutError(f"the training worker did not answer within {timeout:g} s")
-        if not slot[1]:
-            raise RuntimeError(slot[2])
-        return slot[2]
-
-    def load(self) -> int:
-        with self._lock:
-            return len(self.runs)
-
-    # ----- threads
-    def _write(self) -> None:
-        while True:
-            message = self._outbox.get()
-            if message is None:
-                return
-            try:
-                self.conn.send(message)
-            except (OSError, ValueError):
-                return  # the reader sees the end too and says why
-
-    def _read(self) -> None:
-        try:
-            while True:
-                self._dispatch(self.conn.recv())
-        except (EOFError, OSError):
-            pass
+    def _lost(self, err: Exception) -> str:
         code = self.process.poll()
-        self._die("the training worker process stopped" +
-                  (f" (exit code {code})" if code is not None else ""))
-
-    def _dispatch(self, message) -> None:
-        kind = message[0]
-        if kind == "ready":
-            self.ready.set()
-        elif kind == "state":
-            proxy = self.runs.get(message[1])
-            if proxy is not None:
-                proxy.receive(message[2], message[3])
-        elif kind == "queue":
-            positions = message[1]
-            for run_id, proxy in list(self.runs.items()):
-                proxy.set_queue(positions.get(run_id, 0))
-        elif kind == "census":
-            self.census = (message[1], message[2])
-        elif kind == "reply":
-            with self._lock:
-                slot = self._calls.pop(message[1], None)
-            if slot is not None:
-                slot[1], slot[2] = message[2], message[3]
-                slot[0].set()
-        elif kind == "gone":
-            proxy = self.runs.get(message[1])
-            if proxy is not None:
-                proxy.lose(message[2])
-
-    def _die(self, reason: str) -> None:
-        self.dead = reason + ". Press Reset to start the run again."
-        self.ready.set()
-        self._outbox.put(None)
-        with self._lock:
-            runs, calls = list(self.runs.values()), list(self._calls.values())
-            self._calls.clear()
-        for proxy in runs:
-            proxy.lose(self.dead)
-        for slot in calls:
-            slot[1], slot[2] = False, self.dead
-            slot[0].set()
+        return "the training worker process stopped" + (
+            f" (exit code {code})" if code is not None else "")
 
     def close(self, timeout: float = 5.0) -> None:
         if not self.dead:
@@ -283,7 +206,7 @@ def make_trainer(cfg, points=None, **options):
     """The one place that picks where a run trains: on a Ray cluster when
     GAN_LEVERS_RAY_ADDRESS is set, else in the worker processes, else (GAN_LEVERS_WORKERS=0)
     in a thread of this process. All three give the Trainer API the pages use."""
-    address = os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip()
+    address = ray_address()
     if address:
         from . import ray_runs
         return ray_runs.trainer(address, cfg, points, **options)
@@ -294,8 +217,34 @@ def make_trainer(cfg, points=None, **options):
     return workers.trainer(cfg, points, **options)
 
 
+def training() -> int:
+    """Runs training outside this process now, as their hosts last said."""
+    if backend() == "ray":
+        from . import ray_runs
+        return ray_runs.training()
+    workers = pool() if backend() == "processes" else None
+    return workers.training() if workers is not None else 0
+
+
+def start() -> None:
+    """Make ready where runs train, before the first Train: the worker processes boot
+    (each importing torch), or the server joins the Ray cluster."""
+    address = ray_address()
+    if address:
+        from . import ray_runs
+        ray_runs.connect(address)
+        return
+    workers = pool()
+    if workers is not None:
+        workers.start()
+
+
+def ray_address() -> str:
+    return os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip()
+
+
 def backend() -> str:
-    if os.environ.get("GAN_LEVERS_RAY_ADDRESS", "").strip():
+    if ray_address():
         return "ray"
     return "threads" if worker_count() == 0 else "processes"
 

@@ -1,19 +1,23 @@
 """The run API the pages use, the same tests for every place a run can train (issue #13):
-a thread of this process (`Trainer`), a worker process (`gan_core.workers`), and, in
-tests/test_ray_runs.py, a Ray actor. Each backend fixture yields `make(cfg, **options)`."""
+a thread of this process (`Trainer`), a worker process (`gan_core.workers`), and a Ray
+actor on a local Ray this module starts (`gan_core.ray_runs`). The `make` fixture yields
+`make(cfg, **options)` for each."""
 from __future__ import annotations
 
+import ast
 import functools
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine_helpers import tiny_config
 from gan_core import lesson_probes as LP
-from gan_core import workers
+from gan_core import ray_runs, workers
 from gan_core.detector import Detector
 from gan_core.lessons import LESSONS
+from gan_core.ray_runs import RayLink
 from gan_core.trainer import Trainer
 
 
@@ -34,15 +38,28 @@ def pool():
     workers_pool.close()
 
 
-@pytest.fixture(params=["threads", "processes"])
+@pytest.fixture(scope="module")
+def local_ray():
+    """A Ray of 2 CPUs in this machine, joined as the server joins a cluster (gan_core
+    shipped as a py_module)."""
+    ray = ray_runs.connect("local", num_cpus=2, include_dashboard=False,
+                           log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(params=["threads", "processes", "ray"])
 def make(request):
     made = []
 
     def build(cfg, **options):
         if request.param == "threads":
             trainer = Trainer(cfg, **options)
-        else:
+        elif request.param == "processes":
             trainer = request.getfixturevalue("pool").trainer(cfg, **options)
+        else:
+            request.getfixturevalue("local_ray")
+            trainer = ray_runs.trainer("local", cfg, **options)
         made.append(trainer)
         return trainer
 
@@ -75,7 +92,9 @@ def test_single_steps_and_the_budget(make):
     trainer = make(tiny_config())
     for mode in ("d", "g", "both"):
         trainer.single_step(mode)
-    wait_for(lambda: trainer.latest().step == 3, what="three single steps, published")
+    # the threads' Trainer counts a step before it publishes the step's snapshot
+    wait_for(lambda: trainer.status()["step"] == 3 and trainer.latest().step == 3,
+             what="three single steps")
     assert trainer.latest().phase == "both" and trainer.latest().before is not None
     trainer.set_budget(30)
     trainer.start()
@@ -235,3 +254,113 @@ def test_workers_start_as_runs_need_them():
                  what="runs on both workers to train")
     finally:
         workers_pool.close()
+
+
+# ----- only Ray
+def test_a_killed_actor_fails_its_run_with_a_message(local_ray):
+    trainer = ray_runs.trainer("local", tiny_config())
+    try:
+        trainer.start()
+        wait_for(lambda: trainer.status()["step"] >= 5, what="5 steps")
+        local_ray.kill(trainer._link.actor)
+        wait_for(lambda: trainer.status()["state"] == "error", timeout=30, what="the run to fail")
+        assert "Ray actor" in trainer.status()["error"]
+        assert "Press Reset" in trainer.status()["error"]
+        t0 = time.monotonic()
+        with pytest.raises(RuntimeError, match="Ray actor"):  # at once, not after 30 s
+            trainer.checkpoint()
+        assert time.monotonic() - t0 < 5
+        trainer.reset()  # as the message says: the run starts again in a new actor
+        trainer.start()
+        wait_for(lambda: trainer.status()["step"] >= 5, what="the reset run to train again")
+    finally:
+        trainer.stop()
+
+
+def test_stop_kills_the_actor(local_ray):
+    trainer = ray_runs.trainer("local", tiny_config())
+    trainer.start()
+    wait_for(lambda: trainer.status()["step"] >= 5, what="5 steps")
+    actor = trainer._link.actor
+    trainer.stop()
+
+    def gone() -> bool:  # the link's writer kills it after sending what was queued
+        try:
+            local_ray.get(actor.drain.options(concurrency_group="feed").remote(0.0), timeout=30)
+        except local_ray.exceptions.RayActorError:
+            return True
+        return False
+    wait_for(gone, timeout=60, what="the actor to be killed")
+
+
+def test_a_config_the_mirror_refuses_leaves_no_actor(local_ray, monkeypatch):
+    links = []
+    monkeypatch.setattr(ray_runs, "RayLink", lambda *a: links.append(RayLink(*a)) or links[-1])
+    with pytest.raises(ValueError, match="needs points"):
+        ray_runs.trainer("local", tiny_config(target="custom"))
+    with pytest.raises(local_ray.exceptions.RayActorError):
+        local_ray.get(links[0].actor.drain.options(concurrency_group="feed").remote(0.0), timeout=60)
+
+
+def test_a_cluster_without_room_fails_the_run(local_ray, monkeypatch):
+    monkeypatch.setenv("GAN_LEVERS_RAY_CPUS", "3")  # more than the local Ray's 2
+    monkeypatch.setattr(ray_runs, "ANSWER_TIMEOUT", 2.0)
+    trainer = ray_runs.trainer("local", tiny_config())
+    try:
+        wait_for(lambda: trainer.status()["state"] == "error", timeout=30, what="the run to fail")
+        assert "did not answer within 2 s" in trainer.status()["error"]
+    finally:
+        trainer.stop()
+
+
+def test_the_ray_settings_are_checked(monkeypatch):
+    monkeypatch.setenv("GAN_LEVERS_RAY_ADDRESS", "auto")
+    assert workers.backend() == "ray"
+    for bad in ("a quarter", "-1", "1.5"):
+        monkeypatch.setenv("GAN_LEVERS_RAY_CPUS", bad)
+        with pytest.raises(ValueError, match="GAN_LEVERS_RAY_CPUS"):
+            workers.check_settings()
+    monkeypatch.setenv("GAN_LEVERS_RAY_CPUS", "2")
+    monkeypatch.setenv("GAN_LEVERS_RAY_GPUS", "x")
+    with pytest.raises(ValueError, match="GAN_LEVERS_RAY_GPUS"):
+        workers.check_settings()
+
+
+def test_the_server_flags_set_the_variables(monkeypatch):
+    monkeypatch.setenv("GAN_LEVERS_RAY_ADDRESS", "")  # restored after the test
+    monkeypatch.setenv("GAN_LEVERS_WORKERS", "2")
+    workers.read_flags([])
+    assert workers.backend() == "processes" and workers.worker_count() == 2
+    workers.read_flags(["--ray-address", "auto", "--workers", "0"])
+    assert workers.ray_address() == "auto" and workers.worker_count() == 0
+    with pytest.raises(SystemExit):
+        workers.read_flags(["--workers", "two"])
+
+
+def test_a_cluster_out_of_reach_is_a_runtime_error(monkeypatch):
+    """The pages show a RuntimeError; a ConnectionError would end the page."""
+    import ray
+
+    def refuse(**_):
+        raise ConnectionError("no Ray cluster answered")
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", refuse)
+    with pytest.raises(RuntimeError, match="could not join the Ray cluster at 'x:1'"):
+        ray_runs.connect("x:1")
+
+
+def test_only_ray_runs_imports_ray_and_only_inside_functions():
+    """The app must start (and train in worker processes) without Ray installed or loaded."""
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *root.glob("gan_core/**/*.py"), *root.glob("ui/*.py"),
+             *root.glob("pages/*.py")]
+    found = {}
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "ray" or n.startswith("ray.") for n in names):
+                found.setdefault(path.relative_to(root).as_posix(), []).append(id(node) in top)
+    assert list(found) == ["gan_core/ray_runs.py"] and not any(found["gan_core/ray_runs.py"])

@@ -124,11 +124,10 @@ def live_trainers() -> list[dict]:
 
 def training_threads() -> int:
     """Runs training now: the server's own training threads (GAN_LEVERS_WORKERS=0) and
-    the runs its worker processes say they train."""
+    the runs its worker processes (or Ray actors) say they train."""
     from gan_core import workers
     threads = sum(1 for th in threading.enumerate() if th.name == THREAD_NAME and th.is_alive())
-    pool = workers.pool() if workers.backend() == "processes" else None
-    return threads + (pool.training() if pool is not None else 0)
+    return threads + workers.training()
 
 
 def through_app() -> None:

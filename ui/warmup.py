@@ -73,14 +73,12 @@ def _run() -> None:
 
 
 def _start_workers() -> None:
-    """The training worker processes (gan_core.workers) boot now, each importing torch,
-    rather than when the first visitor presses Train. (A page that builds a run earlier
-    starts them itself.)"""
+    """The training worker processes (gan_core.workers) boot now, each importing torch, or
+    the server joins its Ray cluster, rather than when the first visitor presses Train.
+    (A page that builds a run earlier starts them itself.)"""
     try:
         from gan_core import workers
-        pool = workers.pool() if workers.backend() == "processes" else None
-        if pool is not None:
-            pool.start()
+        workers.start()
     except Exception as err:  # the first run will try again, and show what fails
         ERRORS["gan_core.workers"] = f"{type(err).__name__}: {err}"
 
