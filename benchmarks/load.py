@@ -12,10 +12,17 @@ tab presses Train; then, over a window of --seconds, it prints:
            median) and their sum, and that sum / one headless run's steps/s
   lost     runs lost or reset: a tab whose step counter went down, or whose page says
            its run was freed or the server is full; "idle" tabs stopped training
-  memory   RSS of the streamlit process and of all its child processes (worker processes)
+  memory   RSS of the streamlit process and of all its child processes (worker processes),
+           the peak over the window
+  cores    CPU used over the window by the server (with its children), by Chromium, and by
+           everything else on the machine (this script and Playwright included): a busy
+           "other" means someone else's work weighed on the figures
+Each level waits for the server to go quiet (its start-up imports, then the tabs' first
+pages) before Train is pressed, and measures from --settle s after every tab acknowledged.
 The headless baseline trains the Playground's first model (the pretrained spiral, which
 Train continues) with gan_core.trainer.Trainer for --baseline-seconds in a process of
-its own, before any server starts. Targets (PASS/MISS) for N = 10 and N = 20: ack p95
+its own, once before the levels and once after them (no server running); the final
+table's ratios use the mean of the two. Targets (PASS/MISS) for N = 10 and N = 20: ack p95
 <= 1 s, every tab's chart >= 2 Hz (1 Hz at 20), 0 runs lost or reset, aggregate steps/s
 >= 1.6x one headless run's.
 
@@ -161,15 +168,57 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def memory(pid: int) -> tuple[float, float, int]:
-    """(server RSS MB, RSS MB summed over all its descendants, how many descendants)."""
+def descendants(pid: int) -> list[int]:
     kids, found = _children(), []
     todo = list(kids.get(pid, []))
     while todo:
         p = todo.pop()
         found.append(p)
         todo.extend(kids.get(p, []))
+    return found
+
+
+def memory(pid: int) -> tuple[float, float, int]:
+    """(server RSS MB, RSS MB summed over all its descendants, how many descendants)."""
+    found = descendants(pid)
     return _rss_mb(pid), sum(_rss_mb(p) for p in found), len(found)
+
+
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cpu_ticks(pid: int) -> tuple[int, int, int]:
+    """CPU ticks so far of the server with its descendants, of this script's Chromium
+    processes, and of the whole machine (/proc/stat: all but idle and iowait)."""
+    server = sum(_ticks(p) for p in [pid, *descendants(pid)])
+    chrome = 0
+    for p in descendants(os.getpid()):
+        try:
+            if Path(f"/proc/{p}/comm").read_text().startswith("chrom"):
+                chrome += _ticks(p)
+        except OSError:
+            continue
+    cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return server, chrome, sum(cpu) - cpu[3] - cpu[4]
+
+
+def wait_quiet(pid: int, timeout: float, cores: float = 0.25) -> None:
+    """Until the server (and its children) use under `cores` for two seconds running: its
+    start-up imports or the tabs' first pages are done, so they do not weigh on the window."""
+    hz, end, calm = os.sysconf("SC_CLK_TCK"), time.perf_counter() + timeout, 0
+    last = cpu_ticks(pid)[0]
+    while time.perf_counter() < end and calm < 2:
+        time.sleep(1.0)
+        now = cpu_ticks(pid)[0]
+        calm = calm + 1 if (now - last) / hz < cores else 0
+        last = now
+    if calm < 2:
+        print(f"  the server was still busy after {timeout:.0f} s: measuring anyway", flush=True)
 
 
 # --------------------------------------------------------------------------- one level
@@ -203,15 +252,18 @@ def wait_acks(pages: list, timeout: float) -> None:
     print(f"  not every tab acknowledged Train within {timeout:.0f} s", flush=True)
 
 
-def measure_window(pages: list, seconds: float, pid: int) -> tuple[list, list, list]:
-    """Each tab's (start, end) page times around `seconds`, and memory samples meanwhile."""
+def measure_window(pages: list, seconds: float, pid: int) -> tuple[list, dict, list]:
+    """Each tab's (start, end) page times around `seconds`; memory samples meanwhile and the
+    cores used by the server and by Chromium; each tab's records."""
     starts = [p.evaluate(NOW_JS) for p in pages]
-    mem, end = [], time.perf_counter() + seconds
-    while time.perf_counter() < end:
+    mem, ticks0, t0 = [], cpu_ticks(pid), time.perf_counter()
+    while time.perf_counter() < t0 + seconds:
         mem.append(memory(pid))
-        time.sleep(min(1.0, max(0.0, end - time.perf_counter())))
+        time.sleep(min(1.0, max(0.0, t0 + seconds - time.perf_counter())))
+    ticks1, took = cpu_ticks(pid), time.perf_counter() - t0
     ends = [p.evaluate(NOW_JS) for p in pages]
-    return list(zip(starts, ends)), mem, [p.evaluate(COLLECT_JS) for p in pages]
+    cpu = [(b - a) / os.sysconf("SC_CLK_TCK") / took for a, b in zip(ticks0, ticks1)]
+    return list(zip(starts, ends)), {"mem": mem, "cpu": cpu}, [p.evaluate(COLLECT_JS) for p in pages]
 
 
 def step_at(steps: list, t: float) -> int | None:
@@ -242,13 +294,14 @@ def one_level(browser, tree: Path, n: int, args) -> dict:
     pages = []
     try:
         wait_healthy(url, proc, args.timeout)
+        wait_quiet(proc.pid, args.timeout)
         pages = open_tabs(browser, url, n, args.timeout)
-        time.sleep(1.0)
+        wait_quiet(proc.pid, args.timeout)
         press_train(pages, args.timeout)
         wait_acks(pages, args.timeout)
         time.sleep(args.settle)
-        windows, mem, recs = measure_window(pages, args.seconds, proc.pid)
-        return {"tabs": [tab_figures(r, w) for r, w in zip(recs, windows)], "mem": mem}
+        windows, use, recs = measure_window(pages, args.seconds, proc.pid)
+        return {"tabs": [tab_figures(r, w) for r, w in zip(recs, windows)], **use}
     finally:
         for page in pages:
             page.context.close()
@@ -276,7 +329,8 @@ def summary(n: int, res: dict, one: float | None) -> dict:
             "ratio": agg / one if one else None, "lost": sum(t["lost"] for t in tabs),
             "idle": sum(t["idle"] for t in tabs), "stuck0": sum(t["stuck0"] for t in tabs),
             "errors": sum(t["error"] for t in tabs), "server_mb": peak[0], "workers_mb": peak[1],
-            "workers": peak[2]}
+            "workers": peak[2], "cpu_server": res["cpu"][0], "cpu_chrome": res["cpu"][1],
+            "cpu_other": res["cpu"][2] - res["cpu"][0] - res["cpu"][1]}
 
 
 def f(x, spec: str = "6.2f") -> str:
@@ -286,7 +340,7 @@ def f(x, spec: str = "6.2f") -> str:
 
 
 HEADER = ("   N  acked  ack p50  ack p95   chart Hz min/med   steps/s run min/med   aggregate"
-          "  x one  lost idle  RSS server MB  children MB (n)")
+          "  x one  lost idle  RSS server MB  children MB (n)  cores server/chromium/other")
 
 
 def row(s: dict) -> str:
@@ -294,7 +348,8 @@ def row(s: dict) -> str:
             f"   {f(s['hz_min'], '5.2f')} / {f(s['hz_med'], '5.2f')}"
             f"      {f(s['rate_min'], '6.0f')} / {f(s['rate_med'], '6.0f')}"
             f"      {f(s['agg'], '7.0f')}  {f(s['ratio'], '5.2f')}  {s['lost']:4d} {s['idle']:4d}"
-            f"  {s['server_mb']:13.0f}  {s['workers_mb']:8.0f} ({s['workers']})")
+            f"  {s['server_mb']:13.0f}  {s['workers_mb']:8.0f} ({s['workers']})"
+            f"     {s['cpu_server']:4.2f} / {s['cpu_chrome']:4.2f} / {s['cpu_other']:4.2f}")
 
 
 def verdicts(s: dict) -> str:
@@ -307,10 +362,14 @@ def verdicts(s: dict) -> str:
         f"{name} {'PASS' if ok else 'MISS'}" for name, ok in checks)
 
 
-def report(rows: list[dict], one: float | None) -> None:
-    print(f"\none headless run: {f(one, '.0f')} steps/s")
+def report(rows: list[dict], ones: list[float]) -> None:
+    """The table again, its ratios against the mean of the headless runs before and after."""
+    one = statistics.mean(ones) if ones else None
+    print(f"\none headless run: {f(one, '.0f')} steps/s (mean of "
+          + ", ".join(f"{x:.0f}" for x in ones) + ": before the levels, after them)")
     print(HEADER)
     for s in rows:
+        s["ratio"] = s["agg"] / one if one else None
         print(row(s))
     for s in rows:
         if s["stuck0"] or s["errors"]:
@@ -364,7 +423,9 @@ def main(argv=None) -> int:
     one = headless_rate(tree, args.baseline_seconds)
     print(f"one headless run: {f(one, '.0f')} steps/s", flush=True)
     print(HEADER, flush=True)
-    report(run_levels(args, tree, levels, one), one)
+    rows = run_levels(args, tree, levels, one)
+    again = headless_rate(tree, args.baseline_seconds)  # the load of a shared machine drifts
+    report(rows, [x for x in (one, again) if x])
     return 0
 
 
