@@ -8,8 +8,9 @@ tab presses Train; then, over a window of --seconds, it prints:
   chart    each tab's live samples chart, frames per second: how often the chart's title
            ("Samples · step N", set on every draw, live frame or Plotly redraw) changes,
            counted in the page by a MutationObserver; min / median over the tabs
-  steps/s  per run (the status line's step counter at the window's start and end; min /
-           median) and their sum, and that sum / one headless run's steps/s
+  steps/s  per run (the newest step the tab shows at the window's start and end, from the
+           status line or the chart's title; min / median) and their sum, and that sum /
+           one headless run's steps/s
   lost     runs lost or reset: a tab whose step counter went down, or whose page says
            its run was freed or the server is full; "idle" tabs stopped training
   memory   RSS of the streamlit process and of all its child processes (worker processes),
@@ -110,7 +111,11 @@ PROBE_JS = """() => {
   let root = null, title = null;
   const frameObs = new MutationObserver(() => {
     const el = root && root.querySelector('.gtitle'), t = el ? el.textContent : null;
-    if (t && t !== title) { title = t; push(L.frames, performance.now()); }
+    if (t && t !== title) {
+      title = t;
+      const m = /([\d,]+)\s*$/.exec(t);
+      push(L.frames, [performance.now(), m ? parseInt(m[1].replace(/,/g, ''), 10) : -1]);
+    }
   });
   let last = null;
   setInterval(() => {
@@ -266,21 +271,25 @@ def measure_window(pages: list, seconds: float, pid: int) -> tuple[list, dict, l
     return list(zip(starts, ends)), {"mem": mem, "cpu": cpu}, [p.evaluate(COLLECT_JS) for p in pages]
 
 
-def step_at(steps: list, t: float) -> int | None:
-    """The status line's step as last shown at page time t."""
-    seen = [s for ts, s, _ in steps if ts <= t]
-    return seen[-1] if seen else None
+def step_at(rec: dict, t: float) -> int | None:
+    """The newest step the page had shown by page time t: the status line's last one, or
+    the highest in the chart's title when that is newer (the status line is a fragment
+    that reruns once a second at best; the chart's live frames come more often)."""
+    status = [s for ts, s, _ in rec["steps"] if ts <= t]
+    titles = [s for ts, s in rec["frames"] if ts <= t]
+    seen = status[-1:] + ([max(titles)] if titles else [])
+    return max(seen) if seen else None
 
 
 def tab_figures(rec: dict, window: tuple[float, float]) -> dict:
     t0, t1 = window
     secs = (t1 - t0) / 1e3
-    s0, s1 = step_at(rec["steps"], t0), step_at(rec["steps"], t1)
+    s0, s1 = step_at(rec, t0), step_at(rec, t1)
     after = [s for ts, s, _ in rec["steps"] if rec["click"] is not None and ts >= rec["click"]]
     dropped = any(b < a for a, b in zip(after, after[1:]))
     state = rec["steps"][-1][2] if rec["steps"] else "?"
     return {"ack": (rec["ack"] - rec["click"]) / 1e3 if rec["ack"] and rec["click"] else None,
-            "hz": sum(t0 <= t <= t1 for t in rec["frames"]) / secs,
+            "hz": sum(t0 <= t <= t1 for t, _ in rec["frames"]) / secs,
             "rate": (s1 - s0) / secs if s0 is not None and s1 is not None else 0.0,
             "lost": dropped or rec["freed"], "idle": state != "running", "error": rec["error"],
             "stuck0": (s1 or 0) == 0}
