@@ -28,7 +28,6 @@ Host -> server:
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -44,7 +43,6 @@ DOS = {"start", "pause", "single_step", "set_speed", "set_budget", "set_live", "
        "load_checkpoint", "detect_pending"}
 CALLS = {"checkpoint", "pause", "single_step", "ping"}
 SETS = {"row_probe", "detect_every_steps"}
-NICE = 5  # a worker's scheduling priority below the server's
 
 
 def pack(nets) -> dict:
@@ -369,8 +367,6 @@ def main(argv: list[str] | None = None) -> None:
     # Ctrl-C in the server's terminal reaches the whole process group: the server shuts
     # its workers down itself (or they see its socket close), without a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Below the UI server: on a busy machine a click must not wait behind training steps.
-    os.nice(NICE)
     configure_threads(opts.threads)
     conn = Connection(socket.socket(fileno=opts.fd).detach())
     host = Host(conn.send, opts.slots)
