@@ -155,12 +155,10 @@ class RunActor:
 
     def __init__(self, threads: int):
         from .device import configure_threads
-        from .run_host import NICE, Host
+        from .run_host import Host
         # Trainer.__init__ calls configure_threads() again, which reads this variable
         os.environ["GAN_LEVERS_THREADS"] = str(threads)
         configure_threads(threads)
-        # Below the UI server when the cluster is this very machine (a local Ray)
-        os.nice(NICE)
         self._outbox: queue.Queue = queue.Queue()
         self._host = Host(self._outbox.put, slots=1)
 
