@@ -8,6 +8,7 @@ layers test), and run_host, which ray_runs needs, takes DEFAULT_SLOTS from here.
 from __future__ import annotations
 
 import itertools
+import pickle
 import queue
 import threading
 
@@ -51,6 +52,8 @@ class HostLink:
             self.send(("drop", run_id))
 
     def send(self, message) -> None:
+        if message[0] == "set":  # a probe from a page: refuse it here, where the caller sees
+            _check_picklable(message)  # it, not in the writer thread, which it would stop
         if not self.dead:
             self._outbox.put(message)
 
@@ -156,3 +159,11 @@ class HostLink:
         for slot in calls:
             slot[1], slot[2] = False, self.dead
             slot[0].set()
+
+
+def _check_picklable(message) -> None:
+    try:
+        pickle.dumps(message)
+    except Exception as err:
+        raise TypeError(f"{message[2]} cannot be sent to the run's host (it must be picklable, "
+                        f"e.g. a module-level function or functools.partial of one): {err}") from None

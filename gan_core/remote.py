@@ -279,8 +279,8 @@ class RemoteTrainer:
     def row_probe(self, probe) -> None:
         if _same(probe, self._row_probe):
             return
+        self._link.send(("set", self.run_id, "row_probe", probe))  # raises if it cannot travel
         self._row_probe = probe
-        self._link.send(("set", self.run_id, "row_probe", probe))
 
     @property
     def detect_every_steps(self) -> int:

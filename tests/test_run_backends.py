@@ -164,6 +164,17 @@ def test_a_snapshot_hook_and_a_row_probe(make):
     assert all(r["probed"] == 1.0 for r in rows)
 
 
+def test_a_probe_that_cannot_travel_is_refused_where_it_is_set(pool):
+    trainer = pool.trainer(tiny_config())
+    try:
+        with pytest.raises(TypeError, match="row_probe cannot be sent"):
+            trainer.row_probe = lambda run, row: {}
+        trainer.start()  # the link still works
+        wait_for(lambda: trainer.status()["step"] >= 5, what="5 steps")
+    finally:
+        trainer.stop()
+
+
 def test_stop_frees_the_run(make):
     trainer = make(tiny_config())
     trainer.start()
