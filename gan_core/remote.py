@@ -27,7 +27,7 @@ from .checkpoints import from_bytes, to_bytes
 from .config import Config
 from .history import DecimatedHistory, Snapshot, Timeline
 from .run import Run
-from .trainer import MAX_SLOW
+from .trainer import check_mode, check_speed
 
 CALL_TIMEOUT = 30.0  # s: a checkpoint of wide nets on a busy worker
 PAUSE_TIMEOUT = 2.0  # s: past it the page goes on, showing the run paused
@@ -200,8 +200,7 @@ class RemoteTrainer:
             pass
 
     def single_step(self, mode: str = "both") -> None:
-        if mode not in ("both", "d", "g"):
-            raise ValueError("mode must be 'both', 'd' or 'g'")
+        check_mode(mode)
         with self.lock:
             if self.state in ("error", "stopped"):
                 return
@@ -221,9 +220,7 @@ class RemoteTrainer:
             self._do("set_live", **changes)
 
     def set_speed(self, steps_per_s: float) -> None:
-        speed = float(steps_per_s)
-        if not (speed == 0 or 1 <= speed <= MAX_SLOW):
-            raise ValueError(f"speed must be 0 (full) or 1 to {MAX_SLOW} steps/s")
+        speed = check_speed(steps_per_s)
         with self.lock:
             self.speed = speed
             self._do("set_speed", speed)

@@ -64,6 +64,20 @@ def _loop(ref: weakref.ref, wake: threading.Condition) -> None:
         time.sleep(pause)
 
 
+def check_mode(mode: str) -> None:
+    """A single step's mode: both updates, D's only or G's only."""
+    if mode not in ("both", "d", "g"):
+        raise ValueError("mode must be 'both', 'd' or 'g'")
+
+
+def check_speed(steps_per_s: float) -> float:
+    """0 (full speed) or a slow-motion rate of 1 to MAX_SLOW steps/s."""
+    speed = float(steps_per_s)
+    if not (speed == 0 or 1 <= speed <= MAX_SLOW):
+        raise ValueError(f"speed must be 0 (full) or 1 to {MAX_SLOW} steps/s")
+    return speed
+
+
 def _wake_up(wake: threading.Condition) -> None:
     with wake:
         wake.notify_all()
@@ -192,8 +206,7 @@ class Trainer:
 
     def single_step(self, mode: str = "both") -> None:
         """Queue one step (mode 'd', 'g' or 'both') on a paused or idle run."""
-        if mode not in ("both", "d", "g"):
-            raise ValueError("mode must be 'both', 'd' or 'g'")
+        check_mode(mode)
         with self.lock:
             if self.state in ("error", "stopped"):
                 return
@@ -219,9 +232,7 @@ class Trainer:
         """0: full speed. Otherwise slow motion: `steps_per_s` steps a second (1 to
         MAX_SLOW), each one D update then one G update, each published on its own
         (`Snapshot.phase`, `Snapshot.before`) so that a view can show it."""
-        speed = float(steps_per_s)
-        if not (speed == 0 or 1 <= speed <= MAX_SLOW):
-            raise ValueError(f"speed must be 0 (full) or 1 to {MAX_SLOW} steps/s")
+        speed = check_speed(steps_per_s)
         with self.lock:
             if speed != self.speed:
                 self.speed, self._due, self._last_g = speed, 0.0, None
