@@ -227,8 +227,9 @@ def wait_quiet(pid: int, timeout: float, cores: float = 0.25) -> None:
 
 
 # --------------------------------------------------------------------------- one level
-def open_tabs(browser, url: str, n: int, timeout: float) -> list:
-    pages = []
+def open_tabs(browser, url: str, n: int, timeout: float, pages: list) -> None:
+    """Opens n tabs into `pages` (filled as they open, so a failed wait can still show
+    and close them) and waits until each is ready to press Train."""
     for _ in range(n):
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.set_default_timeout(timeout * 1e3)
@@ -237,7 +238,6 @@ def open_tabs(browser, url: str, n: int, timeout: float) -> list:
     for page in pages:
         page.wait_for_function(READY_JS, polling=250, timeout=timeout * 1e3)
         page.evaluate(PROBE_JS)
-    return pages
 
 
 def press_train(pages: list, timeout: float) -> None:
@@ -295,6 +295,17 @@ def tab_figures(rec: dict, window: tuple[float, float]) -> dict:
             "stuck0": (s1 or 0) == 0}
 
 
+def screenshots(pages: list, n: int) -> None:
+    """Each tab as it was when a level failed, to see what it was waiting for."""
+    for k, page in enumerate(pages):
+        path = ARTIFACTS / f"load-{n}-tab{k}.png"
+        try:
+            page.screenshot(path=path, full_page=True, timeout=10e3)
+            print(f"  tab {k}: {path}", flush=True)
+        except Exception as err:
+            print(f"  tab {k}: no screenshot ({type(err).__name__})", flush=True)
+
+
 def one_level(browser, tree: Path, n: int, args) -> dict:
     port = free_port()
     os.environ["GAN_LEVERS_MAX_RUNS"] = str(max(32, 2 * n + 8))
@@ -304,13 +315,16 @@ def one_level(browser, tree: Path, n: int, args) -> dict:
     try:
         wait_healthy(url, proc, args.timeout)
         wait_quiet(proc.pid, args.timeout)
-        pages = open_tabs(browser, url, n, args.timeout)
+        open_tabs(browser, url, n, args.timeout, pages)
         wait_quiet(proc.pid, args.timeout)
         press_train(pages, args.timeout)
         wait_acks(pages, args.timeout)
         time.sleep(args.settle)
         windows, use, recs = measure_window(pages, args.seconds, proc.pid)
         return {"tabs": [tab_figures(r, w) for r, w in zip(recs, windows)], **use}
+    except Exception:
+        screenshots(pages, n)
+        raise
     finally:
         for page in pages:
             page.context.close()

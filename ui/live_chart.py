@@ -55,8 +55,8 @@ def frontend_css(name: str) -> str:
 
 # Each component's files, in the order `frontend_js` joins them.
 BUNDLES = {
-    "live_plotly": ("plan.js", "overlay.js", "page.js", "plotly_adapter.js", "projector.js",
-                    "glide.js", "live_plotly.js"),
+    "live_plotly": ("ask_full.js", "plan.js", "overlay.js", "page.js", "plotly_adapter.js",
+                    "projector.js", "glide.js", "live_plotly.js"),
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),

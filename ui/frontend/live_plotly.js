@@ -1,5 +1,6 @@
 // The live Plotly chart (ui.live_chart.live_plotly): Plotly.react on the same div frame
 // after frame, plus three faster paths while training or while the levers move.
+import {askFull, stopAsking} from './ask_full.js';
 import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
@@ -235,7 +236,8 @@ function cachedFrame(data, setStateValue) {
   const items = data.traces.concat([data.layout]);
   const missing = items.find(it => it.t === undefined && !cache.has(it.h));
   // A frame that was never drawn here (a remount, a skipped frame): ask for all of it.
-  if (missing) setStateValue('need_full', missing.h + ':' + Date.now());
+  if (missing) askFull(data.key, missing.h, setStateValue);
+  else stopAsking(data.key);
   const used = new Set(items.map(it => it.h));
   for (const it of items) if (it.t !== undefined && !cache.has(it.h)) cache.set(it.h, {t: it.t});
   for (const h of Array.from(cache.keys())) if (!used.has(h) && cache.size > 4 * used.size) cache.delete(h);
@@ -336,6 +338,7 @@ export default function (component) {
   // browsers allow a page only 8-16 of them.
   return () => {
     div.__live = null;  // stops the feed's loop
+    stopAsking(data.key);
     if (div.__unfollow) div.__unfollow();
     purge(div);
     // Streamlit may call this function again with the same parent (a full rerun): start
