@@ -153,6 +153,10 @@ class Registry:
         with self._lock:
             return len(self._runs)
 
+    def training(self) -> int:
+        """How many runs are training now."""
+        return sum(1 for _, trainer in self.items() if _state(trainer) == "running")
+
     # ----- reaping
     def reap(self) -> list[str]:
         """Stop and free every run unseen for longer than `grace`; returns their ids. A run
@@ -218,6 +222,13 @@ class Registry:
 
 _SERVER: Registry | None = None
 _SERVER_LOCK = threading.Lock()
+
+
+def _state(trainer) -> str:
+    try:
+        return trainer.status()["state"]
+    except Exception:  # a run being torn down does not count
+        return ""
 
 
 def server() -> Registry:

@@ -1,6 +1,9 @@
 """The Playground's button row (Train/Pause, single steps, Reset, Save) and its status line."""
 from __future__ import annotations
 
+import os
+import time
+
 import streamlit as st
 
 from ui import run_files
@@ -11,8 +14,28 @@ def running(trainer) -> bool:
     return trainer is not None and trainer.status()["state"] == "running"
 
 
+# Timed reruns slow down as more runs train on this server. Measured with 10 tabs training
+# on 2 cores (benchmarks/load.py): each session's fragments reran 3 times a second, the
+# server's Python spent its time on them, and a click waited 7 s for its rerun. Past one
+# training run per core, each fragment waits that much longer, up to MAX_SLOWDOWN times.
+MAX_SLOWDOWN = 5.0
+_LOAD = {"at": -1e9, "factor": 1.0}
+
+
+def load_factor() -> float:
+    """1 up to MAX_SLOWDOWN: training runs on this server per core, read at most once a
+    second."""
+    now = time.monotonic()
+    if now - _LOAD["at"] >= 1.0:
+        from gan_core import registry
+        cores = os.cpu_count() or 1
+        _LOAD["factor"] = min(MAX_SLOWDOWN, max(1.0, registry.server().training() / cores))
+        _LOAD["at"] = now
+    return _LOAD["factor"]
+
+
 def every(trainer, seconds: float):
-    return seconds if running(trainer) else None
+    return seconds * load_factor() if running(trainer) else None
 
 
 def _toggle(trainer, action: str) -> None:
@@ -44,6 +67,7 @@ def controls_ui(trainer) -> None:
     with cols[5]:
         run_files.save_button(trainer)
     st.session_state["pg_drawn_state"] = trainer.status()["state"]
+    st.session_state["pg_drawn_factor"] = load_factor()
     with cols[6]:
         st.fragment(run_every=every(trainer, 1.0))(status_panel)(trainer)
     run_files.confirm_ui(trainer)
@@ -53,6 +77,9 @@ def status_panel(trainer) -> None:
     s = trainer.status()
     if s["state"] != st.session_state.get("pg_drawn_state"):
         st.rerun()  # paused by the budget, or failed: redraw the buttons
+    drawn = st.session_state.get("pg_drawn_factor", 1.0)
+    if s["state"] == "running" and not 1 / 1.5 < load_factor() / drawn < 1.5:
+        st.rerun()  # the server got busier or quieter: the fragments take their new pace
     rate = t("playground.rate", rate=s["steps_per_s"]) if s["steps_per_s"] else "—"
     queued = s.get("queued", 0)  # a worker process trains its first runs; the rest wait
     state = (t("playground.state.queued", position=queued) if queued
