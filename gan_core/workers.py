@@ -4,8 +4,9 @@ a server with more cores trains more runs at once.
 One process per core by default (GAN_LEVERS_WORKERS; 0 trains in the server's own
 threads, as before), not one per run: torch costs ~300 MB a process. Each worker is
 `python -m gan_core.run_host` over a socket pair, hosting many runs and sharing its core
-between them in turns (`gan_core.run_host.Host`); a new run goes to the worker with the
-fewest. The server side of a run is a `gan_core.remote.RemoteTrainer`.
+between them in turns (`gan_core.run_host.Host`); a new run goes to an empty worker, or
+(while a spare boots) one with few runs, else to the one with the fewest (`Pool.place`).
+The server side of a run is a `gan_core.remote.RemoteTrainer`.
 
 A worker that dies (killed, out of memory) fails its runs with a message that says so;
 the next run starts a new worker in its place.
@@ -22,6 +23,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -31,6 +33,15 @@ from .host_link import DEFAULT_SLOTS, HostLink
 # then loads in the warm-up thread (ui.warmup).
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 120.0  # s for a new worker to import torch on a loaded machine
+# A run goes to a worker with fewer than SHARE runs, rather than to a new one booted there
+# and then; the next worker boots as a spare once the server is quiet (under QUIET of a
+# core for CALM seconds running; at most SPARE_WAIT s after it was wanted). Booting one
+# imports torch for ~3 s of a core: beside a new visitor's first page on this 2-core
+# machine, it took that page from 3.6 to 5.2 s (benchmarks/cold_start.py, warm).
+SHARE = 2
+QUIET = 0.25
+CALM = 5
+SPARE_WAIT = 60.0
 
 
 def worker_count() -> int:
@@ -147,6 +158,7 @@ class Pool:
         self.workers: list[Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._spare: threading.Thread | None = None
 
     def start(self) -> None:
         """Boot the first worker ahead of the first run."""
@@ -166,18 +178,35 @@ class Pool:
         return worker
 
     def place(self) -> Worker:
-        """An empty worker, else a new one while there is room, else the one with the
+        """An empty worker; else, while there is room, one with fewer than SHARE runs
+        (a spare then boots when the server is quiet) or a new one; else the one with the
         fewest runs. Workers start as runs need them: each imports torch (seconds of CPU)
-        and holds ~0.5 GB, and on a fresh server a second one booting beside the first
-        visitor's page slowed its first chart."""
+        and holds ~0.5 GB."""
         with self._lock:
             self._prune()
             empty = [w for w in self.workers if w.load() == 0]
-            if empty:
-                return empty[0]
-            if len(self.workers) < self.size:
-                return self._add()
-            return min(self.workers, key=Worker.load)
+            room = len(self.workers) < self.size
+            if room and len(empty) <= 1:
+                if not empty and all(w.load() >= SHARE for w in self.workers):
+                    return self._add()
+                self._spare_when_quiet()  # for the next run
+            return empty[0] if empty else min(self.workers, key=Worker.load)
+
+    def _spare_when_quiet(self) -> None:
+        """Boot one more worker in the background once the server is quiet (lock held)."""
+        if self._spare is None or not self._spare.is_alive():
+            self._spare = threading.Thread(target=self._boot_spare, name="gan-levers-spare",
+                                           daemon=True)
+            self._spare.start()
+
+    def _boot_spare(self) -> None:
+        wait_quiet(SPARE_WAIT)
+        with self._lock:
+            if self._closed:
+                return
+            self._prune()
+            if len(self.workers) < self.size and all(w.load() for w in self.workers):
+                self._add()
 
     def trainer(self, cfg, points=None, **options):
         from .remote import RemoteTrainer
@@ -251,6 +280,18 @@ def backend() -> str:
 
 _POOL: Pool | None = None
 _POOL_LOCK = threading.Lock()
+
+
+def wait_quiet(limit: float, quiet: float = QUIET, calm: int = CALM) -> None:
+    """Until this process has used under `quiet` of a core for `calm` seconds running,
+    or `limit` s have passed."""
+    end, runs = time.monotonic() + limit, 0
+    last = time.process_time()
+    while runs < calm and time.monotonic() < end:
+        time.sleep(1.0)
+        now = time.process_time()
+        runs = runs + 1 if now - last < quiet else 0
+        last = now
 
 
 def pool() -> Pool | None:

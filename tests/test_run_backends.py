@@ -256,12 +256,16 @@ def test_workers_start_as_runs_need_them():
         first = workers_pool.trainer(tiny_config())
         assert len(workers_pool.workers) == 1, "the first run takes the idle worker"
         second = workers_pool.trainer(tiny_config())
-        assert len(workers_pool.workers) == 2 and second._link is not first._link
+        assert second._link is first._link, "a worker takes a second run while a spare boots"
+        wait_for(lambda: len(workers_pool.workers) == 2, what="a spare, once the server is quiet")
         third = workers_pool.trainer(tiny_config())
+        assert third._link is workers_pool.workers[1], "the spare takes the next run"
+        fourth = workers_pool.trainer(tiny_config())
         assert len(workers_pool.workers) == 2, "no more than the pool's size"
-        for trainer in (first, second, third):
+        assert fourth._link is workers_pool.workers[1], "the worker with the fewest runs"
+        for trainer in (first, second, third, fourth):
             trainer.start()
-        wait_for(lambda: all(t.status()["step"] >= 5 for t in (first, second, third)),
+        wait_for(lambda: all(t.status()["step"] >= 5 for t in (first, second, third, fourth)),
                  what="runs on both workers to train")
     finally:
         workers_pool.close()
