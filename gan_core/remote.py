@@ -107,7 +107,7 @@ class RemoteTrainer:
         # computing them again for every snapshot of every run took a fifth of the
         # server's time with 10 runs training. (A lever moved meanwhile shows on the next
         # weights, 0.2 s at most; the browser draws its own preview until then.)
-        if self._weights is None and self._extra_memo[0] is not None and self._extra_memo[0] == hook:
+        if self._weights is None and self._extra_memo[0] == hook:  # hook is not None here
             return self._extra_memo[1]
         try:
             self._load_weights()
