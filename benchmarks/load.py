@@ -212,17 +212,17 @@ def cpu_ticks(pid: int) -> tuple[int, int, int]:
     return server, chrome, sum(cpu) - cpu[3] - cpu[4]
 
 
-def wait_quiet(pid: int, timeout: float, cores: float = 0.25) -> None:
-    """Until the server (and its children) use under `cores` for two seconds running: its
+def wait_quiet(pid: int, timeout: float, cores: float = 0.25, seconds: int = 2) -> None:
+    """Until the server (and its children) use under `cores` for `seconds` running: its
     start-up imports or the tabs' first pages are done, so they do not weigh on the window."""
     hz, end, calm = os.sysconf("SC_CLK_TCK"), time.perf_counter() + timeout, 0
     last = cpu_ticks(pid)[0]
-    while time.perf_counter() < end and calm < 2:
+    while time.perf_counter() < end and calm < seconds:
         time.sleep(1.0)
         now = cpu_ticks(pid)[0]
         calm = calm + 1 if (now - last) / hz < cores else 0
         last = now
-    if calm < 2:
+    if calm < seconds:
         print(f"  the server was still busy after {timeout:.0f} s: measuring anyway", flush=True)
 
 

@@ -13,7 +13,6 @@ import streamlit as st
 import torch
 
 from gan_core import plots, probes
-from ui import projector
 from ui import controls as C
 from ui import detector_panel, drawing, live_chart, live_feed, manifold_layer, overview
 from ui import lessons as lessons_ui
@@ -137,7 +136,7 @@ def _draw_samples(fig, step: int, levers, probe) -> None:
             live["step"] = step
     live_chart.live_plotly(fig, "pg_samples", select=True, fast=fast, live=live,
                            on_live_failed=live_feed.mark_failed,
-                           on_select=lambda: V.on_select("pg_samples"), levers=levers)
+                           on_select=lambda: V.on_select("pg_samples"), levers=levers, first=True)
 
 
 def samples_notes(trainer) -> None:
@@ -184,9 +183,9 @@ def true_map_ui(trainer) -> None:
         st.caption(t("playground.no_true_map", target=target.name))
         return
     pts, colours = V.true_map_points(target.name)
-    st.plotly_chart(projector.styled(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
-                                          height=340)), key="pg_truemap",
-                    config={"displaylogo": False})
+    # A live chart, though it never moves: so it waits for the samples chart (first_draw.js).
+    live_chart.live_plotly(plots.true_map_figure(pts, colours, target.bounds, title=t("playground.true_map"),
+                                                 height=340), "pg_truemap")
     explain(*T.VIEWS["truemap"])
 
 
@@ -234,6 +233,7 @@ def main() -> None:
     mark_playground(trainer)  # the inspector pages then open on this run
     R.remedy_note(trainer)
     refresh = float(st.session_state.get("pg_refresh", 0.1))
+    V.selection_drawn()
     left, right = st.columns([3, 2], gap="medium")
     with left:
         samples_column(trainer, refresh)

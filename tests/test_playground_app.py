@@ -287,3 +287,24 @@ def test_a_freed_run_is_replaced_and_the_page_says_why(at, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state[session.RUN_KEY] != run_id and reg.get(at.session_state[session.RUN_KEY])
     assert any("earlier run was freed" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_first_visit_is_one_run(monkeypatch):
+    """Nothing on a newly opened Playground asks for a second full run: the selection a
+    newly opened model clears is drawn by the run that cleared it (it used to rerun the
+    page, so the browser got and drew every element twice)."""
+    import streamlit as st
+    calls, real = [], st.rerun
+
+    def counting_rerun(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    _stop_all()
+    st.cache_resource.clear()
+    monkeypatch.setattr(st, "rerun", counting_rerun)
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _step(app) > 0
+    assert calls == []
+    _stop_all()

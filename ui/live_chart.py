@@ -55,13 +55,14 @@ def frontend_css(name: str) -> str:
 
 # Each component's files, in the order `frontend_js` joins them.
 BUNDLES = {
-    "live_plotly": ("ask_full.js", "plan.js", "overlay.js", "page.js", "plotly_adapter.js",
+    "live_plotly": ("ask_full.js", "first_draw.js", "plan.js", "overlay.js", "page.js", "plotly_adapter.js",
                     "projector.js", "glide.js", "live_plotly.js"),
     "browser_levers": ("plan.js", "page.js", "browser_levers.js"),
     "live_image": ("live_image.js",),
     "live_strips": ("live_strips.js",),
     "draw_points": ("spray.js", "draw_points.js"),
     "copy_link": ("copy_link.js",),
+    "preload": ("plotly_adapter.js", "preload.js"),
     "overview": ("plan.js", "overlay.js", "plotly_adapter.js", "overview_graph.js", "emphasis.js",
                  "overview.js"),
 }
@@ -82,6 +83,21 @@ def _component():
         js=frontend_js(*BUNDLES["live_plotly"]))
 
 
+@lru_cache(maxsize=1)
+def _preload_component():
+    return st.components.v2.component(
+        "gan_levers_plotly_preload", isolate_styles=False, css=frontend_css("preload.css"),
+        js=frontend_js(*BUNDLES["preload"]))
+
+
+def preload_plotly() -> None:
+    """Start loading plotly.js in the browser now, before any chart needs it (its 4.7 MB
+    take ~1 s to load and run on a slow machine). Call it early on every page."""
+    chunk = plotly_chunk()
+    if chunk is not None:
+        _preload_component()(data={"chunk": chunk}, key="gl_plotly_preload")
+
+
 def _noop() -> None:
     """A state callback must exist for the selection to be kept as component state."""
 
@@ -89,7 +105,7 @@ def _noop() -> None:
 def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select=None,
                 config: dict | None = None, levers: dict | None = None,
                 fast: tuple[str, ...] = (), live: dict | None = None,
-                on_live_failed=None) -> list[dict]:
+                on_live_failed=None, first: bool = False) -> list[dict]:
     """Draw `fig` (a go.Figure, or its plain {"data", "layout"} dicts) under `key`,
     patching the previous frame in place. With `select`,
     returns the current box/lasso selection as [{curve_number, point_index}, ...] and
@@ -107,7 +123,10 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
     live: {"url", "every" (s), "step"} while training: the browser also fetches those
     traces from `ui.live_feed` at `url` every `every` s (`liveFeed` there); `step` is this
     frame's, so an older frame does not move the points back. `on_live_failed` (no
-    arguments) is called when the browser never got an answer from `url`."""
+    arguments) is called when the browser never got an answer from `url`.
+
+    first: the page's main chart. On a newly opened page the other live charts wait until
+    it has drawn (ui/frontend/first_draw.js), so it is not the last of several to draw."""
     chunk = plotly_chunk()
     if chunk is None:
         _plain_chart(fig, key, select, on_select, config)
@@ -117,7 +136,7 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
                          + [to_json_plotly(spec.get("layout", {}))])
     data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
             "config": config or {}, "key": key, "fast": list(fast), "live": live,
-            "projector": projector.on()}
+            "projector": projector.on(), "first": first}
     if levers is not None:
         data["levers"] = _levers_data(levers, key)
     result = _component()(data=data, key=key, **_callbacks(key, select, on_select,

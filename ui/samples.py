@@ -145,6 +145,13 @@ def selection_sync() -> list[int]:
     return st.session_state.get("pg_sel") or []
 
 
+def selection_drawn() -> None:
+    """A full run draws every view with the current selection: call it before the views,
+    so that they do not rerun the page for a selection made earlier in the same run (a
+    newly opened model clears it), which cost every first visit a second full run."""
+    st.session_state["pg_sel_drawn"] = st.session_state.get("pg_sel_ver", 0)
+
+
 def clear_selection() -> None:
     st.session_state["pg_sel"] = []
     st.session_state["pg_sel_ver"] = st.session_state.get("pg_sel_ver", 0) + 1

@@ -1,6 +1,7 @@
 // The live Plotly chart (ui.live_chart.live_plotly): Plotly.react on the same div frame
 // after frame, plus three faster paths while training or while the levers move.
 import {askFull, stopAsking} from './ask_full.js';
+import {holdFirst, mustWait, releaseFirst} from './first_draw.js';
 import {decodePlan, forward, sweepInputs} from './plan.js';
 import {column, interleave, layoutKey, paintOverlay} from './overlay.js';
 import {followSliders, plans, recordDraw, sliderZ} from './page.js';
@@ -245,6 +246,7 @@ function cachedFrame(data, setStateValue) {
   const obj = (it) => { const e = cache.get(it.h); if (!e.o) e.o = JSON.parse(e.t); return e.o; };
   return {traces: data.traces, layout: data.layout, config: data.config, select: data.select,
           key: data.key, obj: obj, fast: data.fast, live: data.live, projector: !!data.projector,
+          first: !!data.first,
           text: (it) => cache.get(it.h).t};
 }
 
@@ -284,8 +286,9 @@ function fullDraw(div, d, t0, then) {
       onRelayout(div, () => projectorOverlay(div));
     }
     if (!d.live) projectorOverlay(div);
+    if (d.first) releaseFirst(d.key);
     then();
-  }, () => { div.__drawing = false; });
+  }, () => { div.__drawing = false; if (d.first) releaseFirst(d.key); });
 }
 
 // Frames can come faster than Plotly draws them: draw the newest once per animation frame.
@@ -299,6 +302,7 @@ function scheduler(div) {
     div.__queued = false;
     if (!div.isConnected || !div.__next) return;  // unmounted (and purged) meanwhile
     if (div.__drawing) { div.__again = true; return; }
+    if (!div.__next.first && !div.__full && mustWait(schedule)) return;  // first_draw.js
     const d = div.__next; div.__next = null;
     const t0 = performance.now();
     if (fastDraw(div, d)) {
@@ -333,12 +337,14 @@ export default function (component) {
   if (frame) div.__next = frame;
   if (data.levers) leverPreview(div, data.levers, setStateValue);
   liveFeed(div, data.live, data.key);
+  if (frame && data.first && !div.__full) holdFirst(data.key);
   if (frame) whenPlotly(data.chunk, scheduler(div));
   // Called on unmount only (not between updates): free the plot's WebGL context, as
   // browsers allow a page only 8-16 of them.
   return () => {
     div.__live = null;  // stops the feed's loop
     stopAsking(data.key);
+    releaseFirst(data.key);
     if (div.__unfollow) div.__unfollow();
     purge(div);
     // Streamlit may call this function again with the same parent (a full rerun): start

@@ -1,0 +1,62 @@
+"""A newly opened Playground (#14, "a fast first page"): plotly.js is asked for as the page
+opens, not when the first chart mounts, and the samples chart draws before the page's other
+charts (ui/frontend/first_draw.js), which still all draw. The figures themselves are
+benchmarks/cold_start.py's."""
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import shot
+
+pytestmark = pytest.mark.browser
+
+CHARTS = ("pg_samples", "pg_latent", "pg_losses", "pg_truemap")
+
+# Each chart's first full draw, in the order they began; whether each holds its traces.
+DRAWS_JS = """(keys) => {
+  const first = {};
+  for (const d of (window.__ganLeversDraws || []))
+    if (!d.fast && !d.live && !(d.key in first)) first[d.key] = d.start;
+  const drawn = keys.filter(k => k in first).sort((a, b) => first[a] - first[b]);
+  const plotted = keys.filter(k => {
+    const p = document.querySelector('.st-key-' + k + ' .js-plotly-plot');
+    return p && p._fullData && p._fullData.length > 0;
+  });
+  return {drawn, plotted};
+}"""
+
+
+def test_the_samples_chart_draws_first_and_the_others_follow(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(app_url, wait_until="commit")
+        page.wait_for_function(f"() => ({DRAWS_JS})({list(CHARTS)}).plotted.length === {len(CHARTS)}",
+                               polling=200)
+        out = page.evaluate(DRAWS_JS, list(CHARTS))
+        assert out["drawn"][0] == "pg_samples", out
+        assert set(out["drawn"]) == set(CHARTS), out
+        hidden = page.evaluate("""() => { const e = document.querySelector('.st-key-gl_plotly_preload');
+                                  return e && getComputedStyle(e).display; }""")
+        assert hidden == "none"  # the preload takes no room in the sidebar
+        shot(page, "first-paint-playground")
+    finally:
+        context.close()
+
+
+def test_plotly_loads_as_a_page_opens_before_any_chart(browser, app_url):
+    """The Compare page has no chart until seeds are run: plotly.js loads all the same (the
+    sidebar's preload), so it is ready for the first chart here or on the next page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(app_url + "/compare", wait_until="commit")
+        page.wait_for_function("() => !!window.Plotly", polling=200)
+        assert page.locator(".js-plotly-plot").count() == 0
+        asked = page.evaluate("""() => performance.getEntriesByType('resource')
+                                 .filter(r => r.name.includes('/PlotlyChart.')).length""")
+        assert asked == 1
+    finally:
+        context.close()
