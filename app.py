@@ -34,7 +34,6 @@ if __name__ != "__main__":
     app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
 else:
     from ui.i18n import language_ui, read_language, t, write_language
-    from ui.live_chart import preload_plotly
     from ui.projector import projector_ui
     from ui.warmup import first_paint
 
@@ -52,7 +51,6 @@ else:
     write_language()
     with st.sidebar:
         language_ui()  # on every page, under the menu
-        preload_plotly()  # while the warm-up and the page's script still run
     first_paint()  # waits (with a spinner) for the warm-up's imports
     projector_ui()  # a sidebar toggle on every page, kept in the URL
     page.run()

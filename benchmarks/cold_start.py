@@ -88,14 +88,20 @@ def wait_up(url: str, proc, timeout: float) -> None:
     raise TimeoutError(f"{url} did not come up within {timeout:.0f} s")
 
 
-def seen(browser, url: str, js: str, timeout: float, t0: float | None = None) -> float:
-    """Seconds from t0 (default: now) until `js` holds on `url` in a new browser session."""
+def seen(browser, url: str, js: str, timeout: float, t0: float | None = None,
+         name: str = "visit") -> float:
+    """Seconds from t0 (default: now) until `js` holds on `url` in a new browser session.
+    A wait that fails leaves a screenshot, test-artifacts/cold-start-failed-NAME.png."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
         start = time.perf_counter() if t0 is None else t0
         page.goto(url, wait_until="commit", timeout=timeout * 1e3)
-        page.wait_for_function(js, polling=50, timeout=timeout * 1e3)
+        try:
+            page.wait_for_function(js, polling=50, timeout=timeout * 1e3)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / f"cold-start-failed-{name}.png"), full_page=True)
+            raise
         took = time.perf_counter() - start
         errors = page.locator('[data-testid="stException"]')
         if errors.count():  # a fast page that failed is no figure
@@ -125,7 +131,8 @@ def one_server(browser, tree: Path, port: int, timeout: float, visits) -> dict:
                 from load import wait_quiet  # not at the top: load.py imports this module
                 wait_quiet(proc.pid, timeout, seconds=SETTLE)
             try:
-                out[name] = seen(browser, url + path, js, timeout, t0 if k == 0 else None)
+                out[name] = seen(browser, url + path, js, timeout, t0 if k == 0 else None,
+                                 f"{tree.name}-{name}")
             except Exception as err:  # a timeout is a missing figure, not a crash
                 print(f"  {tree.name} {name}: {type(err).__name__}: {str(err)[:200]}", flush=True)
     except Exception as err:

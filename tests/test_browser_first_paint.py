@@ -1,7 +1,6 @@
-"""A newly opened Playground (#14, "a fast first page"): plotly.js is asked for as the page
-opens, not when the first chart mounts, and the samples chart draws before the page's other
-charts (ui/frontend/first_draw.js), which still all draw. The figures themselves are
-benchmarks/cold_start.py's."""
+"""A newly opened Playground (#14, "a fast first page"): the samples chart draws before the
+page's other charts (ui/frontend/first_draw.js), which still all draw. The figures
+themselves are benchmarks/cold_start.py's."""
 from __future__ import annotations
 
 import pytest
@@ -37,26 +36,6 @@ def test_the_samples_chart_draws_first_and_the_others_follow(browser, app_url):
         out = page.evaluate(DRAWS_JS, list(CHARTS))
         assert out["drawn"][0] == "pg_samples", out
         assert set(out["drawn"]) == set(CHARTS), out
-        hidden = page.evaluate("""() => { const e = document.querySelector('.st-key-gl_plotly_preload');
-                                  return e && getComputedStyle(e).display; }""")
-        assert hidden == "none"  # the preload takes no room in the sidebar
         shot(page, "first-paint-playground")
-    finally:
-        context.close()
-
-
-def test_plotly_loads_as_a_page_opens_before_any_chart(browser, app_url):
-    """The Compare page has no chart until seeds are run: plotly.js loads all the same (the
-    sidebar's preload), so it is ready for the first chart here or on the next page."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
-        page.goto(app_url + "/compare", wait_until="commit")
-        page.wait_for_function("() => !!window.Plotly", polling=200)
-        assert page.locator(".js-plotly-plot").count() == 0
-        asked = page.evaluate("""() => performance.getEntriesByType('resource')
-                                 .filter(r => r.name.includes('/PlotlyChart.')).length""")
-        assert asked == 1
     finally:
         context.close()

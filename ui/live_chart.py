@@ -62,7 +62,6 @@ BUNDLES = {
     "live_strips": ("live_strips.js",),
     "draw_points": ("spray.js", "draw_points.js"),
     "copy_link": ("copy_link.js",),
-    "preload": ("plotly_adapter.js", "preload.js"),
     "overview": ("plan.js", "overlay.js", "plotly_adapter.js", "overview_graph.js", "emphasis.js",
                  "overview.js"),
 }
@@ -81,21 +80,6 @@ def _component():
     return st.components.v2.component(
         "gan_levers_live_plotly", isolate_styles=False, css=frontend_css("live_plotly.css"),
         js=frontend_js(*BUNDLES["live_plotly"]))
-
-
-@lru_cache(maxsize=1)
-def _preload_component():
-    return st.components.v2.component(
-        "gan_levers_plotly_preload", isolate_styles=False, css=frontend_css("preload.css"),
-        js=frontend_js(*BUNDLES["preload"]))
-
-
-def preload_plotly() -> None:
-    """Start loading plotly.js in the browser now, before any chart needs it (its 4.7 MB
-    take ~1 s to load and run on a slow machine). Call it early on every page."""
-    chunk = plotly_chunk()
-    if chunk is not None:
-        _preload_component()(data={"chunk": chunk}, key="gl_plotly_preload")
 
 
 def _noop() -> None:

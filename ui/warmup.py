@@ -16,6 +16,10 @@ own), `first_paint()` returns at once and the page imports what it needs itself.
 Tried and dropped: a hidden component here that started loading Plotly's chunk in the
 browser before the first chart. It did start it ~0.5-1 s sooner, but with it the Levers
 page, opened from a shared link, showed every slider at its minimum in 2 of 4 visits.
+Tried again (2026-12-04, in the sidebar, before first_paint): the fresh-server figure went
+from 8.0 to 6.1 s, but a shared Levers link again never showed its values in 1 of 4 runs
+of benchmarks/cold_start.py (0 of 17 in a loop of the same visits): dropped until the
+cause is known.
 """
 from __future__ import annotations
 

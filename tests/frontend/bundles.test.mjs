@@ -7,7 +7,7 @@ import {pathToFileURL} from 'node:url';
 import {fixturePath} from './fixtures.mjs';
 
 for (const name of ['live_plotly', 'browser_levers', 'live_image', 'live_strips', 'draw_points',
-                   'copy_link', 'overview', 'preload']) {
+                   'copy_link', 'overview']) {
   test(`the ${name} bundle is one loadable module`, async () => {
     const mod = await import(pathToFileURL(fixturePath(`bundle_${name}.mjs`)).href);
     assert.deepEqual(Object.keys(mod), ['default']);
