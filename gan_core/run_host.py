@@ -49,6 +49,11 @@ MAX_PACE = 4.0
 DOS = {"start", "pause", "single_step", "set_speed", "set_budget", "set_live", "reset",
        "load_checkpoint", "detect_pending"}
 CALLS = {"checkpoint", "pause", "single_step", "ping"}
+# Imported by a worker before it says it is ready, not inside its first run: the first
+# Adam step pulls in torch._dynamo and the detector's first pass POT and scikit-learn,
+# ~2.5 s of a core. A spare worker (booted while the server is quiet) then takes its first
+# run with nothing left to import, beside that visitor's first page.
+PRELOAD = ("torch._dynamo", "ot", "sklearn.cluster", "sklearn.neighbors")
 SETS = {"row_probe", "detect_every_steps"}
 
 
@@ -385,12 +390,22 @@ def main(argv: list[str] | None = None) -> None:
     # Ctrl-C in the server's terminal reaches the whole process group: the server shuts
     # its workers down itself (or they see its socket close), without a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_threads(opts.threads)
+    configure_threads(opts.threads)  # before PRELOAD: its pools get the bound
+    _preload()
     conn = Connection(socket.socket(fileno=opts.fd).detach())
     host = Host(conn.send, opts.slots)
     conn.send(("ready", None))
     while _serve_one(host, conn):
         pass
+
+
+def _preload() -> None:
+    import importlib
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # optional here: a run that needs it reports the error itself
+            pass
 
 
 def _serve_one(host: Host, conn) -> bool:

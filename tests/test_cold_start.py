@@ -116,3 +116,17 @@ def test_a_pending_pass_is_dropped_once_training_has_moved_on():
     assert len(tr.detector.history) == passes  # step 3's pass is not run late
     assert tr.detector.history[-1]["step"] == 4
     tr.stop()
+
+
+def test_a_worker_imports_what_its_first_run_needs_before_it_is_ready():
+    """gan_core.run_host.PRELOAD (the first Adam step's and the detector's imports) load in
+    the worker before it reports ready, so a spare worker's first run imports nothing."""
+    out = _fresh_python(
+        "import sys, json\n"
+        "from gan_core import run_host\n"
+        "before = {m: m in sys.modules for m in run_host.PRELOAD}\n"
+        "run_host._preload()\n"
+        "print(json.dumps([before, {m: m in sys.modules for m in run_host.PRELOAD}]))")
+    before, after = out
+    assert not before["ot"] and not before["sklearn.cluster"]
+    assert all(after.values()), after
