@@ -51,15 +51,21 @@ GLIDE_JS = """async () => {
 }"""
 
 
-# The overview's phase changes as they happen ([phase, step] each), until n or 30 s.
+# The overview's phase changes as they happen ([phase, step] each), until n or 30 s. The
+# whole page is observed and the graph's root looked up on each change: a full rerun may
+# mount the graph afresh (even its element's container), and an observer on the old node
+# would see nothing more.
 PHASES_JS = """(n) => new Promise((done) => {
-  const r = document.querySelector('div.ov-root'), out = [];
+  const out = [];
   const obs = new MutationObserver(() => {
+    const r = document.querySelector('div.ov-root');
+    if (!r || !r.dataset.phase) return;
     const last = out[out.length - 1], now = [r.dataset.phase, Number(r.dataset.step)];
     if (!last || last[0] !== now[0]) out.push(now);
     if (out.length >= n) { obs.disconnect(); done(out); }
   });
-  obs.observe(r, {attributes: true, attributeFilter: ['data-phase', 'data-step']});
+  obs.observe(document.body, {attributes: true, subtree: true,
+                              attributeFilter: ['data-phase', 'data-step']});
   setTimeout(() => { obs.disconnect(); done(out); }, 30000);
 })"""
 
@@ -89,8 +95,19 @@ def _shot_region(page, name: str):
       return {x: Math.min(a.left, b.left), y: Math.max(0, a.top), w: Math.max(a.right, b.right) - Math.min(a.left, b.left),
               h: Math.min(window.innerHeight, b.bottom) - Math.max(0, a.top)}; }""")
     path = shot(page, name)
-    page.screenshot(path=str(path), clip={"x": box["x"], "y": box["y"], "width": box["w"],
-                                          "height": box["h"]})
+    if box["w"] > 0 and box["h"] > 0:  # else (a rerun moved the view off screen) the page shot
+        page.screenshot(path=str(path), clip={"x": box["x"], "y": box["y"], "width": box["w"],
+                                              "height": box["h"]})
+
+
+def _soon(page, js: str, want: str, seconds: float = 3.0) -> bool:
+    """Whether `js` gives `want` within `seconds` (no failure when it does not)."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if page.evaluate(js) == want:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _shot_overview(page, name: str):
@@ -180,10 +197,16 @@ def test_hovering_a_node_picks_its_layer_out_on_the_samples_view(page, app_url):
     _scroll_to_overview(page)
     layer = """() => { const c = document.querySelector('.st-key-pg_samples canvas.gl-emph');
                        return c ? c.dataset.layer : ''; }"""
-    for node, want in [("D", "field"), ("real", "real"), ("fake", "fake")]:
+    def hovered(node: str, want: str) -> bool:
+        # From off the graph each time: a graph mounted afresh by a rerun (which clears the
+        # emphasis) under a resting mouse gets no new mouseenter.
+        page.mouse.move(5, 5)
         page.locator(f'g[data-node="{node}"]').hover()
-        wait_until(page, lambda w=want: page.evaluate(layer) == w, 20, f"{node} to pick out {want}",
-                   shot_name="overview_failure")
+        return _soon(page, layer, want)
+
+    for node, want in [("D", "field"), ("real", "real"), ("fake", "fake")]:
+        wait_until(page, lambda n=node, w=want: hovered(n, w), 30, f"{node} to pick out {want}",
+                   poll=0.1, shot_name="overview_failure")
         _shot_region(page, f"overview_hover_{node}")
     page.mouse.move(5, 5)
     wait_until(page, lambda: page.evaluate(layer) == "", 20, "the emphasis to go",
