@@ -23,6 +23,7 @@ MAX_RUN_MB = checkpoints.MAX_UPLOAD_MB
 ASK_ABOVE = 300  # steps trained in this session that Reset discards without asking
 UPLOAD_KEY = "pg_run_upload"
 ERROR_KEY = "pg_run_error"
+HANDLED = "pg_run_upload_handled"  # the id of the last upload handed to asked()
 
 
 # --------------------------------------------------------------------------- save
@@ -100,15 +101,27 @@ def _opened(ckpt, name: str) -> None:
 def _on_upload(key: str) -> None:
     up = st.session_state.get(key)
     if up is not None:
+        st.session_state[HANDLED] = _upload_id(up)
         asked(Msg("run_files.opening", name=up.name), "open", "open", up.name, up.getvalue())
+
+
+def _upload_id(up) -> str:
+    return str(getattr(up, "file_id", "") or f"{up.name}:{up.size}")
 
 
 def open_pending() -> None:
     """Bytes a test put in `pg_run_bytes` (AppTest has no file uploads) go through the
-    same path as an upload. Call before the sidebar's widgets draw."""
+    same path as an upload; so does a file in the uploader whose on_change never ran (an
+    upload that came with another rerun, such as the detector panel's, can be folded into
+    it). Call before the sidebar's widgets draw."""
     pending = st.session_state.pop("pg_run_bytes", None)
     if pending is not None:
         asked(Msg("run_files.opening", name=pending[0]), "open", "open", *pending)
+        return
+    key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
+    up = st.session_state.get(key)
+    if up is not None and st.session_state.get(HANDLED) != _upload_id(up):
+        _on_upload(key)
 
 
 def _current_error(key: str) -> str:
