@@ -91,6 +91,12 @@ def _reset_with_the_question(page) -> None:
 
 
 def _open_file(page, path) -> None:
+    # Not while the page is about to rerun: a new session's detector panel reruns the page
+    # once the model's first check is in (seconds later on a busy machine), and an upload
+    # set on the file input as that rerun lands was lost in CI (2 runs in a row).
+    _wait(page, lambda: page.get_by_text("first check of this model is running").count() == 0,
+          120, "the detector's first check")
+    _idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator("summary", has_text="Open a saved run").click()
     sidebar.locator('.st-key-pg_run_upload_0 input[type="file"]').set_input_files(str(path))
@@ -112,7 +118,11 @@ def test_save_reset_and_open_a_run_in_a_new_session(browser, app_url, tmp_path):
 
     page = _open_app(browser, app_url)  # a new session
     _open_file(page, path)
-    page.get_by_text(f"Opened: {path.name}").first.wait_for(timeout=90_000)
+    try:
+        page.get_by_text(f"Opened: {path.name}").first.wait_for(timeout=90_000)
+    except Exception:
+        shot(page, "run_files_open_failure")
+        raise
     _wait(page, lambda: _step(page) == step, 60, f"step {step} after opening")
     after = _points_at(page, step)
     np.testing.assert_allclose(after, before, rtol=0, atol=1e-5)
