@@ -115,11 +115,13 @@ def _shot_overview(page, name: str):
     element while Playwright waits for it to hold still."""
     box = wait_until(page, lambda: page.evaluate("""() => {
         const e = document.querySelector('.st-key-pg_overview'), r = e && e.getBoundingClientRect();
-        return r && r.width > 0 ? {x: r.left, y: Math.max(0, r.top), width: r.width,
+        e && e.scrollIntoView({block: 'nearest'});  // a rerun may have moved it off screen
+        return r && r.width > 0 && r.bottom > 0 && r.top < window.innerHeight ? {x: r.left, y: Math.max(0, r.top), width: r.width,
                                    height: Math.min(window.innerHeight, r.bottom) - Math.max(0, r.top)} : null; }"""),
                      30, "the overview on screen", shot_name="overview_failure")
     path = shot(page, name)
-    page.screenshot(path=str(path), clip=box)
+    if box["height"] > 0:  # else it moved again meanwhile: the page shot above stays
+        page.screenshot(path=str(path), clip=box)
 
 
 def _scroll_to_overview(page):
