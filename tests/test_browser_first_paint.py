@@ -25,17 +25,12 @@ DRAWS_JS = """(keys) => {
 }"""
 
 
-def test_the_samples_chart_draws_first_and_the_others_follow(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
-        page.goto(app_url, wait_until="commit")
-        page.wait_for_function(f"() => ({DRAWS_JS})({list(CHARTS)}).plotted.length === {len(CHARTS)}",
-                               polling=200)
-        out = page.evaluate(DRAWS_JS, list(CHARTS))
-        assert out["drawn"][0] == "pg_samples", out
-        assert set(out["drawn"]) == set(CHARTS), out
-        shot(page, "first-paint-playground")
-    finally:
-        context.close()
+def test_the_samples_chart_draws_first_and_the_others_follow(page, app_url):
+    page.set_default_timeout(90_000)  # a new session on a busy machine
+    page.goto(app_url, wait_until="commit")
+    page.wait_for_function(f"() => ({DRAWS_JS})({list(CHARTS)}).plotted.length === {len(CHARTS)}",
+                           polling=200)
+    out = page.evaluate(DRAWS_JS, list(CHARTS))
+    assert out["drawn"][0] == "pg_samples", out
+    assert set(out["drawn"]) == set(CHARTS), out
+    shot(page, "first-paint-playground")
