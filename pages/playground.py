@@ -25,7 +25,7 @@ from ui import texts as T
 from ui.i18n import error_text, language, t, tr
 from ui.model_source import mark_playground
 from ui.sidebar import sidebar_ui
-from ui.widgets import explain
+from ui.widgets import explain, lazy_expander
 
 
 # --------------------------------------------------------------------------- levers
@@ -77,8 +77,10 @@ def levers_panel(trainer) -> None:
     link.sync_url(trainer)
     if run_buttons.running(trainer):  # the chart's feed draws the probe while training
         _feed(z, dims, V.probe_class(spec))
-    with st.expander(t("playground.levers.more")):
-        st.markdown(T.VIEWS["levers"][1])
+    more = lazy_expander(t("playground.levers.more"), "pg_levers_more")
+    if more.open:
+        with more:
+            st.markdown(T.VIEWS["levers"][1])
 
 
 # --------------------------------------------------------------------------- samples

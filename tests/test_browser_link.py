@@ -157,10 +157,13 @@ def _check(page, levers: tuple) -> None:
     assert sidebar.locator(".st-key-cfg_target input").input_value() == "ring8"
     assert sidebar.locator(".st-key-cfg_variant input").input_value().startswith("wgan_gp")
     assert sidebar.locator(".st-key-cfg_k_g input").input_value() == "2"
+    # A closed expander has no widgets (ui.widgets.lazy_expander): opened, its number input
+    # shows its default for a moment before the value the server sent (Streamlit's own way).
+    seed, norm = (sidebar.locator(f".st-key-cfg_{k} input") for k in ("seed", "spectral_norm"))
     _expand(page, "Latent and networks")
-    assert sidebar.locator(".st-key-cfg_seed input").input_value() == "7"
+    _wait(page, lambda: seed.input_value() == "7", 20, "the seed to show 7")
     _expand(page, "Remedies")
-    assert sidebar.locator(".st-key-cfg_spectral_norm input").is_checked()
+    _wait(page, norm.is_checked, 20, "spectral norm to show ticked")
     assert (_lever(page, 0), _lever(page, 1)) == levers
     assert sidebar.locator(".st-key-gl_projector input").is_checked()
     assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "20px"

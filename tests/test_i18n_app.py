@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_helpers import open_settings
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -21,6 +23,7 @@ def at():
     session.registry().clear()
     st.cache_resource.clear()
     app = AppTest.from_file(APP, default_timeout=120)
+    open_settings(app)
     yield app
     session.registry().clear()
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
+from app_helpers import open_settings
 from engine_helpers import tiny_config
 from gan_core import inspect as I
 from gan_core import manifold as M
@@ -162,6 +163,7 @@ def test_the_toggle_draws_the_layer_on_the_playground():
     from test_playground_app import APP
     _stop_all()
     app = AppTest.from_file(APP, default_timeout=120)
+    open_settings(app)
     app.run()
     assert not any("Purple grid" in c.value for c in app.caption)
     app.toggle(key="pg_show_manifold").set_value(True).run()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_helpers import open_settings
+
 from gan_core.variants import config_for
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -21,6 +23,7 @@ def at():
     _stop_all()
     st.cache_resource.clear()  # AppTest instances share the server-wide caches: start clean
     app = AppTest.from_file(APP, default_timeout=120)
+    open_settings(app)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     yield app
@@ -307,4 +310,47 @@ def test_a_first_visit_is_one_run(monkeypatch):
     assert not app.exception, [e.value for e in app.exception]
     assert _step(app) > 0
     assert calls == []
+    _stop_all()
+
+
+
+def _drawn(app, kind: str, key: str) -> bool:
+    return any(getattr(w, "key", None) == key for w in getattr(app, kind))
+
+
+def _show(app, *expanders: str, shown: bool = True) -> None:
+    for key in expanders:
+        app.session_state[key] = shown
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_closed_settings_draw_nothing_and_keep_their_values():
+    """A closed settings expander sends none of its widgets (a new visitor's browser draws
+    about 40 fewer elements); what they show comes back when it opens: a value set in it,
+    a preset chosen while it was shut, and the display switches, which live only in
+    session state meanwhile."""
+    _stop_all()
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, [e.value for e in app.exception]
+    for kind, key in (("number_input", "cfg_seed"), ("checkbox", "cfg_spectral_norm"),
+                      ("toggle", "pg_show_field"), ("selectbox", "pg_zoo_pick")):
+        assert not _drawn(app, kind, key), key
+    assert _drawn(app, "select_slider", "cfg_lr_g")  # the optimiser's is open at first
+
+    _show(app, "pg_exp_networks", "pg_exp_display")
+    app.number_input(key="cfg_seed").set_value(7).run()
+    app.toggle(key="pg_show_field").set_value(False).run()
+    _show(app, "pg_exp_networks", "pg_exp_display", shown=False)
+    assert not _drawn(app, "number_input", "cfg_seed")
+    assert app.session_state["pg_config"].seed == 7
+    assert app.session_state["pg_show_field"] is False
+
+    app.button(key="preset_Mode collapse on ring8").click().run()  # g_width 128 -> 32
+    chosen = app.session_state["pg_config"]
+    assert chosen.g_width == 32
+    _show(app, "pg_exp_networks", "pg_exp_display")
+    assert app.number_input(key="cfg_seed").value == chosen.seed
+    assert app.select_slider(key="cfg_g_width").value == 32
+    assert app.toggle(key="pg_show_field").value is False
     _stop_all()

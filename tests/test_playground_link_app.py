@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_helpers import open_settings
+
 from gan_core.variants import config_for
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -22,6 +24,7 @@ def _open(params: dict) -> AppTest:
     import streamlit as st
     st.cache_resource.clear()
     app = AppTest.from_file(APP, default_timeout=120)
+    open_settings(app)
     for key, value in params.items():
         app.query_params[key] = value
     app.run()

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_helpers import open_settings
+
 from gan_core import checkpoints
 from test_playground_app import APP, _step, _stop_all
 
@@ -17,6 +19,7 @@ def at():
     _stop_all()
     st.cache_resource.clear()
     app = AppTest.from_file(APP, default_timeout=120)
+    open_settings(app)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     yield app

@@ -21,7 +21,7 @@ from gan_core.distributions import TARGETS, InvalidData, parse_points_csv
 from gan_core.i18n import Join, Msg, reason
 from gan_core.variants import VARIANTS, config_for, get_variant
 from ui.i18n import t, t_data, tr
-from ui.widgets import KEPT, hide_upload_hint  # noqa: F401  (KEPT: pages use C.KEPT)
+from ui.widgets import KEPT, hide_upload_hint, lazy_expander  # noqa: F401  (KEPT: pages use C.KEPT)
 
 CUSTOM = "custom"
 MAX_UPLOAD_MB = 5
@@ -221,6 +221,25 @@ def variant_ui() -> str:
     return name
 
 
+NETWORK_FIELDS = ("latent_dim", "prior", "g_depth", "g_width", "d_depth", "d_width",
+                  "activation", "g_ema", "seed")
+OPTIMISER_FIELDS = ("optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch_size")
+REMEDY_FIELDS = ("label_smoothing", "instance_noise", "spectral_norm", "minibatch_std",
+                 "feature_matching")
+
+
+def _section(label: str, key: str, fields, expanded: bool = False):
+    """A settings expander that draws its widgets (the Config's `fields`) only while open.
+    While it is shut their keys are dropped, so that show_config writes them afresh on
+    the run that opens it: a key written in an earlier run reaches the widget's value in
+    Python but not the browser, which drew its default (a seed of 0 for a link's 7)."""
+    box = lazy_expander(label, key, expanded)
+    if not box.open:
+        for f in fields:
+            st.session_state.pop(f"cfg_{f}", None)
+    return box
+
+
 def options_ui(variant: str) -> None:
     """Latent, networks, optimiser, remedies and the variant's own knobs."""
     networks_ui()
@@ -228,7 +247,10 @@ def options_ui(variant: str) -> None:
     remedies_ui()
     knobs = [k for k in KNOBS if k in VARIANTS[variant].defaults]
     if knobs:
-        with st.expander(t("controls.variant_settings", variant=variant), key="pg_exp_knobs"):
+        box = _section(t("controls.variant_settings", variant=variant), "pg_exp_knobs", knobs)
+        if not box.open:
+            return
+        with box:
             for k in knobs:
                 lo, hi, step = KNOBS[k]
                 st.number_input(t(f"controls.knob.{k}"), lo, hi, step=step, **bound(k))
@@ -236,7 +258,10 @@ def options_ui(variant: str) -> None:
 
 def networks_ui() -> None:
     cfg = session_config()
-    with st.expander(t("controls.networks"), key="pg_exp_networks"):
+    box = _section(t("controls.networks"), "pg_exp_networks", NETWORK_FIELDS)
+    if not box.open:
+        return
+    with box:
         st.number_input(t("controls.latent_dim"), 1, 64, **bound("latent_dim"),
                         help=t("controls.latent_dim.help"))
         st.selectbox(t("controls.prior"), PRIORS, **bound("prior"))
@@ -256,7 +281,11 @@ def networks_ui() -> None:
 
 def optimiser_ui() -> None:
     cfg = session_config()
-    with st.expander(t("controls.optimiser.live"), expanded=True, key="pg_exp_optimiser"):
+    box = _section(t("controls.optimiser.live"), "pg_exp_optimiser", OPTIMISER_FIELDS,
+                   expanded=True)
+    if not box.open:
+        return
+    with box:
         st.caption(t("controls.optimiser.note"))
         if cfg.lr_decay_steps:
             st.caption(t("controls.lr_decay", floor=f"{cfg.lr_floor:g}", steps=cfg.lr_decay_steps))
@@ -273,7 +302,10 @@ def optimiser_ui() -> None:
 
 
 def remedies_ui() -> None:
-    with st.expander(t("controls.remedies"), key="pg_exp_remedies"):
+    box = _section(t("controls.remedies"), "pg_exp_remedies", REMEDY_FIELDS)
+    if not box.open:
+        return
+    with box:
         st.slider(t("controls.label_smoothing"), 0.0, 0.3, step=0.05, **bound("label_smoothing"))
         st.slider(t("controls.instance_noise"), 0.0, 0.5, step=0.05, **bound("instance_noise"))
         st.checkbox(t("controls.spectral_norm"), **bound("spectral_norm"))

@@ -13,7 +13,12 @@ from ui import run_control as R
 from ui import run_files
 from ui import session as S
 from ui.i18n import t, tr
-from ui.widgets import KEPT
+from ui.widgets import KEPT, lazy_expander
+
+# The sidebar's settings expanders (ui.widgets.lazy_expander): each draws its widgets only
+# while it is open.
+SETTINGS = ("pg_exp_pretrained", "pg_exp_networks", "pg_exp_optimiser", "pg_exp_remedies",
+            "pg_exp_knobs", "pg_exp_display", "pg_exp_diagnostics")
 
 
 def pretrained_ui() -> None:
@@ -22,7 +27,10 @@ def pretrained_ui() -> None:
         return
     # written now: a format_func is also called outside this session (by AppTest)
     labels = {k: tr(label) for k, label in choices.items()}
-    with st.expander(t("sidebar.pretrained"), key="pg_exp_pretrained"):
+    box = lazy_expander(t("sidebar.pretrained"), "pg_exp_pretrained")
+    if not box.open:
+        return
+    with box:
         st.caption(t("sidebar.pretrained.note"))
         key = st.selectbox(t("sidebar.pretrained.pick"), list(choices),
                            format_func=labels.get,
@@ -33,7 +41,10 @@ def pretrained_ui() -> None:
 
 
 def display_ui() -> None:
-    with st.expander(t("sidebar.display"), expanded=False, key="pg_exp_display"):
+    box = lazy_expander(t("sidebar.display"), "pg_exp_display")
+    if not box.open:
+        return
+    with box:
         st.toggle(t("sidebar.show_field"), value=True, key="pg_show_field", **KEPT)
         st.toggle(t("sidebar.show_arrows"), value=False, key="pg_show_arrows", **KEPT)
         manifold_layer.toggle_ui()
@@ -43,7 +54,10 @@ def display_ui() -> None:
 
 
 def diagnostics_ui() -> None:
-    with st.expander(t("sidebar.diagnostics"), key="pg_exp_diagnostics"):
+    box = lazy_expander(t("sidebar.diagnostics"), "pg_exp_diagnostics")
+    if not box.open:
+        return
+    with box:
         n = S.training_threads()
         st.markdown(t("sidebar.threads", n=n))
         st.caption(f"diag-threads={n}")  # machine-read by the tests: not translated

@@ -2,6 +2,8 @@
 way widget values outlive a visit to another page."""
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from gan_core.distributions import mb_over
@@ -11,11 +13,22 @@ from ui.i18n import t
 KEPT = {"persist_state": "session"}
 
 
+def lazy_expander(label: str, key: str, expanded: bool = False):
+    """An expander whose contents the caller draws only while it is open (`.open`): a
+    closed one costs the browser one element, not all of its own. Opening it reruns the
+    page, which then draws them. Widgets inside keep their values while it is closed
+    only through session state (`KEPT`, or ui.controls.show_config)."""
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun")
+
+
 def explain(short: str, more: str, label: str = "") -> None:
     """The teaching pattern of every view: one sentence, then an expander."""
     st.caption(short)
-    with st.expander(label or t("common.more_about_view")):
-        st.markdown(more)
+    key = "more_" + hashlib.sha1(short.encode()).hexdigest()[:10]
+    box = lazy_expander(label or t("common.more_about_view"), key)
+    if box.open:
+        with box:
+            st.markdown(more)
 
 
 def default(key: str, value, options=None) -> None:
