@@ -21,6 +21,7 @@ from ui import lever_state as LS
 from ui.i18n import error_text, t, tr
 from ui import model_source as MS
 from ui.live_chart import browser_levers, live_image, live_plotly, live_strips, png_bytes
+from ui.widgets import KEPT
 
 N_STRIP = 9  # images per lever strip
 SOURCES = ("Pretrained", "Live run", "Upload")
@@ -76,7 +77,7 @@ def buttons(spec: L.LeverSpec, locks: bool = True) -> None:
 def lock_chips(spec: L.LeverSpec) -> None:
     """Full width: pills scroll sideways in a narrow column (16 hid every lever after z4)."""
     st.pills(":material/lock: " + t("levers.locked"), spec.names, selection_mode="multi",
-             key="levers_locks", help=t("levers.locked.help"))
+             key="levers_locks", help=t("levers.locked.help"), **KEPT)
 
 
 def lever_groups(spec: L.LeverSpec) -> list[tuple[str, list[int]]]:
@@ -95,7 +96,7 @@ def lever_widgets(spec: L.LeverSpec, per_row: int = 4) -> None:
         for start in range(0, len(dims), per_row):
             cols = st.columns(per_row)
             for col, i in zip(cols, dims[start:start + per_row]):
-                col.slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+                col.slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}", **KEPT)
 
 
 # --------------------------------------------------------------------------- views
@@ -143,7 +144,8 @@ def image_sliders(spec: L.LeverSpec) -> None:
         half = (len(dims) + 1) // 2
         cols = st.columns(2)
         for k, i in enumerate(dims):
-            cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}")
+            cols[k // half].slider(spec.names[i], spec.lo, spec.hi, step=0.05, key=f"lv_{i}",
+                                   **KEPT)
 
 
 def strips_sheet(spec: L.LeverSpec, z, values, strips, plan) -> None:
@@ -160,7 +162,7 @@ def strips_sheet(spec: L.LeverSpec, z, values, strips, plan) -> None:
 def class_selector(spec: L.LeverSpec):
     if not spec.n_classes:
         return None
-    return st.selectbox(spec.class_label.capitalize(), range(spec.n_classes), key="lv_class",
+    return st.selectbox(spec.class_label.capitalize(), range(spec.n_classes), key="lv_class", **KEPT,
                         help=t("levers.class.help" if spec.class_label == "class"
                                else "levers.code.help"))
 

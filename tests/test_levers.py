@@ -376,3 +376,23 @@ def test_live_chart_sends_only_what_changed():
 def test_lever_colours_are_one_list():
     from gan_core import lever_figures, plots
     assert lever_figures.LEVER_COLOURS is plots.LEVER_COLOURS
+
+
+@has_digits
+def test_the_levers_keep_their_values_through_a_visit_to_another_page():
+    """Streamlit drops an undrawn widget's value on a page switch: the Levers page came
+    back with every slider at its minimum (and drew G(z) at 0, not at what they showed)."""
+    from ui import session
+    session.registry().clear()
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "app.py"), default_timeout=180)
+    at.query_params["model"] = "digits__nsgan"
+    at.switch_page("pages/levers.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.slider(key="lv_3").set_value(-1.5).run()
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/levers.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="lv_3").value == -1.5
+    assert at.slider(key="lv_0").value == 0.0
+    session.registry().clear()

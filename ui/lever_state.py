@@ -27,8 +27,9 @@ def _url_model(source) -> str:
 
 
 def init_state(source, spec: L.LeverSpec) -> None:
-    """On a new generator: levers from the URL when it names this generator, else 0."""
-    if st.session_state.get("levers_model") == source.model_id:
+    """On a new generator, or when the levers' values were lost (a run that did not draw
+    them ended): levers from the URL when it names this generator, else 0."""
+    if st.session_state.get("levers_model") == source.model_id and "lv_0" in st.session_state:
         return
     st.session_state["levers_model"] = source.model_id
     z = np.zeros(spec.dim, np.float32)
