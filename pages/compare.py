@@ -13,6 +13,7 @@ from ui import projector
 from ui import compare_state as CS
 from ui.i18n import language, t, tr
 from ui.session import through_app
+from ui.widgets import KEPT
 
 through_app()
 st.title(t("compare.title"))
@@ -23,13 +24,16 @@ def choices_ui() -> dict:
     """The comparison's settings; plain values out."""
     c1, c2, c3, c4 = st.columns([1.2, 2.4, 1.2, 1.2])
     targets = [t for t in TARGETS if getattr(TARGETS[t], "dim", 2) == 2]
-    target = c1.selectbox(t("compare.target"), targets, index=targets.index("ring8"), key="cmp_target")
+    target = c1.selectbox(t("compare.target"), targets, index=targets.index("ring8"), key="cmp_target",
+                          **KEPT)
     options = CS.batchable_variants(target)
-    default = [v for v in ("nsgan", "wgan_gp") if v in options]
-    variants = c2.multiselect(t("compare.variants"), options, default=default, max_selections=4,
-                              key="cmp_variants", help=t("compare.variants.help"))
-    seeds = c3.slider(t("compare.seeds"), 1, MAX_SEEDS, 8, key="cmp_seeds")
-    steps = c4.number_input(t("compare.steps"), 20, 50_000, 3000, step=500, key="cmp_steps")
+    kept = st.session_state.get("cmp_variants")
+    if kept is None or any(v not in options for v in kept):  # the first visit, or another target
+        st.session_state["cmp_variants"] = [v for v in kept or ("nsgan", "wgan_gp") if v in options]
+    variants = c2.multiselect(t("compare.variants"), options, max_selections=4,
+                              key="cmp_variants", help=t("compare.variants.help"), **KEPT)
+    seeds = c3.slider(t("compare.seeds"), 1, MAX_SEEDS, 8, key="cmp_seeds", **KEPT)
+    steps = c4.number_input(t("compare.steps"), 20, 50_000, 3000, step=500, key="cmp_steps", **KEPT)
     return {"target": target, "variants": variants, "seeds": int(seeds), "steps": int(steps)}
 
 

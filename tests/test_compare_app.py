@@ -96,3 +96,24 @@ def test_a_member_opens_as_the_playground_run():
     got_moments = trainer.run.opts.g.state_dict()["state"]
     assert moments and set(got_moments) == set(moments)
     assert all(bool((got_moments[k]["exp_avg"] == m).all()) for k, m in moments.items())
+
+
+def test_the_settings_are_kept_through_a_visit_to_another_page():
+    """Streamlit drops an undrawn widget's value on a page switch: the Compare page came
+    back at ring8, nsgan + wgan_gp, 8 seeds and 3,000 steps, beside results made otherwise."""
+    from ui import session
+    session.registry().clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/compare.py").run()
+    _ok(at)
+    at.selectbox(key="cmp_target").set_value("spiral")
+    at.multiselect(key="cmp_variants").set_value(["lsgan"])
+    at.slider(key="cmp_seeds").set_value(3)
+    at.number_input(key="cmp_steps").set_value(500).run()
+    at.switch_page("pages/playground.py").run()
+    at.switch_page("pages/compare.py").run()
+    _ok(at)
+    assert at.selectbox(key="cmp_target").value == "spiral"
+    assert at.multiselect(key="cmp_variants").value == ["lsgan"]
+    assert (at.slider(key="cmp_seeds").value, at.number_input(key="cmp_steps").value) == (3, 500)
+    session.registry().clear()
