@@ -38,12 +38,20 @@ def _params(url: str) -> dict:
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
+def _single(field) -> bool:
+    """True when one widget matches: while a rerun replaces a widget, the page can hold its
+    old copy beside the new one for a moment (CI once found two kG inputs)."""
+    return field.count() == 1
+
+
 def _choose(page, key: str, option: str) -> None:
     """Pick `option` in the selectbox `key`; a rerun can redraw the box under the first
     click, so click until the option list shows."""
     box = page.locator(f".st-key-{key} input")
 
     def opened():
+        if not _single(box):
+            return False
         box.click()
         try:
             page.locator('[role="option"]', has_text=option).first.wait_for(timeout=5_000)
@@ -53,7 +61,7 @@ def _choose(page, key: str, option: str) -> None:
             return False
     _wait(page, opened, 60, f"the options of {key}")
     page.locator('[role="option"]', has_text=option).first.click()
-    _wait(page, lambda: box.input_value().startswith(option), 30, f"{key} = {option}")
+    _wait(page, lambda: _single(box) and box.input_value().startswith(option), 30, f"{key} = {option}")
     _idle(page)
 
 
@@ -63,12 +71,14 @@ def _number(page, key: str, value: str) -> None:
     field = page.locator(f".st-key-{key} input")
 
     def typed():
+        if not _single(field):
+            return False
         if field.input_value() != value:
             field.fill(value)
             field.press("Enter")
         _idle(page)
         page.wait_for_timeout(300)  # a settle before re-reading, not a condition
-        return field.input_value() == value
+        return _single(field) and field.input_value() == value
     _wait(page, typed, 60, f"{key} = {value}")
 
 
@@ -99,11 +109,12 @@ def _tick(page, key: str) -> None:
     box = page.locator(f".st-key-{key} input")
     for _ in range(3):
         _idle(page)
+        _wait(page, lambda: _single(box), 30, f"one {key}")
         page.locator(f".st-key-{key} label").click()
         end = time.time() + 10
-        while time.time() < end and not box.is_checked():
+        while time.time() < end and not (_single(box) and box.is_checked()):
             time.sleep(0.2)
-        if box.is_checked():
+        if _single(box) and box.is_checked():
             return
     raise AssertionError(f"{key} would not stay ticked")
 
@@ -154,16 +165,18 @@ def _copy(page) -> str:
 def _check(page, levers: tuple) -> None:
     """Every field of WANT (the levers: as the link holds them), as the fresh page shows it."""
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.locator(".st-key-cfg_target input").input_value() == "ring8"
-    assert sidebar.locator(".st-key-cfg_variant input").input_value().startswith("wgan_gp")
-    assert sidebar.locator(".st-key-cfg_k_g input").input_value() == "2"
+    target, variant, k_g, seed, norm = (sidebar.locator(f".st-key-cfg_{k} input") for k in (
+        "target", "variant", "k_g", "seed", "spectral_norm"))
+    _wait(page, lambda: _single(target) and target.input_value() == "ring8", 20, "ring8")
+    _wait(page, lambda: _single(variant) and variant.input_value().startswith("wgan_gp"), 20,
+          "wgan_gp")
+    _wait(page, lambda: _single(k_g) and k_g.input_value() == "2", 20, "kG = 2")
     # A closed expander has no widgets (ui.widgets.lazy_expander): opened, its number input
     # shows its default for a moment before the value the server sent (Streamlit's own way).
-    seed, norm = (sidebar.locator(f".st-key-cfg_{k} input") for k in ("seed", "spectral_norm"))
     _expand(page, "Latent and networks")
-    _wait(page, lambda: seed.input_value() == "7", 20, "the seed to show 7")
+    _wait(page, lambda: _single(seed) and seed.input_value() == "7", 20, "the seed to show 7")
     _expand(page, "Remedies")
-    _wait(page, norm.is_checked, 20, "spectral norm to show ticked")
+    _wait(page, lambda: _single(norm) and norm.is_checked(), 20, "spectral norm to show ticked")
     assert (_lever(page, 0), _lever(page, 1)) == levers
     assert sidebar.locator(".st-key-gl_projector input").is_checked()
     assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "20px"
