@@ -313,7 +313,6 @@ def test_a_first_visit_is_one_run(monkeypatch):
     _stop_all()
 
 
-
 def _drawn(app, kind: str, key: str) -> bool:
     return any(getattr(w, "key", None) == key for w in getattr(app, kind))
 
