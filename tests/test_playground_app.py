@@ -233,6 +233,22 @@ def test_a_config_set_elsewhere_shows_in_the_widgets(at):
     assert at.number_input(key="cfg_d_depth").value == 2
 
 
+def test_the_optimiser_widgets_keep_their_places_with_or_without_a_decay(at):
+    """One caption either way. A second one that came and went moved the kD/kG pair by one
+    place, and the browser could then show the old pair beside the new for a moment."""
+    from gan_core.i18n import text
+    shapes, notes = [], []
+    for steps in (20_000, 0):
+        at.session_state["pg_config"] = _config(at).replace(lr_decay_steps=steps)
+        at.run()
+        box = next(e for e in at.sidebar.expander if e.label == text("controls.optimiser.live", "en"))
+        shapes.append([type(child).__name__ for child in box.children.values()])
+        notes.append([c.value for c in box.caption])
+    assert shapes[0] == shapes[1]
+    assert len(notes[0]) == len(notes[1]) == 1
+    assert "20,000" in notes[0][0] and "20,000" not in notes[1][0]
+
+
 def test_the_config_survives_a_visit_to_another_page(at):
     at.selectbox(key="cfg_variant").set_value("wgan_gp").run()
     at.select_slider(key="cfg_lr_d").set_value(1e-3).run()

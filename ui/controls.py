@@ -286,9 +286,13 @@ def optimiser_ui() -> None:
     if not box.open:
         return
     with box:
-        st.caption(t("controls.optimiser.note"))
+        # One caption, with or without the decay: a second one that went away moved the
+        # widgets under it up one place, and until a rerun had drawn the next one the page
+        # held the old kD/kG pair beside the new (CI once read two kG boxes).
+        note = t("controls.optimiser.note")
         if cfg.lr_decay_steps:
-            st.caption(t("controls.lr_decay", floor=f"{cfg.lr_floor:g}", steps=cfg.lr_decay_steps))
+            note += "  \n" + t("controls.lr_decay", floor=f"{cfg.lr_floor:g}", steps=cfg.lr_decay_steps)
+        st.caption(note)
         st.selectbox(t("controls.optimiser"), OPTIMIZERS, **bound("optimizer"))
         st.select_slider(t("controls.lr_d"), _options_with(LRS, cfg.lr_d), **bound("lr_d"),
                          format_func=lambda v: f"{v:.0e}")
