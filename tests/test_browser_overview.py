@@ -149,7 +149,12 @@ def test_the_overview_updates_live_while_training(page, app_url):
 
 
 def test_step_d_and_step_g_light_their_own_paths(page, app_url):
+    """On a fresh run: after Reset the graph once kept the pretrained model's step 20,000
+    as the newest it had drawn, and ignored every frame of the new run."""
     _open(page, app_url)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_until(page, lambda: _ov(page).get("step") == 0, 60, "the overview at step 0 after Reset",
+               shot_name="overview_failure")
     _scroll_to_overview(page)
     page.get_by_role("button", name="Step D").click()
     d = _wait_phase(page, "d")
@@ -158,6 +163,7 @@ def test_step_d_and_step_g_light_their_own_paths(page, app_url):
     page.get_by_role("button", name="Step G").click()
     g = _wait_phase(page, "g")
     assert "grad-G" in g["lit"] and "grad-D" not in g["lit"] and "real-D" not in g["lit"]
+    assert g["step"] == 2, g  # the new run's own steps
     _shot_overview(page, "overview_step_g")
 
 

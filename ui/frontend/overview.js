@@ -176,7 +176,11 @@ function build(parentElement, labels) {
 function drawStatic(root, d) {
   if (root.__static === d.static_id) return;
   root.__static = d.static_id;
-  // another run (or a reset): its recorded losses, so a pretrained model's sparklines show
+  // Another run (or a reset) counts its steps from its own start: the last run's tag (step
+  // 20,000 of the pretrained spiral) would otherwise hold every frame of this one back.
+  root.__tag = null;
+  root.__pending = null;
+  // its recorded losses, so a pretrained model's sparklines show
   const saved = d.history || {};
   root.__hist = {d_loss: (saved.d_loss || []).slice(-HISTORY), g_loss: (saved.g_loss || []).slice(-HISTORY)};
   const lat = d.latent;
