@@ -184,10 +184,11 @@ def target_ui() -> str:
 
 
 def variant_label(name: str) -> str:
-    """Name and paper, short enough for the sidebar's box; the summary is in the caption
-    below (cut to 48 characters in the box, it was cut again by the box's width)."""
-    paper = VARIANTS[name].paper
-    return f"{name} · {paper}" if paper else name
+    """Name and year, short enough for the sidebar's box: with the paper's authors,
+    "rasgan · Jolicoeur-Martineau 2018" lost its year to the box's edge. The caption
+    below names the paper."""
+    year = VARIANTS[name].paper.rsplit(" ", 1)[-1]
+    return f"{name} · {year}" if year.isdigit() else name
 
 
 def csv_upload_ui() -> None:
