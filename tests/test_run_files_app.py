@@ -102,6 +102,46 @@ def test_reset_asks_before_discarding_hundreds_of_steps(at):
     assert not [w for w in at.warning if "Reset throws away" in w.value]
 
 
+def test_a_remedy_asks_beside_its_button_before_discarding_hundreds_of_steps(at):
+    """The question a remedy leaves (ui.run_files.remedy) is drawn in the detector panel,
+    where its button was, not at the top of the page; confirmed, the remedy is applied."""
+    from gan_core.i18n import Msg
+    from ui.run_files import ASK_ABOVE, PENDING
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    label = Msg("detector.remedy.pacgan")
+    at.session_state[PENDING] = (Msg("run_files.remedy_what", label=label), "remedy", "remedy",
+                                 ({"label_smoothing": 0.1}, label))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    asked = [w.value for w in at.warning if "throws away" in w.value]
+    assert len(asked) == 1 and asked[0].startswith("The remedy “"), asked
+    assert f"{ASK_ABOVE + 20:,} steps" in asked[0]
+    assert at.button(key="pg_discard_confirm").label == "Apply remedy"
+    assert _step(at) == step
+    at.button(key="pg_discard_confirm").click().run()
+    assert _step(at) == 0 and trainer.cfg.label_smoothing == 0.1
+    assert not [w for w in at.warning if "throws away" in w.value]
+
+
+def test_a_remedy_on_a_young_run_is_applied_at_once(monkeypatch):
+    import streamlit as st
+
+    from ui import run_files
+    from ui import session as S
+    calls = []
+    monkeypatch.setattr(st, "session_state", {})
+    monkeypatch.setattr(run_files, "steps_at_stake", lambda trainer: run_files.ASK_ABOVE)
+    monkeypatch.setattr(S, "get_trainer", lambda: "the trainer")
+    import ui.run_control as R
+    monkeypatch.setattr(R, "apply_remedy", lambda *args: calls.append(args))
+    run_files.remedy({"g_width": 256}, "Wider generator")
+    assert calls == [("the trainer", {"g_width": 256}, "Wider generator")]
+    monkeypatch.setattr(run_files, "steps_at_stake", lambda trainer: run_files.ASK_ABOVE + 1)
+    run_files.remedy({"g_width": 256}, "Wider generator")
+    assert len(calls) == 1 and st.session_state[run_files.PENDING][2] == "remedy"
+
+
 def test_the_saved_file_holds_what_training_on_needs(at):
     from ui import run_files
     trainer = _trainer()

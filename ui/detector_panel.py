@@ -7,10 +7,9 @@ import streamlit as st
 
 from gan_core import glossary as GL
 from gan_core import plots
-from ui import live_chart
+from ui import live_chart, run_files
 from ui import texts as T
 from ui.i18n import language, t, tr
-from ui.run_control import apply_remedy
 from ui.widgets import explain
 
 
@@ -47,6 +46,7 @@ def losses_panel(trainer) -> None:
 def detector_ui(trainer) -> None:
     if st.session_state.pop("pg_need_full_rerun", False):
         st.rerun()  # a remedy restarted the run with a new config: redraw the sidebar
+    run_files.confirm_ui(trainer, below=True)  # a remedy pressed past ASK_ABOVE steps
     if trainer.detector is None:
         st.caption(t("detector_panel.none"))
         return
@@ -97,5 +97,5 @@ def _alert(trainer, alert) -> None:
     for j, remedy in enumerate(alert.remedies):
         changes = ", ".join(f"{a}={b}" for a, b in remedy.changes.items())
         st.button(tr(remedy.label), icon=":material/healing:", key=f"pg_remedy_{alert.kind}_{j}",
-                  on_click=apply_remedy, args=(trainer, dict(remedy.changes), remedy.label),
+                  on_click=run_files.remedy, args=(dict(remedy.changes), remedy.label),
                   help=t("detector_panel.remedy.help", changes=changes))

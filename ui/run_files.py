@@ -4,8 +4,8 @@
 optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
 the same format `python -m gan_core train` writes. "Open a run" loads such a file back
 into the session's trainer, paused, so Train goes on from the step it was saved at.
-Reset, opening a file and opening a pretrained model ask first when they would discard
-more than `ASK_ABOVE` steps trained here.
+Reset, opening a file, opening a pretrained model and a detector remedy ask first when
+they would discard more than `ASK_ABOVE` steps trained here.
 """
 from __future__ import annotations
 
@@ -170,8 +170,15 @@ def _do_pretrained(key: str) -> None:
     open_pretrained(key)
 
 
+def _do_remedy(changes: dict, label) -> None:
+    from ui.run_control import apply_remedy
+    apply_remedy(S.get_trainer(), changes, label)
+
+
 ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
-           "pretrained": _do_pretrained}
+           "pretrained": _do_pretrained, "remedy": _do_remedy}
+# Asked where its button is: a remedy's at the foot of the page, the others' at the top.
+ASKED_BELOW = ("remedy",)
 
 
 def asked(what: str, verb: str, action: str, *args) -> None:
@@ -189,6 +196,11 @@ def reset(trainer=None) -> None:
     asked(Msg("run_files.reset"), "reset", "reset")
 
 
+def remedy(changes: dict, label) -> None:
+    """A detector remedy button's callback: the remedy restarts the run."""
+    asked(Msg("run_files.remedy_what", label=label), "remedy", "remedy", changes, label)
+
+
 def _answer(go: bool) -> None:
     what, verb, action, args = st.session_state.pop(PENDING)
     if go:
@@ -197,10 +209,11 @@ def _answer(go: bool) -> None:
         st.session_state[UPLOAD_KEY + "_n"] = st.session_state.get(UPLOAD_KEY + "_n", 0) + 1
 
 
-def confirm_ui(trainer) -> None:
-    """The question left by `asked`, with a way to save the run before it goes."""
+def confirm_ui(trainer, below: bool = False) -> None:
+    """The question left by `asked`, with a way to save the run before it goes: at the top
+    of the page, or with `below` the question a remedy left (drawn beside its button)."""
     pending = st.session_state.get(PENDING)
-    if not pending:
+    if not pending or (pending[2] in ASKED_BELOW) != below:
         return
     what, verb = pending[:2]
     with st.container(border=True, key="pg_discard_box"):
