@@ -42,6 +42,14 @@ def lever_dims(spec) -> list[int]:
 
 def levers_ui(spec, dims) -> np.ndarray:
     """Sliders for the shown levers; hidden levers stay at their last value."""
+    ss = st.session_state
+    if ss.get("pg_lv_range") != (spec.lo, spec.hi):
+        # Another range is another slider to Streamlit's browser side, which drew it at its
+        # minimum and sent that back (a preset's ring8 levers all at -3), unless the run
+        # that draws it writes its value.
+        for i in range(spec.dim):
+            ss[f"pg_lv_{i}"] = float(np.clip(ss.get(f"pg_lv_{i}", 0.0), spec.lo, spec.hi))
+        ss["pg_lv_range"] = (spec.lo, spec.hi)
     z = np.zeros(spec.dim, np.float32)
     for i in range(spec.dim):
         z[i] = st.session_state.get(f"pg_lv_{i}", 0.0)

@@ -25,6 +25,11 @@ FEED_GRID_JS = """() => {
 }"""
 
 
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+LEVERS_JS = """() => [0, 1].map(i => (document.querySelector(
+  `.st-key-pg_lv_${i} input[type=range]`) || {value: null}).value)"""
+
+
 def _open_display_and_switch_on(page) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
     exp = sidebar.locator('[data-testid="stExpander"]', has_text="Display")
@@ -48,6 +53,11 @@ def test_manifold_layer_is_drawn_and_follows_the_feed(browser, app_url):
             "the manifold grid in the paused chart", shot_name="manifold_failure")
         assert grid["n"] == 2 * 21 * 22  # 21 lines each way, 21 points and a break each
         shot(page, "manifold_paused")
+        # The preset's levers span -3..3, the first page's -1..1: they once came back at -3,
+        # the new sliders' minimum, in the browser and then on the server.
+        page.wait_for_function("() => location.search.includes('target=ring8')")
+        page.wait_for_function(IDLE)
+        assert page.evaluate(LEVERS_JS) == ["0", "0"]
         page.get_by_role("button", name="Train", exact=True).click()
         first = wait_until(page, lambda: page.evaluate(FEED_GRID_JS), 90,
                            "a feed frame carrying the manifold", shot_name="manifold_failure")
