@@ -206,6 +206,25 @@ def test_a_stale_csv_error_goes_and_the_points_in_use_are_named(at):
     assert "Using: points.csv, 40 points." in texts
 
 
+def _csv(n: int) -> bytes:
+    return ("x,y\n" + "\n".join(f"{i % 7},{(i * 3) % 5}" for i in range(n))).encode()
+
+
+def test_new_points_ask_before_discarding_hundreds_of_steps(at):
+    from ui.run_files import ASK_ABOVE
+    _custom(at, _csv(40))
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    at.session_state["pg_csv_bytes"] = _csv(60)
+    at.run()
+    asked = [w.value for w in at.warning if "throws away" in w.value]
+    assert len(asked) == 1 and asked[0].startswith("Training on points.csv throws away"), asked
+    assert _step(at) == step and "Using: points.csv, 40 points." in _sidebar_texts(at)
+    at.button(key="pg_discard_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step(at) == 0 and "Using: points.csv, 60 points." in _sidebar_texts(at)
+
+
 def _loss_captions(app) -> list[str]:
     return [c.value for c in app.caption if "loss curves" in c.value or "Nothing yet" in c.value]
 

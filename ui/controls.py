@@ -128,19 +128,32 @@ def read_points(data: bytes, max_mb: int = MAX_UPLOAD_MB) -> np.ndarray:
     return parse_points_csv(data, max_bytes=max_mb * 1_000_000)
 
 
-def handle_upload(data: bytes | None, name: str = "points.csv") -> None:
+def handle_upload(data: bytes | None, name: str = "points.csv", ask: bool = False) -> None:
     """Parse an upload into session state: `pg_points` (and its name) on success,
-    `pg_csv_error` on failure, when the last good points stay in use."""
+    `pg_csv_error` on failure, when the last good points stay in use. With `ask`, a run
+    of more than a few hundred steps is kept until the user says to discard it
+    (ui.run_files.asked)."""
     if data is None:
         return
     try:
-        st.session_state["pg_points"] = read_points(data)
-        st.session_state["pg_points_name"] = name
-        st.session_state.pop("pg_csv_error", None)
-        st.session_state["pg_force_reset"] = True
+        points = read_points(data)
     except InvalidData as err:
         # a Msg, not text: shown later, in the language of that moment
         st.session_state["pg_csv_error"] = Msg("errors.named", name=name, error=reason(err))
+        return
+    st.session_state.pop("pg_csv_error", None)
+    if ask:
+        from ui import run_files  # it imports this module
+        run_files.asked(Msg("run_files.points_what", name=name), "points", "points", points, name)
+    else:
+        use_points(points, name)
+
+
+def use_points(points: np.ndarray, name: str) -> None:
+    """Train on `points` from now on: a fresh run (new data)."""
+    st.session_state["pg_points"] = points
+    st.session_state["pg_points_name"] = name
+    st.session_state["pg_force_reset"] = True
 
 
 def points_in_use() -> str:
@@ -203,7 +216,7 @@ def csv_upload_ui() -> None:
         raw, name = up.getvalue(), up.name
     elif up is None and raw is None:  # an emptied uploader (or another page since): no stale error
         st.session_state.pop("pg_csv_error", None)
-    handle_upload(raw, name)
+    handle_upload(raw, name, ask=True)
     if st.session_state.get("pg_csv_error"):
         st.error(t("controls.cannot_use", error=tr(st.session_state["pg_csv_error"])))
     using = points_in_use()
