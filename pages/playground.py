@@ -155,7 +155,9 @@ def samples_notes(trainer) -> None:
     if snap is None:
         return
     if snap.step == 0:
-        st.info(T.press_train())
+        # Not once Train is pressed: this line is not redrawn while the run trains.
+        if not run_buttons.running(trainer):
+            st.info(T.press_train())
     else:
         R.opened_banner(snap.step)
     run = trainer.run

@@ -249,6 +249,21 @@ def test_the_optimiser_widgets_keep_their_places_with_or_without_a_decay(at):
     assert "20,000" in notes[0][0] and "20,000" not in notes[1][0]
 
 
+def test_press_train_is_not_said_once_the_run_trains(at, monkeypatch):
+    """The banner is outside the live fragments: drawn by the rerun Train makes, while the
+    newest snapshot is still step 0, it stayed up all through training."""
+    from ui import session
+    at.button(key="pg_reset").click().run()
+    assert [i for i in at.info if i.value.startswith("**Press Train.**")]
+    trainer = next(t for _, t in session.registry().items() if t.state != "stopped")
+    status = trainer.status
+    monkeypatch.setattr(trainer, "status", lambda: {**status(), "state": "running"})
+    at.run()  # running, and the newest snapshot still at step 0, as just after Train
+    assert trainer.latest().step == 0
+    assert not [i for i in at.info if i.value.startswith("**Press Train.**")]
+    _stop_all()
+
+
 def test_the_config_survives_a_visit_to_another_page(at):
     at.selectbox(key="cfg_variant").set_value("wgan_gp").run()
     at.select_slider(key="cfg_lr_d").set_value(1e-3).run()
