@@ -116,6 +116,9 @@ def test_live_change_applies_without_reset(at):
     # a structural change after training has begun asks first
     at.number_input(key="cfg_g_depth").set_value(4).run()
     assert at.button(key="pg_confirm") is not None
+    # what differs, without saying the user changed fields a new variant changed for them
+    asked = [w.value for w in at.warning if "need" in w.value and "fresh run" in w.value]
+    assert asked and "**g_depth**" in asked[0] and "You changed" not in asked[0], asked
     assert trainer.cfg.g_depth != 4
     at.button(key="pg_confirm").click().run()
     assert trainer.cfg.g_depth == 4 and trainer.status()["step"] == 0

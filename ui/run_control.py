@@ -88,7 +88,9 @@ def _confirm_reset() -> None:
 
 def _ask_reset(trainer, structural) -> None:
     with st.container(border=True):
-        st.warning(t("run_control.structural", fields=", ".join(structural)))
+        # A variant's defaults come with it: the user picked one field, not all of these.
+        extra = t("run_control.structural.variant") if "variant" in structural else ""
+        st.warning(t("run_control.structural", fields=", ".join(structural)) + extra)
         c1, c2 = st.columns(2)
         c1.button(t("run_control.reset_new"), key="pg_confirm", type="primary",
                   on_click=_confirm_reset)
