@@ -40,7 +40,7 @@ LIVE_JS = """() => {
   const sc = plot && plot._scene, f = d && d.__liveFrame;
   return {draws: (window.__ganLeversDraws || []).filter(e => e.live).length,
           step: f ? f.step : -1, z: f && f.z ? f.z : null,
-          overlay: !!(d && d.querySelector('canvas.gl-overlay')),
+          overlay: !!(d && d.querySelector('canvas.gl-overlay:not([data-kind="top"])')),
           groups: sc ? sc.scatter2d.groups.map(g => g ? [g.count, g.opacity] : null) : null};
 }"""
 
@@ -75,6 +75,9 @@ def _first_visit_then_lazarou(page, app_url):
     assert _step(page) > 0
     assert (_wait(lambda: page.evaluate(TRACE_JS, ["pg_samples", "generated"]), 60,
                   "pretrained samples") or {}).get("n", 0) >= 1000
+    # Paused, the probe star is painted over Plotly's WebGL points, not under them.
+    page.locator('.st-key-pg_samples canvas.gl-overlay[data-kind="top"]').wait_for(
+        state="attached", timeout=60_000)
     shot(page, "playground_first_visit")
     page.get_by_role("button", name="Lazarou spiral").click()
     page.mouse.move(900, 5)  # off the button: its tooltip would cover Train

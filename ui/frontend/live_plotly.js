@@ -57,8 +57,9 @@ function previewLevers(div, l, z) {
   recordDraw({key: l.key + ':levers', start: t0, ms: performance.now() - t0});
 }
 
-// Paints `traces` on a canvas over the plot and hides Plotly's SVG copies of them.
-function drawOverlay(div, traces) {
+// Paints `traces` on a canvas over the plot and hides Plotly's SVG copies of them. `kind`:
+// 'live' (the feed's frames, the lever preview) or 'top' (the probe over Plotly's points).
+function drawOverlay(div, traces, kind = 'live') {
   const area = plotArea(div), host = overlayHost(div);
   if (!area || !host) return false;
   let ov = host.querySelector('canvas.gl-overlay');
@@ -71,6 +72,7 @@ function drawOverlay(div, traces) {
   const dpr = window.devicePixelRatio || 1;
   ov.width = area.width * dpr; ov.height = area.height * dpr;
   ov.style.width = area.width + 'px'; ov.style.height = area.height + 'px';
+  ov.dataset.kind = kind;
   const ctx = ov.getContext('2d');
   ctx.scale(dpr, dpr);
   paintOverlay(ctx, traces, area);
@@ -212,17 +214,17 @@ function liveDraw(div, f, key) {
   recordDraw({key: key, start: t0, ms: performance.now() - t0, fast: true, live: true});
 }
 
-// Projector mode, paused: Plotly draws WebGL points above SVG traces, and the thicker
-// points buried the probe star and the sweeps. They are painted on the overlay instead,
-// as while training, and again after each pan or zoom.
+// Paused: Plotly draws WebGL points above SVG traces, and a dense cluster (a collapsed
+// ring8, or projector mode's thicker points) buried the probe star and the sweeps. They
+// are painted on the overlay instead, as while training, and again after each pan or zoom.
 const ON_TOP = /^probe G\(z\)$| sweep$/;
 
-function projectorOverlay(div) {
-  if (!div.__full || !div.__full.projector || div.__liveItems || div.__preview) return;
+function pausedOverlay(div) {
+  if (!div.__full || div.__liveItems || div.__preview) return;
   const col = (v) => column(v) || (ArrayBuffer.isView(v) ? v : null);
   const top = drawnTraces(div).filter(t => t.type === 'scatter' && ON_TOP.test(t.name || ''))
     .map(t => Object.assign({}, t, {xs: col(t.x), ys: col(t.y)})).filter(t => t.xs && t.ys);
-  if (top.length) drawOverlay(div, top);
+  if (top.length) drawOverlay(div, top, 'top');
 }
 
 // Traces and layout arrive as {h: hash, t: JSON text}, or as {h} alone when the last
@@ -283,9 +285,9 @@ function fullDraw(div, d, t0, then) {
     }
     if (!div.__relayoutBound) {
       div.__relayoutBound = true;
-      onRelayout(div, () => projectorOverlay(div));
+      onRelayout(div, () => pausedOverlay(div));
     }
-    if (!d.live) projectorOverlay(div);
+    if (!d.live) pausedOverlay(div);
     if (d.first) releaseFirst(d.key);
     then();
   }, () => { div.__drawing = false; if (d.first) releaseFirst(d.key); });
