@@ -56,7 +56,8 @@ def views_at(data: dict, i: int) -> None:
                         key="tl_morph")
         explain(*TEXT["morph"])
     for col, (key, value) in zip(st.columns(5), D.frame_metrics(data, frame, fake).items()):
-        col.metric(tr(GL.label(key)), value, help=tr(GL.help_text(key)))
+        label, help_ = D.frame_metric_texts(key)
+        col.metric(label, value, help=help_)
     for line in _alert_lines(frame):
         st.warning(line)
 

@@ -334,7 +334,8 @@ def warp_metrics(w) -> None:
     m1, m2, m3 = st.columns(3)
     m1.metric(tr(GL.label("tear_score")), f"{w.tear_score:.1%}",
               help=tr(GL.help_text("tear_score")))
-    m2.metric(tr(GL.label("torn_cells")), f"{int(w.torn.sum())} / {(w.n - 1) ** 2}",
-              help=tr(GL.help_text("torn_cells")))
+    # The total in the label: "121 / 361" was cut to "121 /…" in a third of a column.
+    m2.metric(t("model_source.of_cells", label=tr(GL.label("torn_cells")), n=(w.n - 1) ** 2),
+              f"{int(w.torn.sum()):,}", help=tr(GL.help_text("torn_cells")))
     m3.metric(tr(GL.label("fold_share")), f"{w.fold_share:.0%}",
               help=tr(GL.help_text("fold_share")))

@@ -16,6 +16,7 @@ from gan_core import glossary as GL
 from gan_core import inspect as I
 from gan_core.metrics import width_ratio
 from gan_core.quality import floor_kind
+from ui.i18n import t, tr
 
 # Sent to the browser for scrubbing without reruns: enough frames and points to follow the
 # run, few enough that a rerun of the page re-sends well under a megabyte.
@@ -79,7 +80,7 @@ def keyframe_at(data: dict, step: int):
 def frame_metrics(data: dict, frame, fake) -> dict[str, str]:
     """Glossary key -> value text of one frame's figures, only those that apply to the
     target: modes counted as "6 / 8" (as on the Playground) on mode targets alone."""
-    m, losses = frame.metrics or {}, frame.losses or {}
+    m, losses = frame.metrics or {}, {**history_losses(data, frame.step), **(frame.losses or {})}
     shown = {k: f"{losses[k]:.3f}" if k in losses else "–" for k in ("d_loss", "g_loss")}
     if floor_kind(data["target"]) == "modes" and GL.modes_text(m):
         shown["captured"] = GL.modes_text(m)
@@ -89,6 +90,30 @@ def frame_metrics(data: dict, frame, fake) -> dict[str, str]:
     if ratio is not None:
         shown["width_ratio"] = f"{ratio:.2f}"
     return shown
+
+
+def frame_metric_texts(key: str) -> tuple[str, str]:
+    """A frame figure's label and tooltip. The tear score recorded by the detector is
+    named as such: the grid warp's, beside it, is measured on the sidebar's grid and
+    threshold, and the two differed (24.1% against 11.2%) under one name."""
+    label, help_ = tr(GL.label(key)), tr(GL.help_text(key))
+    if key == "tear_score":
+        return t("timeline.by_detector", label=label), t("timeline.by_detector.help", help=help_)
+    return label, help_
+
+
+def history_losses(data: dict, step: int) -> dict[str, float]:
+    """The losses the run's history recorded at `step`, or at the last step before it: a
+    pretrained model's frames carry none, while its history (the loss chart) has them."""
+    hist = data.get("history") or {}
+    steps = np.asarray(hist.get("step", []), np.float64)
+    k = int(np.searchsorted(steps, step, side="right")) - 1
+    out = {}
+    for key in ("d_loss", "g_loss"):
+        values = np.asarray(hist.get(key, []), np.float64)
+        if 0 <= k < len(values) and np.isfinite(values[k]):
+            out[key] = float(values[k])
+    return out
 
 
 def frame_width_ratio(data: dict, fake) -> float | None:
