@@ -200,7 +200,10 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
         return
     frames_z = L.animation_latents(z, lever, spec.lo, spec.hi, 36 if image else 24)
     xs = source.call(lambda run: L.decode(run, frames_z, c))
-    for k, x in enumerate(xs):
+    # ...and home: the sweep's frames stop one short of it, and the view was left there
+    # (z0 = -0.26) while the slider still read 0.00.
+    for i, k in enumerate([*range(len(xs)), 0]):
+        x = xs[k]
         if image:
             slot.image(F.digit_image(x, spec.image_side, 32),
                        caption=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}", width=256,
@@ -209,7 +212,7 @@ def animate_controls(source, spec, z, c, slot, image: bool, extra=None) -> None:
             real, fake, colours, sweeps, bounds = extra
             slot.plotly_chart(projector.styled(F.planar_figure(real, fake, colours, x, sweeps, spec.names, bounds,
                                               title=f"{spec.names[lever]} = {frames_z[k, lever]:+.2f}")),
-                              key=f"levers_anim_{k}")
+                              key=f"levers_anim_{i}")
         time.sleep(0.04)
 
 

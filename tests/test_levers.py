@@ -244,6 +244,9 @@ def test_animate_plays_without_error():
     at.selectbox(key="levers_anim").set_value(3)
     at.button(key="levers_anim_go").click().run()
     assert_clean(at)
+    # the movie ends where the slider is (z3 = 0), not one frame short of home
+    captions = [img.caption for el in at.get("image") for img in el.proto.imgs if "z3 =" in img.caption]
+    assert captions == ["z3 = +0.00"], captions
 
 
 @pytest.mark.skipif("spiral__nsgan" not in zoo.entries(), reason="zoo not built")
