@@ -97,7 +97,8 @@ def planar_figure(real: np.ndarray, fake: np.ndarray, fake_colours: np.ndarray, 
                              marker=dict(size=16, color="black", symbol="x-thin",
                                          line=dict(width=3, color="black"))))
     xmin, xmax, ymin, ymax = bounds
-    fig.update_layout(title=title, height=520, margin=dict(l=10, r=10, t=40, b=10),
+    # Room for the tick labels: at 10 px the minus of "-1" was cut off the left edge.
+    fig.update_layout(title=title, height=520, margin=dict(l=40, r=10, t=40, b=30),
                       xaxis=dict(range=[xmin, xmax]), yaxis=dict(range=[ymin, ymax], scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.08), uirevision="levers")
     return fig
@@ -111,7 +112,8 @@ def sweep_curves(values: np.ndarray, sweeps: np.ndarray, names: list[str]) -> go
         fig.add_trace(go.Scatter(x=values, y=sweeps[i, :, 0], name=f"{name} → x", line=dict(color=c)))
         fig.add_trace(go.Scatter(x=values, y=sweeps[i, :, 1], name=f"{name} → y",
                                  line=dict(color=c, dash="dot")))
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), title="sweep curves",
+    # Room below for the x tick labels and then the title, which sat on top of them.
+    fig.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=50), title="sweep curves",
                       xaxis_title="lever value", uirevision="sweeps")
     return fig
 

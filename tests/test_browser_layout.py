@@ -126,3 +126,21 @@ def test_lock_chips_all_show_inside_the_page(page, app_url):
     assert len(chips) >= 16
     assert all(c[2] <= area[2] + 1 for c in chips), (area, chips)
     assert not names, f"the chips' row is cut: {names}"
+
+
+def test_lever_charts_keep_their_tick_labels(page, app_url):
+    """A 2-D model's levers: every tick label inside its chart (the minus of "-1" was cut
+    at a 10 px margin), and the sweep chart's "lever value" clear of its tick labels."""
+    _open(page, app_url + "/levers?model=spiral__nsgan", ".js-plotly-plot")
+    root = '[data-testid="stMain"]'
+    _plot_drawn(page, root, ".js-plotly-plot text.xtitle")
+    svgs = _boxes(page, root, ".js-plotly-plot .main-svg:first-child")
+    for t in _boxes(page, root, ".js-plotly-plot .ytick text, .js-plotly-plot .xtick text"):
+        assert any(s[0] <= t[0] + 0.5 and t[2] <= s[2] + 0.5 and s[1] <= t[1] + 0.5
+                   and t[3] <= s[3] + 0.5 for s in svgs), ("a tick label cut by its chart", t, svgs)
+    sweep = ".js-plotly-plot:has(text.xtitle)"
+    title = _boxes(page, root, f"{sweep} text.xtitle")
+    xticks = _boxes(page, root, f"{sweep} .xtick text")
+    _element_shot(page.locator(sweep).first, "layout_lever_sweeps")
+    assert title and xticks
+    assert not any(_overlap(title[0], t) for t in xticks), (title, xticks)
