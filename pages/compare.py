@@ -61,7 +61,7 @@ def progress_ui(view: dict, job) -> None:
 
 def grid_ui(view: dict, job) -> None:
     comp = job.comp
-    labels = [t("compare.panel_label", variant=r["variant"], seed=r["seed"]) for r in view["table"]]
+    labels = [t("compare.panel_label", seed=r["seed"]) for r in view["table"]]  # the variant beside its rows
     flagged = {i for i, r in enumerate(view["table"]) if r["collapsed"]}
     variants = list(dict.fromkeys(r["variant"] for r in view["table"]))
     fig = PC.small_multiples(view["samples"], comp.colours, labels, variants, comp.bounds,

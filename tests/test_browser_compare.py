@@ -52,7 +52,9 @@ def test_two_variants_four_seeds_train_live(page, app_url, browser, tmp_path):
                shot_name="compare_failure")
     titles = page.evaluate(f"() => [...({LAST})('{GRID}').querySelectorAll('.annotation-text')]"
                            ".map(e => e.textContent)")
-    assert sum("nsgan" in t for t in titles) == 4 and sum("wgan_gp" in t for t in titles) == 4
+    # each panel its seed; each variant named once, beside its row
+    assert sum(t.startswith("seed ") for t in titles) == 8, titles
+    assert titles.count("nsgan") == 1 and titles.count("wgan_gp") == 1, titles
     first = _step(page)
     end = time.monotonic() + 20
     while time.monotonic() < end:  # ~20 s of training, watching the live view move

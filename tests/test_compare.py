@@ -160,6 +160,12 @@ def test_compare_figures_validate_and_draw_every_member():
     assert len(full.data) == 6 and all(t.type == "scatter" for t in full.data)  # SVG, no WebGL
     assert len({t.xaxis for t in full.data}) == 6
     assert "<b>" in full.layout.annotations[1].text and "<b>" not in full.layout.annotations[0].text
+    # one label per variant beside its rows; the rows far enough apart for the titles
+    assert [a.text for a in full.layout.annotations[6:]] == ["nsgan", "lsgan"]
+    tops = sorted({round(full.layout[f"yaxis{s}"].domain[1], 4) for s in ("", "4")}, reverse=True)
+    bottom_of_first = min(full.layout["yaxis"].domain)
+    plot_px = full.layout.height - full.layout.margin.t - full.layout.margin.b
+    assert (bottom_of_first - tops[1]) * plot_px >= PC.TITLE_PX * 0.99, tops
     rates = go.Figure(PC.rates_figure(comp.summary()).to_dict())
     assert [len(t.x) for t in rates.data] == [2, 2, 2]
     assert list(rates.data[0].error_y.array) == [s["rate_hi"] - s["rate"] for s in comp.summary()]

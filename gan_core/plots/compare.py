@@ -11,6 +11,7 @@ from .. import i18n
 from .common import FONT, figure, hex_colours
 
 PANEL_PX = 120
+TITLE_PX = 16  # a panel title's height
 
 
 def panel_points(k: int) -> int:
@@ -44,32 +45,53 @@ def small_multiples(samples, colours: list, labels: list[str], variants: list[st
                      "marker": {"size": 3, "color": hex_colours(colours[i][:n])},
                      "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
         layout["annotations"].append(_panel_title(labels[i], axis, i in flagged))
+    for v, name in enumerate(variants):  # once per variant, beside its rows
+        mid = _suffix(v * per * cols + 1)
+        layout["annotations"].append(_row_label(name, mid, per))
     return figure(data, layout)
 
 
 def _grid_layout(rows: int, cols: int, bounds) -> dict:
     x0, x1, y0, y1 = bounds
     gap = 0.02
-    w, h = (1 - gap * (cols - 1)) / cols, (1 - gap * (rows - 1)) / rows
-    layout = {"height": max(160, rows * PANEL_PX + 40), "margin": dict(l=10, r=10, t=30, b=10),
-              "showlegend": False, "font": FONT, "annotations": [], "uirevision": "cmp_grid",
+    # Between rows, room for the panel titles of the row below: at 2% they overlapped the
+    # panels above them.
+    gap_y = TITLE_PX / (rows * PANEL_PX)
+    w, h = (1 - gap * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
+    layout = {"height": max(160, rows * PANEL_PX + 40), "margin": dict(l=26, r=10, t=30, b=10),
+              "showlegend": False, "font": FONT, "annotations": [], "shapes": [],
+              "uirevision": "cmp_grid",
               "plot_bgcolor": "white", "paper_bgcolor": "white"}
     for r in range(rows):
         for c in range(cols):
             a = _suffix(r * cols + c + 1)
             hide = dict(showticklabels=False, showgrid=False, zeroline=False, fixedrange=True,
-                        showline=True, linecolor="#ddd", mirror=True)
+                        showline=False)
             layout[f"xaxis{a}"] = dict(domain=[c * (w + gap), c * (w + gap) + w],
                                        range=[x0, x1], anchor=f"y{a}", **hide)
-            top = 1 - r * (h + gap)
+            top = 1 - r * (h + gap_y)
             layout[f"yaxis{a}"] = dict(domain=[top - h, top], range=[y0, y1],
                                        anchor=f"x{a}", **hide)
+            # The panel's frame, as a shape on its domain: mirrored axis lines reached past
+            # it, into the gap that holds the titles of the row below.
+            layout["shapes"].append(dict(type="rect", xref=f"x{a} domain", yref=f"y{a} domain",
+                                         x0=0, x1=1, y0=0, y1=1, line=dict(color="#ddd", width=1),
+                                         layer="below"))
     return layout
 
 
 def _suffix(n: int) -> str:
     """Plotly names the first axes x and y, then x2, y2...: 'x1' is not valid."""
     return "" if n == 1 else str(n)
+
+
+def _row_label(variant: str, axis: str, per: int) -> dict:
+    """The variant's name, turned up the left edge of its first panel's rows: the panels
+    themselves say only "seed N" (with the variant too, 8 titles a row ran into each other)."""
+    return {"text": variant, "showarrow": False, "textangle": -90,
+            "xref": "paper", "x": 0, "xanchor": "right", "xshift": -4,
+            "yref": f"y{axis} domain", "y": 1.0 - per / 2, "yanchor": "middle",  # mid-block
+            "font": {"size": 11, "color": "#222"}}
 
 
 def _panel_title(text: str, axis: str, flagged: bool) -> dict:
