@@ -115,6 +115,9 @@ def test_blurred_ring_crowding_on_two_modes_is_collapse():
     row = det.history[-1]
     assert row["hq"] < 0.5 * det.ref.real_stats["hq"]  # not "on target": only the crowding tells
     assert "collapse" in kinds and "off_target" in kinds
+    # beside a collapse, the blur alert does not say "this is not collapse"
+    why = next(a for a in det.alerts if a.kind == "off_target").explanation
+    assert "not collapse" not in why and "misses much of the target" in why
 
 
 def test_few_sharp_samples_of_a_blur_are_not_crowded():
@@ -184,6 +187,7 @@ def test_blur_and_junk_are_off_target_not_collapse(det):
     assert "off_target" in kinds and "collapse" not in kinds
     alert = next(a for a in det.alerts if a.kind == "off_target")
     assert alert.severity == "info"  # below 100% HQ is never called a failure
+    assert "This is not collapse" in alert.explanation  # every mode is reached, blurred
     junk = Detector(E8, Config())
     sets = []
     for s in range(3):
