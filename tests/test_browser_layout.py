@@ -95,9 +95,11 @@ def test_morph_slider_value_clear_of_play_pause(page, app_url):
     _plot_drawn(page, root, "g.slider-group > text.slider-label")
     value = _boxes(page, root, "g.slider-group > text.slider-label")
     buttons = _boxes(page, root, "g.updatemenu-button")
+    ticks = _boxes(page, root, ".xtick text")
     _element_shot(page.locator(root), "layout_morph")
-    assert value and len(buttons) == 2
+    assert value and len(buttons) == 2 and ticks
     assert not any(_overlap(value[0], b) for b in buttons), (value, buttons)
+    assert not any(_overlap(t, b) for t in ticks for b in buttons), (ticks, buttons)
 
 
 def test_discriminator_colourbar_next_to_its_plot(page, app_url):

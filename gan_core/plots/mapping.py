@@ -136,7 +136,7 @@ def morph_figure(start, end, colours, bounds, *, n_frames: int = 21, title: str 
     layout = square_axes(box, key, title, height)
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.06, xanchor="left", yanchor="top",
-        pad=dict(t=0, r=6), showactive=False,
+        pad=dict(t=14, r=6), showactive=False,  # t: below the x tick labels (Play covered -1)
         buttons=[dict(label=_word("play", lang), method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=False),
                                        transition=dict(duration=duration * 0.8),

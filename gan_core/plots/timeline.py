@@ -87,7 +87,7 @@ def _play_pause(duration: int, lang: str) -> dict:
     word = lambda w: i18n.text(f"mapping.plot.{w}", lang)  # the morph's Play/Pause words
     return dict(
         type="buttons", direction="left", x=0.0, y=-0.05, xanchor="left", yanchor="top",
-        showactive=False,
+        pad=dict(t=14, r=6), showactive=False,  # t: below the x tick labels (Play covered -2)
         buttons=[dict(label=word("play"), method="animate",
                       args=[None, dict(frame=dict(duration=duration, redraw=True),
                                        transition=dict(duration=0), fromcurrent=True,
