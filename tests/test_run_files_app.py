@@ -102,6 +102,19 @@ def test_reset_asks_before_discarding_hundreds_of_steps(at):
     assert not [w for w in at.warning if "Reset throws away" in w.value]
 
 
+def test_a_bad_file_is_refused_without_asking_to_discard_the_run(at):
+    """Past ASK_ABOVE steps a good file asks first; a bad one is refused at once, rather
+    than asking whether to throw the run away for a file that then cannot be opened."""
+    from ui.run_files import ASK_ABOVE
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    at.session_state["pg_run_bytes"] = ("notes.safetensors", b"definitely not a checkpoint")
+    at.run()
+    assert not [w for w in at.warning if "throws away" in w.value]
+    assert any(e.value.startswith("Cannot open notes.safetensors:") for e in at.sidebar.error)
+    assert _step(at) == step
+
+
 def test_a_remedy_asks_beside_its_button_before_discarding_hundreds_of_steps(at):
     """The question a remedy leaves (ui.run_files.remedy) is drawn in the detector panel,
     where its button was, not at the top of the page; confirmed, the remedy is applied."""

@@ -62,11 +62,38 @@ def open_run(data: bytes, name: str) -> bool:
     except S.RunLimitReached as err:
         return _refuse(S.limit_message(err))
     except Exception as err:  # a bad file must never take the page down
-        text = (tr(err.args[0]) if isinstance(err, ValueError) and err.args else
-                f"{type(err).__name__}: {err}")
-        return _refuse(Msg("run_files.cannot_open", name=name, error=text))
+        return _refuse(Msg("run_files.cannot_open", name=name, error=_reason(err)))
     _opened(ckpt, name)
     return True
+
+
+def _reason(err: Exception) -> str:
+    return (tr(err.args[0]) if isinstance(err, ValueError) and err.args else
+            f"{type(err).__name__}: {err}")
+
+
+def _problem(data: bytes, name: str):
+    """Why `data` cannot be opened here ("" when it can), read without touching the run."""
+    problem = size_problem(name, len(data), MAX_RUN_MB)
+    if problem:
+        return problem
+    try:
+        _check_playground(checkpoints.from_bytes(data, name=name), name)
+    except Exception as err:  # as in open_run
+        return Msg("run_files.cannot_open", name=name, error=_reason(err))
+    return ""
+
+
+def _ask_open(name: str, data: bytes) -> None:
+    """Open a file, asking first for an older run: but a file that cannot be opened is
+    refused at once (it asked whether to throw the run away for a file it then refused)."""
+    trainer = S.get_trainer()
+    if trainer is not None and steps_at_stake(trainer) > ASK_ABOVE:
+        problem = _problem(data, name)
+        if problem:
+            _refuse(problem)
+            return
+    asked(Msg("run_files.opening", name=name), "open", "open", name, data)
 
 
 def _refuse(message: str) -> bool:
@@ -102,7 +129,7 @@ def _on_upload(key: str) -> None:
     up = st.session_state.get(key)
     if up is not None:
         st.session_state[HANDLED] = _upload_id(up)
-        asked(Msg("run_files.opening", name=up.name), "open", "open", up.name, up.getvalue())
+        _ask_open(up.name, up.getvalue())
 
 
 def _upload_id(up) -> str:
@@ -116,7 +143,7 @@ def open_pending() -> None:
     it). Call before the sidebar's widgets draw."""
     pending = st.session_state.pop("pg_run_bytes", None)
     if pending is not None:
-        asked(Msg("run_files.opening", name=pending[0]), "open", "open", *pending)
+        _ask_open(*pending)
         return
     key = f"{UPLOAD_KEY}_{st.session_state.get(UPLOAD_KEY + '_n', 0)}"
     up = st.session_state.get(key)
