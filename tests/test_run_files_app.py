@@ -115,6 +115,19 @@ def test_a_bad_file_is_refused_without_asking_to_discard_the_run(at):
     assert _step(at) == step
 
 
+def test_a_preset_asks_before_discarding_hundreds_of_steps(at):
+    from ui.run_files import ASK_ABOVE
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    at.button(key="preset_Mode collapse on ring8").click().run()
+    asked = [w.value for w in at.warning if "throws away" in w.value]
+    assert len(asked) == 1 and asked[0].startswith("The preset “Mode collapse on ring8”"), asked
+    assert _step(at) == step and trainer.cfg.target != "ring8"
+    at.button(key="pg_discard_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert trainer.cfg.target == "ring8" and _step(at) == 0
+
+
 def test_a_remedy_asks_beside_its_button_before_discarding_hundreds_of_steps(at):
     """The question a remedy leaves (ui.run_files.remedy) is drawn in the detector panel,
     where its button was, not at the top of the page; confirmed, the remedy is applied."""

@@ -96,6 +96,13 @@ def bound(field: str) -> dict:
     return {"key": f"cfg_{field}", "on_change": on_widget, "args": (field,)}
 
 
+def ask_preset(name: str) -> None:
+    """A preset's button: a fresh run, asked first past a few hundred steps trained here."""
+    from ui import run_files  # it imports this module
+    run_files.asked(Msg("run_files.preset_what", name=t_data("preset", name, name, "name")),
+                    "preset", "preset", name)
+
+
 def apply_preset(name: str) -> None:
     set_config(preset_config(name))
     st.session_state["pg_force_reset"] = True  # a preset is a fresh run, no question asked
@@ -173,7 +180,7 @@ def presets_ui() -> None:
     st.markdown(t("controls.presets"))
     for name, preset in P.PRESETS.items():
         st.button(t_data("preset", name, name, "name"), key=f"preset_{name}", args=(name,),
-                  on_click=apply_preset, help=t_data("preset", name, preset.note, "note"),
+                  on_click=ask_preset, help=t_data("preset", name, preset.note, "note"),
                   width="stretch")
 
 

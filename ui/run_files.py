@@ -4,8 +4,8 @@
 optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
 the same format `python -m gan_core train` writes. "Open a run" loads such a file back
 into the session's trainer, paused, so Train goes on from the step it was saved at.
-Reset, opening a file, opening a pretrained model, a detector remedy and a new CSV of
-points ask first when they would discard more than `ASK_ABOVE` steps trained here.
+Reset, opening a file, opening a pretrained model, a preset, a detector remedy and a new
+CSV of points ask first when they would discard more than `ASK_ABOVE` steps trained here.
 """
 from __future__ import annotations
 
@@ -203,7 +203,8 @@ def _do_remedy(changes: dict, label) -> None:
 
 
 ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
-           "pretrained": _do_pretrained, "remedy": _do_remedy, "points": C.use_points}
+           "pretrained": _do_pretrained, "remedy": _do_remedy, "points": C.use_points,
+           "preset": C.apply_preset}
 # Asked where its button is: a remedy's at the foot of the page, the others' at the top.
 ASKED_BELOW = ("remedy",)
 
