@@ -196,6 +196,25 @@ def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
         assert f"stopped at step {step:,}" in notes[0]
         at.run()
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
+    from ui.run_control import NOTE_STEPS
+    _train(at, trainer, NOTE_STEPS + 10)  # old news by then: the note goes
+    assert not [i for i in at.info if i.value.startswith("**Remedy:")]
+
+
+def test_a_remedy_button_past_hundreds_of_steps_asks_first(at):
+    """The button itself, not only the question: past ASK_ABOVE steps it leaves the run."""
+    from gan_core.detector import Alert, Remedy
+    from ui.run_files import ASK_ABOVE
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    remedy = Remedy("Switch to WGAN-GP", {"variant": "wgan_gp"})
+    trainer.latest().alerts.append(Alert("collapse", "warning", "Mode collapse", "…",
+                                         [remedy], step))
+    at.run()
+    at.button(key="pg_remedy_collapse_0").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert trainer.cfg.variant != "wgan_gp" and _step(at) == step
+    assert [w for w in at.warning if w.value.startswith("The remedy “Switch to WGAN-GP”")]
 
 
 def _custom(app, data: bytes) -> None:

@@ -125,11 +125,15 @@ def remedy_text(label: str, changes: dict, lost: int) -> Msg:
     return Msg("run_control.remedy.text", head=head, what=what, lost=lost)
 
 
+NOTE_STEPS = 500  # a remedy's note stays up until the restarted run passes this step
+
+
 def remedy_note(trainer) -> None:
     """The last remedy's message, as long as the run it restarted is the one shown: a toast
     once, and a line that outlives the reruns."""
     note = st.session_state.get("pg_remedy_note")
-    if not note or note[0] != id(trainer.run):
+    # Past a few hundred steps "restarted from step 0" is old news: it stayed up all run.
+    if not note or note[0] != id(trainer.run) or trainer.status()["step"] > NOTE_STEPS:
         st.session_state.pop("pg_remedy_note", None)
         return
     run_id, text, fresh = note
