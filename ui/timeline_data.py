@@ -80,7 +80,9 @@ def keyframe_at(data: dict, step: int):
 def frame_metrics(data: dict, frame, fake) -> dict[str, str]:
     """Glossary key -> value text of one frame's figures, only those that apply to the
     target: modes counted as "6 / 8" (as on the Playground) on mode targets alone."""
-    m, losses = frame.metrics or {}, {**history_losses(data, frame.step), **(frame.losses or {})}
+    m, losses = frame.metrics or {}, frame.losses or {}
+    if not {"d_loss", "g_loss"} <= set(losses):  # a pretrained model's frames carry none
+        losses = {**history_losses(data, frame.step), **losses}
     shown = {k: f"{losses[k]:.3f}" if k in losses else "–" for k in ("d_loss", "g_loss")}
     if floor_kind(data["target"]) == "modes" and GL.modes_text(m):
         shown["captured"] = GL.modes_text(m)
