@@ -177,7 +177,7 @@ def test_the_saved_file_holds_what_training_on_needs(at):
     assert ckpt.train_state["tensors"] and len(ckpt.history["rows"]) >= 10
 
 
-def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
+def test_a_remedy_says_what_changed_and_that_the_run_restarted(at, monkeypatch):
     """A collapse alert's remedy button: afterwards the page names the change and the restart,
     and says it again on the next rerun (not just in a toast)."""
     from gan_core.detector import Alert, Remedy
@@ -196,8 +196,9 @@ def test_a_remedy_says_what_changed_and_that_the_run_restarted(at):
         assert f"stopped at step {step:,}" in notes[0]
         at.run()
     assert at.selectbox(key="cfg_variant").value == "wgan_gp"
-    from ui.run_control import NOTE_STEPS
-    _train(at, trainer, NOTE_STEPS + 10)  # old news by then: the note goes
+    from ui import run_control
+    monkeypatch.setattr(run_control, "NOTE_STEPS", 30)  # 500 wgan_gp steps took 7 s
+    _train(at, trainer, 40)  # old news by then: the note goes
     assert not [i for i in at.info if i.value.startswith("**Remedy:")]
 
 
