@@ -50,12 +50,10 @@ def save_button(trainer, key: str = "pg_save", label: str = "") -> None:
 def open_run(data: bytes, name: str) -> bool:
     """Load a saved run into this session's trainer, paused, and its settings into the
     sidebar. On failure the current run is kept and the reason is left for `open_ui`."""
-    problem = size_problem(name, len(data), MAX_RUN_MB)
+    ckpt, problem = _read(data, name)
     if problem:
         return _refuse(problem)
     try:
-        ckpt = checkpoints.from_bytes(data, name=name)
-        _check_playground(ckpt, name)
         trainer = S.get_trainer() or S.new_trainer(ckpt.config, ckpt.points)
         trainer.pause()
         trainer.load_checkpoint(ckpt)
@@ -72,16 +70,18 @@ def _reason(err: Exception) -> str:
             f"{type(err).__name__}: {err}")
 
 
-def _problem(data: bytes, name: str):
-    """Why `data` cannot be opened here ("" when it can), read without touching the run."""
+def _read(data: bytes, name: str):
+    """(the checkpoint, "") or (None, why it cannot be opened here), without touching the
+    session's run."""
     problem = size_problem(name, len(data), MAX_RUN_MB)
     if problem:
-        return problem
+        return None, problem
     try:
-        _check_playground(checkpoints.from_bytes(data, name=name), name)
-    except Exception as err:  # as in open_run
-        return Msg("run_files.cannot_open", name=name, error=_reason(err))
-    return ""
+        ckpt = checkpoints.from_bytes(data, name=name)
+        _check_playground(ckpt, name)
+    except Exception as err:  # a bad file must never take the page down
+        return None, Msg("run_files.cannot_open", name=name, error=_reason(err))
+    return ckpt, ""
 
 
 def _ask_open(name: str, data: bytes) -> None:
@@ -89,7 +89,7 @@ def _ask_open(name: str, data: bytes) -> None:
     refused at once (it asked whether to throw the run away for a file it then refused)."""
     trainer = S.get_trainer()
     if trainer is not None and steps_at_stake(trainer) > ASK_ABOVE:
-        problem = _problem(data, name)
+        problem = _read(data, name)[1]
         if problem:
             _refuse(problem)
             return
