@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install chromium fonts frontend node clean
+.PHONY: run test install chromium fonts frontend node clean plotly-bundle
 
 run: install
 	$(PY) -m streamlit run app.py
@@ -54,6 +54,11 @@ node:
 $(NODE_STAMP): package.json package-lock.json | node
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
+
+# The live charts' partial plotly.js, ui/static/plotly-levers.min.js, is committed: only a
+# plotly upgrade needs this (tests/test_plotly_bundle.py says when).
+plotly-bundle: node
+	cd scripts/plotly_bundle && npm ci --no-audit --no-fund && node build.cjs
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache node_modules

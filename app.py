@@ -1,8 +1,9 @@
 """GAN Levers entry point: page config and navigation only.
 
 `streamlit run app.py` reads this file twice. It imports it first (as module `app`) to
-find the server, an `st.App` with one extra route, the live chart's feed
-(`ui.live_feed`), and starts importing the heavy modules in the background (`ui.warmup`).
+find the server, an `st.App` with two extra routes, the live chart's feed (`ui.live_feed`)
+and the charts' plotly.js (`ui.plotly_source`), and starts importing the heavy modules in
+the background (`ui.warmup`).
 Then it runs it as each session's script (as `__main__`), which sets the page config and
 the navigation.
 """
@@ -23,15 +24,15 @@ if __name__ != "__main__":
     import sys
 
     from gan_core import registry, workers
-    from ui import warmup
-    from ui.live_feed import routes
+    from ui import live_feed, plotly_source, warmup
     from ui.session import server_lifespan
 
     workers.read_flags(sys.argv[1:])  # `streamlit run app.py -- --ray-address ADDRESS --workers N`
     registry.server()  # a bad GAN_LEVERS_RUN_GRACE / GAN_LEVERS_MAX_RUNS stops the start here
     workers.check_settings()  # and so does a bad GAN_LEVERS_WORKERS / _WORKER_SLOTS
     warmup.start()  # torch & co. load while the server starts, not in the first session
-    app = st.App(__file__, routes=routes(), lifespan=server_lifespan)
+    routes = live_feed.routes() + plotly_source.routes(live_feed.base_path())
+    app = st.App(__file__, routes=routes, lifespan=server_lifespan)
 else:
     from ui.i18n import language_ui, read_language, t, write_language
     from ui.projector import projector_ui

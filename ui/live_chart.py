@@ -8,16 +8,14 @@ about 1.6 Hz however fast the server was (plain text in the same fragment: 4 Hz)
 
 This is an `st.components.v2` component keyed by the caller, so it keeps its identity
 and calls `Plotly.react` on the same div: the plot is patched, zoom is kept through
-`uirevision`, and box/lasso selections come back as component state. It uses the
-plotly.js that Streamlit itself ships (the lazy `PlotlyChart` chunk), so there is no
-second copy of the library and nothing is fetched from outside. If that chunk cannot
-be found (another Streamlit build), it falls back to `st.plotly_chart`.
+`uirevision`, and box/lasso selections come back as component state. Its plotly.js is
+the app's partial build, served by the app itself (`ui.plotly_source`), or Streamlit's
+own where that is not served: nothing is fetched from outside. If neither can be found
+(another Streamlit build, run without app.py), it falls back to `st.plotly_chart`.
 """
 from __future__ import annotations
 
-import glob
 import hashlib
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.io.json import to_json_plotly
 
-from ui import projector
+from ui import plotly_source, projector
 
 # The components' JavaScript and CSS: real files in ui/frontend, linted and unit-tested there.
 FRONTEND = Path(__file__).with_name("frontend")
@@ -68,14 +66,6 @@ BUNDLES = {
 
 
 @lru_cache(maxsize=1)
-def plotly_chunk() -> str | None:
-    """URL path of the plotly.js chunk bundled with this Streamlit, or None."""
-    root = os.path.join(os.path.dirname(st.__file__), "static", "static", "js")
-    found = sorted(glob.glob(os.path.join(root, "PlotlyChart.*.js")))
-    return f"/static/js/{os.path.basename(found[0])}" if found else None
-
-
-@lru_cache(maxsize=1)
 def _component():
     return st.components.v2.component(
         "gan_levers_live_plotly", isolate_styles=False, css=frontend_css("live_plotly.css"),
@@ -111,14 +101,14 @@ def live_plotly(fig: go.Figure | dict, key: str, select: bool = False, on_select
 
     first: the page's main chart. On a newly opened page the other live charts wait until
     it has drawn (ui/frontend/first_draw.js), so it is not the last of several to draw."""
-    chunk = plotly_chunk()
-    if chunk is None:
+    source = plotly_source.url()
+    if source is None:
         _plain_chart(fig, key, select, on_select, config)
         return []
     spec = fig if isinstance(fig, dict) else fig.to_dict()
     items = only_changes(_sent(key), [to_json_plotly(t) for t in spec.get("data", [])]
                          + [to_json_plotly(spec.get("layout", {}))])
-    data = {"traces": items[:-1], "layout": items[-1], "chunk": chunk, "select": select,
+    data = {"traces": items[:-1], "layout": items[-1], "plotly": source, "select": select,
             "config": config or {}, "key": key, "fast": list(fast), "live": live,
             "projector": projector.on(), "first": first}
     if levers is not None:
@@ -144,7 +134,7 @@ def _callbacks(key: str, select: bool, on_select, on_live_failed, levers: bool) 
 
 
 def _plain_chart(fig, key: str, select: bool, on_select, config) -> None:
-    """st.plotly_chart, where this Streamlit's plotly.js chunk cannot be found."""
+    """st.plotly_chart, where no plotly.js for the component can be found."""
     fig = go.Figure(fig) if isinstance(fig, dict) else fig
     if select:
         st.plotly_chart(fig, key=key, on_select=on_select or "rerun",

@@ -239,12 +239,17 @@ def fall_back_once() -> None:
         st.rerun()  # the whole page, so that the chart's fragment takes the faster run_every
 
 
+def base_path() -> str:
+    """server.baseUrlPath as a route prefix: "" or "/path"."""
+    from streamlit import config
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
 def routes() -> list:
     """The feed's route, for `st.App(routes=...)`; marks the feed as served."""
     global _MOUNTED, _BASE
     from starlette.routing import Route
-    from streamlit import config
-    base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    _BASE = f"/{base}" if base else ""
+    _BASE = base_path()
     _MOUNTED = True
     return [Route(_BASE + PATH, _serve, methods=["GET"])]

@@ -340,7 +340,7 @@ export default function (component) {
   if (data.levers) leverPreview(div, data.levers, setStateValue);
   liveFeed(div, data.live, data.key);
   if (frame && data.first && !div.__full) holdFirst(data.key);
-  if (frame) whenPlotly(data.chunk, scheduler(div));
+  if (frame) whenPlotly(data.plotly, scheduler(div));
   // Called on unmount only (not between updates): free the plot's WebGL context, as
   // browsers allow a page only 8-16 of them.
   return () => {

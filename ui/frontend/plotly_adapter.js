@@ -2,25 +2,33 @@
 // a Plotly or Streamlit upgrade that moves these touches this file only. The eslint config
 // forbids these names and selectors everywhere else.
 //
-// Plotly comes from Streamlit's own lazy chunk (ui.live_chart.plotly_chunk), which sets
-// window.Plotly when it loads: no second copy of the library, nothing fetched from outside.
+// Plotly is the app's partial build (ui.plotly_source), an ES module whose default export
+// is Plotly, or Streamlit's own lazy chunk, which sets window.Plotly when it loads. Either
+// is kept as window.__ganLeversPlotly, shared by every component on the page: a chart is
+// always redrawn by the copy that drew it, whichever other copy loads later (an
+// st.plotly_chart on another page loads Streamlit's). Nothing is fetched from outside.
+function lib() { return window.__ganLeversPlotly; }
 
-export function plotlyLoaded() { return !!window.Plotly; }
+export function plotlyLoaded() { return !!lib(); }
 
-// Calls `then` once window.Plotly exists, loading Streamlit's chunk (a URL path) if needed.
-export function whenPlotly(chunk, then) {
-  if (window.Plotly) { then(); return; }
-  import(new URL(chunk, window.location.origin).href).then(() => {
-    if (window.Plotly) then();
+// Calls `then` once Plotly is here, loading `src` (a URL path) if needed. Where Streamlit's
+// whole plotly.js is already on the page, it is used as it is: a superset of the bundle.
+export function whenPlotly(src, then) {
+  if (!lib() && window.Plotly) window.__ganLeversPlotly = window.Plotly;
+  if (lib()) { then(); return; }
+  import(new URL(src, window.location.origin).href).then((mod) => {
+    const own = mod && mod.default && typeof mod.default.react === 'function' ? mod.default : null;
+    if (!lib()) window.__ganLeversPlotly = own || window.Plotly;
+    if (lib()) then();
   });
 }
 
 export function react(div, traces, layout, config) {
-  return window.Plotly.react(div, traces, layout, config);
+  return lib().react(div, traces, layout, config);
 }
 
 // Frees the plot's WebGL context (browsers allow a page only 8-16 of them).
-export function purge(div) { if (window.Plotly) window.Plotly.purge(div); }
+export function purge(div) { if (lib()) lib().purge(div); }
 
 // Whether Plotly has drawn on div yet.
 export function plotted(div) { return !!div.data; }
