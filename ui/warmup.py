@@ -7,7 +7,8 @@ after the server was already answering, so the first chart came 12-36 s after st
 
 `start()` runs when `streamlit run app.py` imports app.py (before the server listens).
 Its thread imports FIRST (what every page needs to draw), then LATER (what only the
-detector's metrics and the other pages need). A session calls `first_paint()` before its
+detector's metrics and the other pages need); the training worker processes boot beside
+it from the start (a Ray cluster is joined after the imports). A session calls `first_paint()` before its
 page: that waits for FIRST with a spinner, so a session never imports torch's package
 tree at the same time as the thread (two threads importing one package tree with
 internal cycles can trip Python's import deadlock detection). Where the warm-up was never started (AppTest, a page run on its
@@ -63,13 +64,22 @@ def _import_all(names) -> None:
 
 def _run() -> None:
     t0 = time.perf_counter()
+    from gan_core.workers import ray_address
+    on_ray = bool(ray_address())
+    if not on_ray:
+        # Worker processes boot beside these imports (a Popen returns at once), rather than
+        # after them: then they were still importing torch when the second visitor came,
+        # and that visitor's first chart took 3.4 s instead of 2.4 (benchmarks/cold_start.py,
+        # warm); the first visitor's took 6.3 -> 7.2 s.
+        _start_workers()
     try:
         _import_all(FIRST)
     finally:
         _first_done.set()  # never leave a session waiting on a thread that died
     t1 = time.perf_counter()
     _import_all(LATER)
-    _start_workers()
+    if on_ray:
+        _start_workers()  # joining the cluster blocks: after the imports pages need
     slowest = sorted(TIMES.items(), key=lambda kv: -kv[1])[:4]
     _LOG.info("warm-up imports: first phase %.1f s, the rest %.1f s (slowest: %s)%s",
               t1 - t0, time.perf_counter() - t1, ", ".join(f"{k} {v:.1f} s" for k, v in slowest),
@@ -78,8 +88,7 @@ def _run() -> None:
 
 def _start_workers() -> None:
     """The training worker processes (gan_core.workers) boot now, each importing torch, or
-    the server joins its Ray cluster, rather than when the first visitor presses Train.
-    (A page that builds a run earlier starts them itself.)"""
+    the server joins its Ray cluster, rather than when the first visitor's run needs them."""
     try:
         from gan_core import workers
         workers.start()
