@@ -27,7 +27,7 @@ def lesson_card(lesson: LS.Lesson) -> None:
             st.warning(t("lessons.page.untuned"))
         if st.button(t("lessons.page.start"), key=f"gl_start_{lesson.id}", type="primary",
                      icon=":material/play_arrow:"):
-            UL.start(lesson.id)
+            UL.ask_start(lesson.id)  # past a few hundred steps, the Playground asks first
             st.switch_page("pages/playground.py")
 
 

@@ -271,6 +271,56 @@ def test_new_points_ask_before_discarding_hundreds_of_steps(at):
     assert _step(at) == 0 and "Using: points.csv, 60 points." in _sidebar_texts(at)
 
 
+def _ring_code(n: int) -> str:
+    from gan_core import pointcode as P
+    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return P.encode(P.quantise(np.stack([0.5 + 0.3 * np.cos(a), 0.5 + 0.3 * np.sin(a)], 1)))
+
+
+def test_a_new_drawing_asks_and_kept_puts_the_drawing_in_use_back(at):
+    from ui import drawing
+    from ui.run_files import ASK_ABOVE
+    first, second = _ring_code(60), _ring_code(90)
+    at.selectbox(key="cfg_target").set_value("custom").run()
+    at.session_state[drawing.CODE_KEY] = first
+    at.run()  # a young run: the drawing is used at once
+    assert len(at.session_state["pg_points"]) == 60
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    at.session_state[drawing.CODE_KEY] = second  # as a stroke's callback leaves it
+    at.run()
+    asked = [w.value for w in at.warning if "throws away" in w.value]
+    assert len(asked) == 1 and asked[0].startswith("Training on drawn points throws away"), asked
+    assert _step(at) == step and len(at.session_state["pg_points"]) == 60
+    at.button(key="pg_discard_keep").click().run()
+    assert at.session_state[drawing.CODE_KEY] == first  # the canvas shows what trains again
+    assert _step(at) == step and len(at.session_state["pg_points"]) == 60
+    assert not [w for w in at.warning if "throws away" in w.value]
+    at.session_state[drawing.CODE_KEY] = second
+    at.run()
+    at.button(key="pg_discard_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step(at) == 0 and len(at.session_state["pg_points"]) == 90
+    assert at.session_state[drawing.CODE_KEY] == second
+
+
+def test_a_lesson_asks_before_discarding_hundreds_of_steps(at):
+    from gan_core import lessons as LS
+    from ui.run_files import ASK_ABOVE
+    trainer = _trainer()
+    step = _train(at, trainer, ASK_ABOVE + 20)
+    want = LS.LESSONS["collapse"].config(seed=trainer.cfg.seed)  # the lesson keeps the run's seed
+    at.session_state["gl_lesson"] = "collapse"  # chosen on the Lessons page, or by a link
+    at.run()
+    at.button(key="gl_lesson_restart").click().run()  # its Start, on another run
+    asked = [w.value for w in at.warning if "throws away" in w.value]
+    assert len(asked) == 1 and asked[0].startswith("The lesson “"), asked
+    assert _step(at) == step and at.session_state["pg_config"] != want
+    at.button(key="pg_discard_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["pg_config"] == want and _step(at) == 0
+
+
 def _loss_captions(app) -> list[str]:
     return [c.value for c in app.caption if "loss curves" in c.value or "Nothing yet" in c.value]
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from gan_core import pointcode as P
 from ui import controls as C
+from gan_core.distributions import InvalidData
 from gan_core.i18n import Msg, reason
 from ui.i18n import t, tr
 from ui.live_chart import BUNDLES, frontend_css, frontend_js
@@ -71,7 +72,8 @@ def _on_cells() -> None:
 
 def apply_code() -> None:
     """Hand the session's drawing to the custom target, through the CSV upload's checks;
-    an empty drawing leaves the points in use as they are."""
+    an empty drawing leaves the points in use as they are. Past a few hundred steps
+    trained here it asks first (ui.run_files.asked); kept, the canvas goes back."""
     code = st.session_state.get(CODE_KEY, "")
     st.session_state[APPLIED] = code
     st.session_state.pop(ERROR, None)
@@ -80,15 +82,31 @@ def apply_code() -> None:
     except P.PointCodeError as err:
         st.session_state[ERROR] = reason(err)
         return
-    if len(cells):
-        name = t("draw.points_name")
-        C.handle_upload(P.to_csv(P.cell_points(cells)), name)
-        # Said here, next to the canvas: the sidebar's uploader drops its error when empty.
-        refused = st.session_state.pop("pg_csv_error", None)
-        if refused:
-            st.session_state[ERROR] = refused
-        else:
-            st.session_state[IN_USE] = (code, name)
+    if not len(cells):
+        return
+    name = t("draw.points_name")
+    try:
+        points = C.read_points(P.to_csv(P.cell_points(cells)))
+    except InvalidData as err:  # said here, next to the canvas
+        st.session_state[ERROR] = Msg("errors.named", name=name, error=reason(err))
+        return
+    st.session_state.pop("pg_csv_error", None)  # as a good CSV does: an older file's error goes
+    from ui import run_files  # it imports ui.controls, as this module does: kept lazy
+    run_files.asked(Msg("run_files.points_what", name=name), "points", "drawing", code, points, name)
+
+
+def use_drawing(code: str, points: np.ndarray, name: str) -> None:
+    C.use_points(points, name)
+    st.session_state[IN_USE] = (code, name)
+
+
+def keep_drawing() -> None:
+    """The run was kept: the canvas shows again the drawing it trains on (none if its
+    points came from a file)."""
+    code, name = st.session_state.get(IN_USE) or ("", None)
+    if st.session_state.get("pg_points_name") != name:
+        code = ""
+    st.session_state[CODE_KEY] = st.session_state[APPLIED] = code
 
 
 def link_code() -> str | None:

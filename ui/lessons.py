@@ -48,6 +48,15 @@ def select_from_url() -> None:
         ss["gl_lesson_bad_url"] = str(wanted)[:60]
 
 
+def ask_start(lesson_id: str, role: str = MAIN, seed: int = 0) -> None:
+    """A lesson's Start (or its baseline's): a fresh run, asked first past a few hundred
+    steps trained here (ui.run_files.asked), as a preset is."""
+    from gan_core.i18n import Msg
+    from ui import run_files  # it imports ui.controls, as this module does: kept lazy
+    title = t(LS.LESSONS[lesson_id].key("title"))
+    run_files.asked(Msg("run_files.lesson_what", title=title), "lesson", "lesson", lesson_id, role, seed)
+
+
 def start(lesson_id: str, role: str = MAIN, seed: int = 0) -> None:
     """Load the lesson's preset (or its baseline) as the Playground's next run."""
     lesson = LS.LESSONS[lesson_id]
@@ -137,9 +146,9 @@ def _buttons(lesson: LS.Lesson, seed: int) -> None:
     role = st.session_state.get(ROLE_KEY, MAIN)
     shown = []
     if lesson.baseline and role == MAIN:
-        shown.append((t("lessons.panel.train_baseline"), "gl_lesson_base", start, (lesson.id, BASE, seed)))
+        shown.append((t("lessons.panel.train_baseline"), "gl_lesson_base", ask_start, (lesson.id, BASE, seed)))
     elif lesson.baseline:
-        shown.append((t("lessons.panel.back"), "gl_lesson_back", start, (lesson.id, MAIN, seed)))
+        shown.append((t("lessons.panel.back"), "gl_lesson_back", ask_start, (lesson.id, MAIN, seed)))
     shown.append((t("lessons.panel.leave"), "gl_lesson_leave", leave, ()))
     for col, (label, key, fn, args) in zip(st.columns([1, 1, 2]), shown):
         col.button(label, key=key, on_click=fn, args=args, width="stretch")
@@ -159,7 +168,7 @@ def _notes(trainer, lesson: LS.Lesson) -> bool:
     if (trainer.cfg.target, trainer.cfg.variant) != (want.target, want.variant):
         st.warning(t("lessons.panel.other_run"))
         st.button(t("lessons.page.start"), key="gl_lesson_restart", type="primary",
-                  on_click=start, args=(lesson.id, BASE if on_base else MAIN, seed))
+                  on_click=ask_start, args=(lesson.id, BASE if on_base else MAIN, seed))
         return False
     st.caption(t("lessons.panel.changed"))
     return True

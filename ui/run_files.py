@@ -4,8 +4,9 @@
 optimiser state, RNGs, step and loss history: gan_core.checkpoints and gan_core.resume),
 the same format `python -m gan_core train` writes. "Open a run" loads such a file back
 into the session's trainer, paused, so Train goes on from the step it was saved at.
-Reset, opening a file, opening a pretrained model, a preset, a detector remedy and a new
-CSV of points ask first when they would discard more than `ASK_ABOVE` steps trained here.
+Reset, opening a file, opening a pretrained model, a preset, a lesson, a detector remedy
+and new points (a CSV, a drawing) ask first when they would discard more than `ASK_ABOVE`
+steps trained here.
 """
 from __future__ import annotations
 
@@ -197,6 +198,26 @@ def _do_pretrained(key: str) -> None:
     open_pretrained(key)
 
 
+def _do_lesson(lesson_id: str, role: str, seed: int) -> None:
+    from ui.lessons import start
+    start(lesson_id, role, seed)
+
+
+def _do_drawing(code: str, points, name: str) -> None:
+    from ui.drawing import use_drawing
+    use_drawing(code, points, name)
+
+
+def _keep_drawing() -> None:
+    from ui.drawing import keep_drawing
+    keep_drawing()
+
+
+def _keep_upload() -> None:
+    """An empty uploader again: the file the user kept the run against goes."""
+    st.session_state[UPLOAD_KEY + "_n"] = st.session_state.get(UPLOAD_KEY + "_n", 0) + 1
+
+
 def _do_remedy(changes: dict, label) -> None:
     from ui.run_control import apply_remedy
     apply_remedy(S.get_trainer(), changes, label)
@@ -204,7 +225,8 @@ def _do_remedy(changes: dict, label) -> None:
 
 ACTIONS = {"reset": _do_reset, "open": lambda name, data: open_run(data, name),
            "pretrained": _do_pretrained, "remedy": _do_remedy, "points": C.use_points,
-           "preset": C.apply_preset}
+           "preset": C.apply_preset, "lesson": _do_lesson, "drawing": _do_drawing}
+KEPT = {"open": _keep_upload, "drawing": _keep_drawing}  # what "Keep the run" undoes
 # Asked where its button is: a remedy's at the foot of the page, the others' at the top.
 ASKED_BELOW = ("remedy",)
 
@@ -233,8 +255,8 @@ def _answer(go: bool) -> None:
     what, verb, action, args = st.session_state.pop(PENDING)
     if go:
         ACTIONS[action](*args)
-    elif action == "open":  # an empty uploader again
-        st.session_state[UPLOAD_KEY + "_n"] = st.session_state.get(UPLOAD_KEY + "_n", 0) + 1
+    elif action in KEPT:
+        KEPT[action]()
 
 
 def confirm_ui(trainer, below: bool = False) -> None:
