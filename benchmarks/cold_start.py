@@ -4,8 +4,8 @@ Four figures, each timed in headless Chromium on loopback (each visit a new brow
 context, so nothing is cached from an earlier one):
   (a) fresh:      `streamlit run` started -> the Playground's samples chart drawn with points
   (b) warm:       the same server, a new browser session right after (a) -> that chart
-                  drawn with points (the server still finishing the first visit's work:
-                  booting its worker process, the detector's first pass)
+                  drawn with points (the server still finishing its start and the first
+                  visit's work: the warm-up's later imports, the detector's first pass)
   (b') settled:   the same, once the server has been quiet for SETTLE s (its spare worker
                   booted too): a visitor to a server that has been up a while
   (c) link:       the same server, a new session on a shared Levers link

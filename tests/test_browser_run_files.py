@@ -228,6 +228,8 @@ def test_a_remedy_says_on_the_page_what_it_changed(browser, app_url):
     button.click()
     toast = page.locator('[data-testid="stToast"]', has_text="restarted from step 0")
     toast.first.wait_for(timeout=60_000)  # it fades after ~10 s: look at it first
+    assert f"Remedy: {label}." in toast.first.inner_text()
+    assert toast.first.get_by_text("view more").count() == 0  # short enough to show whole
     note = page.locator('[data-testid="stAlertContentInfo"]', has_text=f"Remedy: {label}.")
     note.first.wait_for(timeout=60_000)
     _wait(page, lambda: _step(page) < 20_000, 60, "the restarted run's step")

@@ -137,8 +137,9 @@ def remedy_note(trainer) -> None:
         st.session_state.pop("pg_remedy_note", None)
         return
     run_id, text, fresh = note
-    if fresh:
-        st.toast(tr(text), icon=":material/healing:", duration="long")
+    if fresh:  # short, or Streamlit cuts it at "view more": the line below has the rest
+        st.toast(tr(Msg("run_control.remedy.toast", head=text.fields["head"])), icon=":material/healing:",
+                 duration="long")
         st.session_state["pg_remedy_note"] = (run_id, text, False)
     st.info(tr(text), icon=":material/healing:")
 
