@@ -374,24 +374,21 @@ def _decode(method: str, args: tuple) -> tuple:
     return (from_bytes(ckpt), detect)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """A worker process: one Host over the socket the server passed down (fd)."""
-    import argparse
+def main(argv: list[str] | None = None, preload: bool = True) -> None:
+    """A worker process: one Host over the socket the server passed down (fd). `preload`
+    False: gan_core.worker_boot has imported PRELOAD already."""
     import signal
     import socket
     from multiprocessing.connection import Connection
 
     from .device import configure_threads
-    parser = argparse.ArgumentParser(prog="python -m gan_core.run_host")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--slots", type=int, default=DEFAULT_SLOTS)
-    opts = parser.parse_args(argv)
+    opts = parse_flags(argv)
     # Ctrl-C in the server's terminal reaches the whole process group: the server shuts
     # its workers down itself (or they see its socket close), without a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_threads(opts.threads)  # before PRELOAD: its pools get the bound
-    _preload()
+    if preload:
+        preload()
     conn = Connection(socket.socket(fileno=opts.fd).detach())
     host = Host(conn.send, opts.slots)
     conn.send(("ready", None))
@@ -399,7 +396,16 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-def _preload() -> None:
+def parse_flags(argv: list[str] | None):
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m gan_core.run_host")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--slots", type=int, default=DEFAULT_SLOTS)
+    return parser.parse_args(argv)
+
+
+def preload() -> None:
     import importlib
     for name in PRELOAD:
         try:

@@ -3,9 +3,10 @@ a server with more cores trains more runs at once.
 
 One process per core by default (GAN_LEVERS_WORKERS; 0 trains in the server's own
 threads, as before), not one per run: torch costs ~300 MB a process. Each worker is
-`python -m gan_core.run_host` over a socket pair, hosting many runs and sharing its core
-between them in turns (`gan_core.run_host.Host`); a new run goes to an empty worker, or
-(while a spare boots) one with few runs, else to the one with the fewest (`Pool.place`).
+`python -m gan_core.worker_boot` (`gan_core.run_host`, its imports at low priority) over
+a socket pair, hosting many runs and sharing its core between them in turns
+(`gan_core.run_host.Host`); a new run goes to an empty worker, or (while a spare boots)
+one with few runs, else to the one with the fewest (`Pool.place`).
 The server side of a run is a `gan_core.remote.RemoteTrainer`.
 
 A worker that dies (killed, out of memory) fails its runs with a message that says so;
@@ -110,7 +111,7 @@ class Worker(HostLink):
         env = {**os.environ, "GAN_LEVERS_THREADS": str(threads), "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gan_core.run_host", "--fd", str(theirs.fileno()),
+            [sys.executable, "-m", "gan_core.worker_boot", "--fd", str(theirs.fileno()),
              "--threads", str(threads), "--slots", str(slots)],
             pass_fds=(theirs.fileno(),), env=env, cwd=str(ROOT), stdin=subprocess.DEVNULL)
         theirs.close()

@@ -6,9 +6,13 @@ Import checks run in a fresh interpreter (this one has imported everything alrea
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
+
+import pytest
 
 from engine_helpers import tiny_config
 from gan_core import checkpoints
@@ -125,8 +129,28 @@ def test_a_worker_imports_what_its_first_run_needs_before_it_is_ready():
         "import sys, json\n"
         "from gan_core import run_host\n"
         "before = {m: m in sys.modules for m in run_host.PRELOAD}\n"
-        "run_host._preload()\n"
+        "run_host.preload()\n"
         "print(json.dumps([before, {m: m in sys.modules for m in run_host.PRELOAD}]))")
     before, after = out
     assert not before["ot"] and not before["sklearn.cluster"]
     assert all(after.values()), after
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_a_worker_imports_at_low_priority_then_serves_at_normal(monkeypatch):
+    """gan_core.worker_boot: the imports (PRELOAD) run in a thread at nice +NICE, so a
+    worker booting beside the first pages takes the CPU they leave; it then serves and
+    trains from its main thread at the priority it was started with."""
+    from gan_core import device, run_host, worker_boot
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    seen = {}
+    monkeypatch.setattr(device, "configure_threads", lambda limit=None: seen.setdefault("threads", limit))
+    monkeypatch.setattr(run_host, "preload", lambda: seen.setdefault("imports", nice()))
+    monkeypatch.setattr(run_host, "main", lambda argv, preload=True: seen.update(serving=nice(), preload=preload))
+    start = nice()
+    worker_boot.main(["--fd", "3", "--threads", "2"])
+    assert seen == {"threads": 2, "imports": min(start + worker_boot.NICE, 19), "serving": start,
+                    "preload": False}

@@ -70,7 +70,8 @@ def _run() -> None:
         # Worker processes boot beside these imports (a Popen returns at once), rather than
         # after them: then they were still importing torch when the second visitor came,
         # and that visitor's first chart took 3.4 s instead of 2.4 (benchmarks/cold_start.py,
-        # warm); the first visitor's took 6.3 -> 7.2 s.
+        # warm). They import at a low priority (gan_core.worker_boot), so the first
+        # visitor's chart does not wait on them either (fresh 7.2 -> 6.3 s).
         _start_workers()
     try:
         _import_all(FIRST)
