@@ -10,6 +10,7 @@ import asyncio
 import gzip
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -65,7 +66,9 @@ def test_the_route_serves_the_bundle_for_good(accept, monkeypatch):
     monkeypatch.setattr(plotly_source, "_ROUTE", None)  # put back after the test
     routes = plotly_source.routes("/base")
     assert len(routes) == 1 and routes[0].path.startswith("/base/gl-static/plotly-levers.")
-    resp = asyncio.run(routes[0].endpoint(_Request(accept)))
+    # In a thread of its own: the browser tests' Playwright keeps a loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        resp = pool.submit(asyncio.run, routes[0].endpoint(_Request(accept))).result()
     assert resp.status_code == 200 and resp.media_type == "text/javascript"
     assert "immutable" in resp.headers["cache-control"]
     body = gzip.decompress(resp.body) if accept else resp.body
