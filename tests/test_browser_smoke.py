@@ -25,7 +25,18 @@ def _settle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=timeout_ms)
+    # Widgets whose code is still loading show as skeletons (the screenshots then show them)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
+                           timeout=timeout_ms)
     page.wait_for_timeout(500)  # let late elements (charts, exceptions) attach
+
+
+def _open(page, url: str) -> None:
+    """Load `url` and wait for its page's title (or an exception box): every page has
+    one. Not "networkidle": a paused Playground long-polls its feed for 15 s after it
+    draws (ui/frontend/overview.js), so that wait took ~20 s a visit."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator('[data-testid="stMain"] h1, [data-testid="stException"]').first.wait_for(timeout=120_000)
 
 
 def _assert_no_exception(page, where: str) -> None:
@@ -35,7 +46,7 @@ def _assert_no_exception(page, where: str) -> None:
 
 
 def test_app_boots_and_every_page_renders(page, app_url):
-    page.goto(app_url, wait_until="networkidle")
+    _open(page, app_url)
     _settle(page)
     assert re.search(r"gan levers", page.title() + page.content(), re.I), (
         "neither the tab title nor the page mentions GAN Levers")
@@ -47,7 +58,7 @@ def test_app_boots_and_every_page_renders(page, app_url):
     targets = [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href"))
                for i in range(links.count())]
     for name, href in targets:
-        page.goto(href if href.startswith("http") else app_url + href, wait_until="networkidle")
+        _open(page, href if href.startswith("http") else app_url + href)
         _settle(page)
         _assert_no_exception(page, f"page {name!r} ({href})")
         slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "page"
@@ -58,7 +69,7 @@ def test_playground_settings_survive_a_visit_to_another_page(page, app_url):
     """Streamlit drops an undrawn widget's value: without persist_state, a visit to the
     Levers page reset the Playground's sidebar (the variant fell back to the first one) and
     the page then failed on a missing key."""
-    page.goto(app_url, wait_until="networkidle")
+    _open(page, app_url)
     _settle(page)
     page.get_by_role("button", name="WGAN-GP fixes it").click()
     _settle(page)
