@@ -135,6 +135,15 @@ def read_points(data: bytes, max_mb: int = MAX_UPLOAD_MB) -> np.ndarray:
     return parse_points_csv(data, max_bytes=max_mb * 1_000_000)
 
 
+def checked_points(data: bytes, name: str) -> tuple[np.ndarray | None, Msg | None]:
+    """(points, None) from a CSV, or (None, why not) naming it: a Msg, not text, shown
+    later in the language of that moment."""
+    try:
+        return read_points(data), None
+    except InvalidData as err:
+        return None, Msg("errors.named", name=name, error=reason(err))
+
+
 def handle_upload(data: bytes | None, name: str = "points.csv", ask: bool = False) -> None:
     """Parse an upload into session state: `pg_points` (and its name) on success,
     `pg_csv_error` on failure, when the last good points stay in use. With `ask`, a run
@@ -142,11 +151,9 @@ def handle_upload(data: bytes | None, name: str = "points.csv", ask: bool = Fals
     (ui.run_files.asked)."""
     if data is None:
         return
-    try:
-        points = read_points(data)
-    except InvalidData as err:
-        # a Msg, not text: shown later, in the language of that moment
-        st.session_state["pg_csv_error"] = Msg("errors.named", name=name, error=reason(err))
+    points, error = checked_points(data, name)
+    if error is not None:
+        st.session_state["pg_csv_error"] = error
         return
     st.session_state.pop("pg_csv_error", None)
     if ask:

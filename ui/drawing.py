@@ -3,7 +3,7 @@ click and drag sprays points, with a brush size and Clear. The browser side is
 ui/frontend/draw_points.js.
 
 A drawing becomes the `custom` target exactly as an uploaded CSV does: it is written as
-CSV and goes through the upload's own parser and checks (`ui.controls.handle_upload`).
+CSV and goes through the upload's own parser and checks (`ui.controls.checked_points`).
 It lives in the session as `gan_core.pointcode`'s code under CODE_KEY, a plain value the
 Playground link keeps (as `?pts=`); a code put there from outside (a link) is applied on
 the next draw of the page.
@@ -17,7 +17,6 @@ import streamlit as st
 
 from gan_core import pointcode as P
 from ui import controls as C
-from gan_core.distributions import InvalidData
 from gan_core.i18n import Msg, reason
 from ui.i18n import t, tr
 from ui.live_chart import BUNDLES, frontend_css, frontend_js
@@ -85,10 +84,9 @@ def apply_code() -> None:
     if not len(cells):
         return
     name = t("draw.points_name")
-    try:
-        points = C.read_points(P.to_csv(P.cell_points(cells)))
-    except InvalidData as err:  # said here, next to the canvas
-        st.session_state[ERROR] = Msg("errors.named", name=name, error=reason(err))
+    points, error = C.checked_points(P.to_csv(P.cell_points(cells)), name)
+    if error is not None:  # said here, next to the canvas
+        st.session_state[ERROR] = error
         return
     st.session_state.pop("pg_csv_error", None)  # as a good CSV does: an older file's error goes
     from ui import run_files  # it imports ui.controls, as this module does: kept lazy

@@ -16,6 +16,7 @@ import streamlit as st
 
 from gan_core import lesson_probes as LP
 from gan_core import lessons as LS
+from gan_core.i18n import Msg
 from ui import controls as C
 from ui.i18n import error_text, t
 
@@ -51,7 +52,6 @@ def select_from_url() -> None:
 def ask_start(lesson_id: str, role: str = MAIN, seed: int = 0) -> None:
     """A lesson's Start (or its baseline's): a fresh run, asked first past a few hundred
     steps trained here (ui.run_files.asked), as a preset is."""
-    from gan_core.i18n import Msg
     from ui import run_files  # it imports ui.controls, as this module does: kept lazy
     title = t(LS.LESSONS[lesson_id].key("title"))
     run_files.asked(Msg("run_files.lesson_what", title=title), "lesson", "lesson", lesson_id, role, seed)

@@ -1,6 +1,6 @@
 // The plotly.js the live charts load (ui/static/plotly-levers.min.js): its core and the
-// trace types GAN Levers' figures use. Keep TRACES in step with gan_core's figures:
-// tests/test_plotly_bundle.py checks it.
+// trace types GAN Levers' figures use. A figure with another type needs it registered
+// here (tests/test_plotly_bundle.py says so), then `make plotly-bundle`.
 var Plotly = require('plotly.js/lib/core');
 
 Plotly.register([
